@@ -1,0 +1,20 @@
+//! Wire encodings: hex, JSON-hex, canonical JSON re-encoding and CBOR envelopes.
+//!
+//! Nothing here knows about STM or certificates; the layers above describe their types with
+//! these tools.
+
+pub mod byte_array;
+pub mod canonical_json;
+pub mod cbor;
+pub mod hex;
+pub mod json_hex;
+
+use crate::Error;
+
+/// Refuse an input longer than `limit` bytes before anything parses it.
+pub fn check_size(what: &'static str, input: &[u8], limit: usize) -> Result<(), Error> {
+    if input.len() > limit {
+        return Err(Error::InputTooLarge { what, size: input.len(), limit });
+    }
+    Ok(())
+}

@@ -1,0 +1,129 @@
+//! The aggregate verification key: Merkle root of the key registration, number of leaves and
+//! total stake.
+
+use alloc::string::String;
+use serde::Deserialize;
+
+use crate::codec::byte_array::ByteArray;
+use crate::codec::canonical_json::JsonWriter;
+use crate::codec::json_hex::{decode_json_or_bytes, WireForm};
+use crate::codec::{cbor, hex};
+use crate::Error;
+
+/// Aggregate verification key of a concatenation proof.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AggregateVerificationKey {
+    /// Blake2b-256 Merkle root over the registered (key, stake) leaves.
+    pub root: [u8; 32],
+    /// Number of registered signers.
+    pub nr_leaves: u64,
+    /// Sum of the registered stakes.
+    pub total_stake: u64,
+}
+
+#[derive(Deserialize)]
+struct WireCommitment {
+    root: ByteArray<32>,
+    nr_leaves: u64,
+}
+
+#[derive(Deserialize)]
+struct WireAvk {
+    mt_commitment: WireCommitment,
+    total_stake: u64,
+}
+
+impl AggregateVerificationKey {
+    fn from_wire(w: WireAvk) -> Self {
+        AggregateVerificationKey {
+            root: w.mt_commitment.root.0,
+            nr_leaves: w.mt_commitment.nr_leaves,
+            total_stake: w.total_stake,
+        }
+    }
+
+    /// Parse the compact JSON form.
+    pub fn from_json(json: &[u8]) -> Result<Self, Error> {
+        let wire: WireAvk = serde_json::from_slice(json).map_err(|e| Error::InvalidJson {
+            what: "aggregate verification key",
+            detail: alloc::format!("{e}"),
+        })?;
+        Ok(Self::from_wire(wire))
+    }
+
+    /// Parse the binary form: CBOR v1, or the legacy packing `nr_leaves || root || total_stake`.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        let malformed = |detail: String| Error::InvalidJson { what: "aggregate verification key (bytes)", detail };
+        if bytes.first() == Some(&cbor::CBOR_V1) {
+            let wire: WireAvk = cbor::decode_v1(bytes).map_err(malformed)?;
+            return Ok(Self::from_wire(wire));
+        }
+        if bytes.len() != 48 {
+            return Err(malformed(alloc::format!("{} bytes, expected 48", bytes.len())));
+        }
+        let mut root = [0u8; 32];
+        root.copy_from_slice(&bytes[8..40]);
+        Ok(AggregateVerificationKey {
+            nr_leaves: u64::from_be_bytes(bytes[..8].try_into().unwrap_or_default()),
+            root,
+            total_stake: u64::from_be_bytes(bytes[40..].try_into().unwrap_or_default()),
+        })
+    }
+
+    /// Decode a hex field holding JSON-hex (as aggregators serve today) or bytes-hex.
+    pub fn decode(text: &str) -> Result<(Self, WireForm), Error> {
+        decode_json_or_bytes("aggregate verification key", text, Self::from_json, Self::from_bytes)
+    }
+
+    /// The canonical compact JSON the reference prints.
+    pub fn to_json(&self) -> String {
+        let mut w = JsonWriter::new();
+        w.begin_object();
+        w.key("mt_commitment");
+        w.begin_object();
+        w.key("root");
+        w.bytes(&self.root);
+        w.key("nr_leaves");
+        w.u64(self.nr_leaves);
+        w.key("hasher");
+        w.null();
+        w.end_object();
+        w.key("total_stake");
+        w.u64(self.total_stake);
+        w.end_object();
+        w.finish()
+    }
+
+    /// The canonical JSON-hex, which certificate hashes cover.
+    pub fn to_json_hex(&self) -> String {
+        hex::encode(self.to_json().as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const JSON: &str = r#"{"mt_commitment":{"root":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32],"nr_leaves":3,"hasher":null},"total_stake":18446744073709551615}"#;
+
+    #[test]
+    fn json_round_trip_is_byte_exact() {
+        let avk = AggregateVerificationKey::from_json(JSON.as_bytes()).unwrap();
+        assert_eq!(avk.total_stake, u64::MAX);
+        assert_eq!(avk.to_json(), JSON);
+        let (again, form) = AggregateVerificationKey::decode(&avk.to_json_hex()).unwrap();
+        assert_eq!(again, avk);
+        assert_eq!(form, WireForm::JsonHex);
+    }
+
+    #[test]
+    fn legacy_bytes() {
+        let mut bytes = [0u8; 48];
+        bytes[7] = 3;
+        bytes[8] = 9;
+        bytes[47] = 5;
+        let avk = AggregateVerificationKey::from_bytes(&bytes).unwrap();
+        assert_eq!((avk.nr_leaves, avk.root[0], avk.total_stake), (3, 9, 5));
+        assert!(AggregateVerificationKey::from_bytes(&bytes[..47]).is_err());
+    }
+}

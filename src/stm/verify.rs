@@ -1,0 +1,140 @@
+//! Verification of a concatenation aggregate, in mithril-stm 0.13's order:
+//! per entry (wire order) and per index: bound `index <= m`, then the lottery; then distinct
+//! indices, quorum, Merkle batch path, and finally the BLS aggregate check.
+
+use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
+use blst::min_sig::{AggregatePublicKey, AggregateSignature as BlstAggregate};
+use blst::BLST_ERROR;
+
+use super::aggregate_signature::AggregateSignature;
+use super::avk::AggregateVerificationKey;
+use super::lottery::{evaluation, LotteryThreshold};
+use super::merkle;
+use super::params::Parameters;
+use super::seed::ScalarSeed;
+use crate::StmError;
+
+/// Verify `signature` on `msg` for `avk` and `params`.
+///
+/// The BLS step checks a random linear combination of the signatures, with 128-bit scalars
+/// derived from `seed`: valid aggregates verify whatever the seed, and a forger who cannot
+/// predict the seed cannot make invalid signatures cancel out.
+pub fn verify_aggregate(
+    msg: &[u8],
+    avk: &AggregateVerificationKey,
+    params: &Parameters,
+    signature: &AggregateSignature,
+    seed: &ScalarSeed,
+) -> Result<(), StmError> {
+    params.validate()?;
+    let mut msgp = Vec::with_capacity(msg.len() + 32);
+    msgp.extend_from_slice(msg);
+    msgp.extend_from_slice(&avk.root);
+
+    check_lottery(&msgp, avk, params, signature)?;
+    check_indices(params, signature)?;
+    check_membership(avk, signature)?;
+    check_bls(&msgp, signature, seed)
+}
+
+/// [`verify_aggregate`] with a seed from the operating system.
+#[cfg(feature = "std")]
+pub fn verify_aggregate_random(
+    msg: &[u8],
+    avk: &AggregateVerificationKey,
+    params: &Parameters,
+    signature: &AggregateSignature,
+) -> Result<(), StmError> {
+    let seed = ScalarSeed::random().map_err(|_| StmError::InvalidParameters {
+        detail: "no operating-system randomness available".into(),
+    })?;
+    verify_aggregate(msg, avk, params, signature, &seed)
+}
+
+fn check_lottery(
+    msgp: &[u8],
+    avk: &AggregateVerificationKey,
+    params: &Parameters,
+    signature: &AggregateSignature,
+) -> Result<(), StmError> {
+    // Thresholds depend only on the stake: signers with equal stakes share one.
+    let mut thresholds: BTreeMap<u64, LotteryThreshold> = BTreeMap::new();
+    for entry in &signature.signatures {
+        for &index in &entry.indexes {
+            if index > params.m {
+                return Err(StmError::IndexOutOfRange {
+                    signer_index: entry.signer_index,
+                    index,
+                    m: params.m,
+                });
+            }
+            let threshold = match thresholds.get(&entry.stake) {
+                Some(t) => t,
+                None => {
+                    let t = LotteryThreshold::new(entry.stake, avk.total_stake, params.phi_f)?;
+                    thresholds.entry(entry.stake).or_insert(t)
+                }
+            };
+            let ev = evaluation(msgp, index, &entry.sigma.bytes);
+            if !threshold.wins(&ev) {
+                return Err(StmError::LotteryLost { signer_index: entry.signer_index, index });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_indices(params: &Parameters, signature: &AggregateSignature) -> Result<(), StmError> {
+    let mut all: Vec<u64> = signature.signatures.iter().flat_map(|e| e.indexes.iter().copied()).collect();
+    let count = all.len() as u64;
+    all.sort_unstable();
+    all.dedup();
+    if all.len() as u64 != count {
+        return Err(StmError::IndexNotUnique);
+    }
+    if count < params.k {
+        return Err(StmError::NotEnoughIndices { got: count, k: params.k });
+    }
+    Ok(())
+}
+
+fn check_membership(avk: &AggregateVerificationKey, signature: &AggregateSignature) -> Result<(), StmError> {
+    let leaves: Vec<[u8; 32]> =
+        signature.signatures.iter().map(|e| merkle::leaf_hash(&e.vk.bytes, e.stake)).collect();
+    let path = &signature.batch_proof;
+    if merkle::verify_batch_path(&avk.root, avk.nr_leaves, &leaves, &path.values, &path.indices) {
+        Ok(())
+    } else {
+        Err(StmError::BatchPathInvalid)
+    }
+}
+
+fn check_bls(msgp: &[u8], signature: &AggregateSignature, seed: &ScalarSeed) -> Result<(), StmError> {
+    let entries = &signature.signatures;
+    let (sig, key) = match entries.len() {
+        0 => return Err(StmError::SignatureInvalid),
+        // One signature needs no randomization: the check is the signature itself.
+        1 => (entries[0].sigma.point, entries[0].vk.point),
+        n => {
+            let mut scalars = Vec::with_capacity(n * 16);
+            for i in 0..n {
+                scalars.extend_from_slice(&seed.scalar(i));
+            }
+            let sigs: Vec<_> = entries.iter().map(|e| e.sigma.point).collect();
+            let keys: Vec<_> = entries.iter().map(|e| e.vk.point).collect();
+            // Points were subgroup-checked when decoded; no need to check them again here.
+            let sig = BlstAggregate::aggregate_with_randomness(&sigs, &scalars, 128, false)
+                .map_err(|_| StmError::SignatureInvalid)?
+                .to_signature();
+            let key = AggregatePublicKey::aggregate_with_randomness(&keys, &scalars, 128, false)
+                .map_err(|_| StmError::SignatureInvalid)?
+                .to_public_key();
+            (sig, key)
+        }
+    };
+    match sig.verify(false, msgp, b"", b"", &key, false) {
+        BLST_ERROR::BLST_SUCCESS => Ok(()),
+        _ => Err(StmError::SignatureInvalid),
+    }
+}
