@@ -2,11 +2,16 @@
 //! reference's verdict, decoded from JSON-hex and from CBOR bytes-hex.
 
 use mithril_lite::codec::hex;
-use mithril_lite::stm::{verify_aggregate, AggregateSignature, AggregateVerificationKey, Parameters, ScalarSeed};
+use mithril_lite::stm::{
+    verify_aggregate, AggregateSignature, AggregateVerificationKey, Parameters, ScalarSeed,
+};
 use serde_json::Value;
 
 fn load(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/reference-stm/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/reference-stm/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
@@ -56,12 +61,25 @@ fn check_vector(name: &str) {
     let sig_json = v["aggregate_signature_json_hex"].as_str().unwrap();
     let sig_bytes = v["aggregate_signature_to_bytes_hex"].as_str().unwrap();
     assert!(v["aggregate_verify_ok"].as_bool().unwrap());
-    for (avk, sig) in [(avk_json, sig_json), (avk_bytes, sig_bytes), (avk_json, sig_bytes), (avk_bytes, sig_json)] {
-        assert_eq!(verdict(msg, avk, sig, &p), Ok(()), "{name}: valid aggregate rejected");
+    for (avk, sig) in [
+        (avk_json, sig_json),
+        (avk_bytes, sig_bytes),
+        (avk_json, sig_bytes),
+        (avk_bytes, sig_json),
+    ] {
+        assert_eq!(
+            verdict(msg, avk, sig, &p),
+            Ok(()),
+            "{name}: valid aggregate rejected"
+        );
     }
     // Re-encoding the decoded JSON reproduces the wire bytes exactly.
     let (sig, _) = AggregateSignature::decode(sig_json).unwrap();
-    assert_eq!(sig.to_json_hex(), sig_json, "{name}: canonical JSON differs");
+    assert_eq!(
+        sig.to_json_hex(),
+        sig_json,
+        "{name}: canonical JSON differs"
+    );
     let (avk, _) = AggregateVerificationKey::decode(avk_json).unwrap();
     assert_eq!(avk.to_json_hex(), avk_json);
 
@@ -70,18 +88,32 @@ fn check_vector(name: &str) {
     for case in cases {
         let case_name = case["name"].as_str().unwrap();
         let case_params = case.get("params").map(params).unwrap_or(p);
-        let case_msg = case.get("message_hex").and_then(Value::as_str).unwrap_or(msg);
+        let case_msg = case
+            .get("message_hex")
+            .and_then(Value::as_str)
+            .unwrap_or(msg);
         let mut inputs: Vec<(&str, &str)> = Vec::new();
         let avks: Vec<&str> = ["avk_json_hex", "avk_to_bytes_hex"]
             .iter()
             .filter_map(|k| case.get(*k).and_then(Value::as_str))
             .collect();
-        let sigs: Vec<&str> = ["aggregate_signature_json_hex", "aggregate_signature_to_bytes_hex"]
-            .iter()
-            .filter_map(|k| case.get(*k).and_then(Value::as_str))
-            .collect();
-        let avks = if avks.is_empty() { vec![avk_json, avk_bytes] } else { avks };
-        let sigs = if sigs.is_empty() { vec![sig_json, sig_bytes] } else { sigs };
+        let sigs: Vec<&str> = [
+            "aggregate_signature_json_hex",
+            "aggregate_signature_to_bytes_hex",
+        ]
+        .iter()
+        .filter_map(|k| case.get(*k).and_then(Value::as_str))
+        .collect();
+        let avks = if avks.is_empty() {
+            vec![avk_json, avk_bytes]
+        } else {
+            avks
+        };
+        let sigs = if sigs.is_empty() {
+            vec![sig_json, sig_bytes]
+        } else {
+            sigs
+        };
         for a in &avks {
             for s in &sigs {
                 inputs.push((a, s));
@@ -94,7 +126,9 @@ fn check_vector(name: &str) {
                 assert_eq!(got, Ok(()), "{name}/{case_name}: reference accepts");
             } else {
                 let want = expected_code(case["reference_result"]["error"].as_str().unwrap());
-                let got = got.expect_err(&format!("{name}/{case_name}: reference rejects, we accepted"));
+                let got = got.expect_err(&format!(
+                    "{name}/{case_name}: reference rejects, we accepted"
+                ));
                 if want == "decode" {
                     assert!(
                         got == "stm_invalid_point" || got == "stm_malformed",

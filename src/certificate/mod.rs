@@ -1,0 +1,17 @@
+//! Mithril certificates as aggregators serve them (`/certificate/{hash}`): parsing, the
+//! component hashes (parameters, metadata, protocol message, certificate), the per-certificate
+//! integrity checks and the genesis Ed25519 signature.
+
+pub mod genesis;
+pub mod hashing;
+pub mod integrity;
+pub mod metadata;
+pub mod model;
+pub mod protocol_message;
+pub mod signed_entity;
+
+pub use genesis::GenesisVerificationKey;
+pub use metadata::{Metadata, ProtocolParameters};
+pub use model::{Certificate, CertificateSignature, MultiSignatureCheck};
+pub use protocol_message::{PartKey, ProtocolMessage};
+pub use signed_entity::SignedEntityType;

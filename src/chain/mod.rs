@@ -1,0 +1,9 @@
+//! The certificate-chain walk: a sans-IO state machine the host drives by fetching
+//! certificates, with the reference's chaining rules plus a genesis-anchor rule.
+
+pub mod config;
+pub mod rules;
+pub mod walk;
+
+pub use config::WalkConfig;
+pub use walk::{ChainWalk, Fed, Step, VerifiedCertificate, VerifiedChain};

@@ -30,7 +30,8 @@ impl<'de> Visitor<'de> for BytesVisitor {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u8>, A::Error> {
         // Bound the pre-allocation: the size hint comes from untrusted input.
-        let mut out = Vec::with_capacity(self.len.unwrap_or(seq.size_hint().unwrap_or(0).min(4096)));
+        let mut out =
+            Vec::with_capacity(self.len.unwrap_or(seq.size_hint().unwrap_or(0).min(4096)));
         while let Some(b) = seq.next_element::<u8>()? {
             if self.len.is_some_and(|n| out.len() == n) {
                 return Err(A::Error::invalid_length(out.len() + 1, &self));

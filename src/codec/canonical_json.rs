@@ -129,6 +129,9 @@ mod tests {
         w.u64(0);
         w.end_array();
         w.end_object();
-        assert_eq!(w.finish(), r#"{"a":[1,0,255],"b":null,"c":[[18446744073709551615],0]}"#);
+        assert_eq!(
+            w.finish(),
+            r#"{"a":[1,0,255],"b":null,"c":[[18446744073709551615],0]}"#
+        );
     }
 }

@@ -14,7 +14,11 @@ use crate::Error;
 /// Refuse an input longer than `limit` bytes before anything parses it.
 pub fn check_size(what: &'static str, input: &[u8], limit: usize) -> Result<(), Error> {
     if input.len() > limit {
-        return Err(Error::InputTooLarge { what, size: input.len(), limit });
+        return Err(Error::InputTooLarge {
+            what,
+            size: input.len(),
+            limit,
+        });
     }
     Ok(())
 }

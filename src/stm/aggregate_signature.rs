@@ -94,7 +94,10 @@ struct CborRegistration {
 }
 
 fn malformed(detail: String) -> StmError {
-    StmError::Malformed { what: "aggregate signature", detail }
+    StmError::Malformed {
+        what: "aggregate signature",
+        detail,
+    }
 }
 
 impl AggregateSignature {
@@ -104,10 +107,14 @@ impl AggregateSignature {
     ) -> Result<Self, StmError> {
         let mut signatures = Vec::with_capacity(entries.len());
         for (entry, (sig, vk, stake)) in entries.into_iter().enumerate() {
-            let sigma = Signature::from_compressed(&sig.sigma.0)
-                .ok_or(StmError::InvalidPoint { what: "signature", entry })?;
-            let vk = VerificationKey::from_compressed(&vk)
-                .ok_or(StmError::InvalidPoint { what: "verification key", entry })?;
+            let sigma = Signature::from_compressed(&sig.sigma.0).ok_or(StmError::InvalidPoint {
+                what: "signature",
+                entry,
+            })?;
+            let vk = VerificationKey::from_compressed(&vk).ok_or(StmError::InvalidPoint {
+                what: "verification key",
+                entry,
+            })?;
             signatures.push(SignatureEntry {
                 sigma,
                 indexes: sig.indexes,
@@ -141,18 +148,23 @@ impl AggregateSignature {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, StmError> {
         let envelope: CborEnvelope = cbor::decode_v1(bytes).map_err(malformed)?;
         if envelope.signature_type != 0 {
-            return Err(StmError::UnsupportedProof { signature_type: envelope.signature_type });
+            return Err(StmError::UnsupportedProof {
+                signature_type: envelope.signature_type,
+            });
         }
-        let proof: CborConcatenation = cbor::decode_v1(&envelope.proof_bytes.0).map_err(malformed)?;
+        let proof: CborConcatenation =
+            cbor::decode_v1(&envelope.proof_bytes.0).map_err(malformed)?;
         let mut entries = Vec::with_capacity(proof.signature_bytes.len());
         for sig_reg in &proof.signature_bytes {
             let sig_reg: CborSigReg = cbor::decode_v1(&sig_reg.0).map_err(malformed)?;
-            let single: WireSingle = cbor::decode_v1(&sig_reg.signature_bytes.0).map_err(malformed)?;
+            let single: WireSingle =
+                cbor::decode_v1(&sig_reg.signature_bytes.0).map_err(malformed)?;
             let reg: CborRegistration =
                 cbor::decode_v1(&sig_reg.registration_entry_bytes.0).map_err(malformed)?;
             entries.push((single, reg.verification_key_bytes.0, reg.stake));
         }
-        let batch: WireBatchPath = cbor::decode_v1(&proof.batch_proof_bytes.0).map_err(malformed)?;
+        let batch: WireBatchPath =
+            cbor::decode_v1(&proof.batch_proof_bytes.0).map_err(malformed)?;
         Self::from_parts(entries, batch)
     }
 

@@ -53,13 +53,19 @@ impl AggregateVerificationKey {
 
     /// Parse the binary form: CBOR v1, or the legacy packing `nr_leaves || root || total_stake`.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        let malformed = |detail: String| Error::InvalidJson { what: "aggregate verification key (bytes)", detail };
+        let malformed = |detail: String| Error::InvalidJson {
+            what: "aggregate verification key (bytes)",
+            detail,
+        };
         if bytes.first() == Some(&cbor::CBOR_V1) {
             let wire: WireAvk = cbor::decode_v1(bytes).map_err(malformed)?;
             return Ok(Self::from_wire(wire));
         }
         if bytes.len() != 48 {
-            return Err(malformed(alloc::format!("{} bytes, expected 48", bytes.len())));
+            return Err(malformed(alloc::format!(
+                "{} bytes, expected 48",
+                bytes.len()
+            )));
         }
         let mut root = [0u8; 32];
         root.copy_from_slice(&bytes[8..40]);
@@ -72,7 +78,12 @@ impl AggregateVerificationKey {
 
     /// Decode a hex field holding JSON-hex (as aggregators serve today) or bytes-hex.
     pub fn decode(text: &str) -> Result<(Self, WireForm), Error> {
-        decode_json_or_bytes("aggregate verification key", text, Self::from_json, Self::from_bytes)
+        decode_json_or_bytes(
+            "aggregate verification key",
+            text,
+            Self::from_json,
+            Self::from_bytes,
+        )
     }
 
     /// The canonical compact JSON the reference prints.

@@ -17,7 +17,10 @@ impl VerificationKey {
     pub fn from_compressed(bytes: &[u8; 96]) -> Option<Self> {
         // key_validate = uncompress + infinity rejection + subgroup check.
         let point = PublicKey::key_validate(bytes).ok()?;
-        Some(VerificationKey { point, bytes: *bytes })
+        Some(VerificationKey {
+            point,
+            bytes: *bytes,
+        })
     }
 
     /// The compressed bytes, as on the wire.
@@ -37,7 +40,10 @@ impl Signature {
     /// Decode and validate (on curve, in the prime-order subgroup, not infinity).
     pub fn from_compressed(bytes: &[u8; 48]) -> Option<Self> {
         let point = BlstSignature::sig_validate(bytes, true).ok()?;
-        Some(Signature { point, bytes: *bytes })
+        Some(Signature {
+            point,
+            bytes: *bytes,
+        })
     }
 
     /// The compressed bytes, as on the wire (and as the lottery hashes them).

@@ -65,7 +65,9 @@ impl LotteryThreshold {
     /// Prepare the test, with the reference's argument checks (total stake zero, phi_f range).
     pub fn new(stake: u64, total_stake: u64, phi_f: f64) -> Result<Self, StmError> {
         if total_stake == 0 {
-            return Err(StmError::InvalidParameters { detail: "total stake is zero".into() });
+            return Err(StmError::InvalidParameters {
+                detail: "total stake is zero".into(),
+            });
         }
         let ln_one_minus_phi = libm::log(1.0 - phi_f);
         let mode = if (phi_f - 1.0).abs() < f64::EPSILON {
@@ -86,14 +88,22 @@ impl LotteryThreshold {
                 Mode::ExactOnly
             }
         };
-        Ok(LotteryThreshold { stake, total_stake, ln_one_minus_phi, mode })
+        Ok(LotteryThreshold {
+            stake,
+            total_stake,
+            ln_one_minus_phi,
+            mode,
+        })
     }
 
     /// Whether `ev` wins, with exactly the reference's verdict.
     pub fn wins(&self, ev: &[u8; 64]) -> bool {
         match self.mode {
             Mode::AlwaysWins => true,
-            Mode::Threshold { wins_below, loses_from } => {
+            Mode::Threshold {
+                wins_below,
+                loses_from,
+            } => {
                 let mut top = [0u8; 8];
                 top.copy_from_slice(&ev[56..]);
                 // ev is little-endian: its last 8 bytes are the most significant.
@@ -155,11 +165,18 @@ fn ratio_from_f64(v: f64) -> Option<Ratio<BigInt>> {
 
 /// mithril-stm's num-integer lottery: `q < exp(x)` by a Taylor expansion of at most 1000
 /// terms with error bound `3 * |term|`; undecided means lost.
-fn reference_is_lottery_won(ev: &[u8; 64], stake: u64, total_stake: u64, ln_one_minus_phi: f64) -> bool {
+fn reference_is_lottery_won(
+    ev: &[u8; 64],
+    stake: u64,
+    total_stake: u64,
+    ln_one_minus_phi: f64,
+) -> bool {
     let ev_max: BigInt = BigInt::one() << 512usize;
     let ev = BigInt::from_bytes_le(Sign::Plus, ev);
     let q = Ratio::new(ev_max.clone(), ev_max - ev);
-    let Some(c) = ratio_from_f64(ln_one_minus_phi) else { return false };
+    let Some(c) = ratio_from_f64(ln_one_minus_phi) else {
+        return false;
+    };
     let w = Ratio::new(BigInt::from(stake), BigInt::from(total_stake));
     let x = -(w * c);
 
@@ -196,8 +213,14 @@ mod tests {
 
     #[test]
     fn ratio_from_f64_is_exact() {
-        assert_eq!(ratio_from_f64(0.5).unwrap(), Ratio::new(BigInt::one(), BigInt::from(2)));
-        assert_eq!(ratio_from_f64(-3.0).unwrap(), Ratio::from_integer(BigInt::from(-3)));
+        assert_eq!(
+            ratio_from_f64(0.5).unwrap(),
+            Ratio::new(BigInt::one(), BigInt::from(2))
+        );
+        assert_eq!(
+            ratio_from_f64(-3.0).unwrap(),
+            Ratio::from_integer(BigInt::from(-3))
+        );
         let tiny = ratio_from_f64(f64::MIN_POSITIVE / 4.0).unwrap();
         assert_eq!(tiny, Ratio::new(BigInt::one(), BigInt::one() << 1024usize));
     }
@@ -209,7 +232,11 @@ mod tests {
         for &phi_f in &[0.05, 0.2, 0.65, 0.8] {
             for &(stake, total) in &[(1u64, 1000u64), (37, 100), (1, 2), (999, 1000), (1, 1)] {
                 let t = LotteryThreshold::new(stake, total, phi_f).unwrap();
-                let Mode::Threshold { wins_below, loses_from } = t.mode else {
+                let Mode::Threshold {
+                    wins_below,
+                    loses_from,
+                } = t.mode
+                else {
                     panic!("fast path expected for x <= 2")
                 };
                 let mut probes: alloc::vec::Vec<u64> = (0..64).map(|i| (i as u64) << 58).collect();
@@ -220,7 +247,11 @@ mod tests {
                 for top in probes {
                     for low in [0u8, 0x80, 0xff] {
                         let ev = ev_from_top(top, low);
-                        assert_eq!(t.wins(&ev), t.wins_exact(&ev), "phi_f={phi_f} w={stake}/{total} top={top:#x}");
+                        assert_eq!(
+                            t.wins(&ev),
+                            t.wins_exact(&ev),
+                            "phi_f={phi_f} w={stake}/{total} top={top:#x}"
+                        );
                     }
                 }
             }
@@ -257,7 +288,11 @@ mod tests {
         // crate everywhere so every device decides alike. They agree on the parameters in use.
         #[cfg(feature = "std")]
         for phi_f in [0.2f64, 0.65, 0.95, 0.5, 0.123] {
-            assert_eq!(libm::log(1.0 - phi_f).to_bits(), (1.0 - phi_f).ln().to_bits(), "phi_f={phi_f}");
+            assert_eq!(
+                libm::log(1.0 - phi_f).to_bits(),
+                (1.0 - phi_f).ln().to_bits(),
+                "phi_f={phi_f}"
+            );
         }
     }
 }

@@ -63,7 +63,9 @@ pub fn verify_batch_path(
     if leaves.len() != indices.len() || indices.windows(2).any(|w| w[0] > w[1]) {
         return false;
     }
-    let Some(p) = nr_leaves.checked_next_power_of_two() else { return false };
+    let Some(p) = nr_leaves.checked_next_power_of_two() else {
+        return false;
+    };
     let Some(num_nodes) = p.checked_add(nr_leaves).and_then(|n| n.checked_sub(1)) else {
         return false;
     };
@@ -74,7 +76,9 @@ pub fn verify_batch_path(
             None => return false,
         }
     }
-    let Some(&first) = positions.first() else { return false };
+    let Some(&first) = positions.first() else {
+        return false;
+    };
     let mut hashes: Vec<[u8; 32]> = leaves.to_vec();
     let mut values = values.iter();
     let z = padding();
@@ -91,7 +95,9 @@ pub fn verify_batch_path(
             next_pos.push(pos.saturating_sub(1) / 2);
             if pos & 1 == 0 {
                 // A right child whose left sibling is not in the set.
-                let Some(left) = values.next() else { return false };
+                let Some(left) = values.next() else {
+                    return false;
+                };
                 next_hash.push(node_hash(left, &hashes[i]));
             } else {
                 let sibling = pos + 1;
@@ -99,7 +105,9 @@ pub fn verify_batch_path(
                     next_hash.push(node_hash(&hashes[i], &hashes[i + 1]));
                     i += 1;
                 } else if sibling < num_nodes {
-                    let Some(right) = values.next() else { return false };
+                    let Some(right) = values.next() else {
+                        return false;
+                    };
                     next_hash.push(node_hash(&hashes[i], right));
                 } else {
                     next_hash.push(node_hash(&hashes[i], &z));
@@ -118,7 +126,9 @@ mod tests {
     use super::*;
 
     fn leaves(n: usize) -> Vec<[u8; 32]> {
-        (0..n).map(|i| leaf_hash(&[i as u8; 96], i as u64 * 7 + 1)).collect()
+        (0..n)
+            .map(|i| leaf_hash(&[i as u8; 96], i as u64 * 7 + 1))
+            .collect()
     }
 
     /// Builds a batch path the way the reference prover does, for testing the verifier.
@@ -167,7 +177,10 @@ mod tests {
                 let values = prove(&all, &idx);
                 let picked: Vec<[u8; 32]> = idx.iter().map(|&i| all[i]).collect();
                 let indices: Vec<u64> = idx.iter().map(|&i| i as u64).collect();
-                assert!(verify_batch_path(&root, n as u64, &picked, &values, &indices), "n={n} mask={mask:b}");
+                assert!(
+                    verify_batch_path(&root, n as u64, &picked, &values, &indices),
+                    "n={n} mask={mask:b}"
+                );
                 // Any tampered leaf fails.
                 let mut bad = picked.clone();
                 bad[0][0] ^= 1;
@@ -178,7 +191,13 @@ mod tests {
                     rev.reverse();
                     let mut rev_leaves = picked.clone();
                     rev_leaves.reverse();
-                    assert!(!verify_batch_path(&root, n as u64, &rev_leaves, &values, &rev));
+                    assert!(!verify_batch_path(
+                        &root,
+                        n as u64,
+                        &rev_leaves,
+                        &values,
+                        &rev
+                    ));
                 }
             }
         }

@@ -31,7 +31,10 @@ impl Parameters {
             return Ok(());
         };
         Err(StmError::InvalidParameters {
-            detail: format!("{detail} (k={}, m={}, phi_f={})", self.k, self.m, self.phi_f),
+            detail: format!(
+                "{detail} (k={}, m={}, phi_f={})",
+                self.k, self.m, self.phi_f
+            ),
         })
     }
 }
@@ -42,14 +45,23 @@ mod tests {
 
     #[test]
     fn validation() {
-        let ok = Parameters { m: 100, k: 5, phi_f: 0.65 };
+        let ok = Parameters {
+            m: 100,
+            k: 5,
+            phi_f: 0.65,
+        };
         assert!(ok.validate().is_ok());
         assert!(Parameters { k: 0, ..ok }.validate().is_err());
         assert!(Parameters { m: 0, ..ok }.validate().is_err());
         assert!(Parameters { k: 101, ..ok }.validate().is_err());
         assert!(Parameters { phi_f: 0.0, ..ok }.validate().is_err());
         assert!(Parameters { phi_f: 1.5, ..ok }.validate().is_err());
-        assert!(Parameters { phi_f: f64::NAN, ..ok }.validate().is_err());
+        assert!(Parameters {
+            phi_f: f64::NAN,
+            ..ok
+        }
+        .validate()
+        .is_err());
         assert!(Parameters { phi_f: 1.0, ..ok }.validate().is_ok());
     }
 }

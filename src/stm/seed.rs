@@ -32,7 +32,8 @@ impl ScalarSeed {
         h.update(b"mithril-lite scalar");
         h.update(&self.0);
         h.update(&(i as u64).to_le_bytes());
-        h.finalize_variable(&mut out).expect("buffer has the requested size");
+        h.finalize_variable(&mut out)
+            .expect("buffer has the requested size");
         // A zero scalar would drop a signature from the check.
         out[0] |= 1;
         out

@@ -78,7 +78,10 @@ fn check_lottery(
             };
             let ev = evaluation(msgp, index, &entry.sigma.bytes);
             if !threshold.wins(&ev) {
-                return Err(StmError::LotteryLost { signer_index: entry.signer_index, index });
+                return Err(StmError::LotteryLost {
+                    signer_index: entry.signer_index,
+                    index,
+                });
             }
         }
     }
@@ -86,7 +89,11 @@ fn check_lottery(
 }
 
 fn check_indices(params: &Parameters, signature: &AggregateSignature) -> Result<(), StmError> {
-    let mut all: Vec<u64> = signature.signatures.iter().flat_map(|e| e.indexes.iter().copied()).collect();
+    let mut all: Vec<u64> = signature
+        .signatures
+        .iter()
+        .flat_map(|e| e.indexes.iter().copied())
+        .collect();
     let count = all.len() as u64;
     all.sort_unstable();
     all.dedup();
@@ -94,23 +101,42 @@ fn check_indices(params: &Parameters, signature: &AggregateSignature) -> Result<
         return Err(StmError::IndexNotUnique);
     }
     if count < params.k {
-        return Err(StmError::NotEnoughIndices { got: count, k: params.k });
+        return Err(StmError::NotEnoughIndices {
+            got: count,
+            k: params.k,
+        });
     }
     Ok(())
 }
 
-fn check_membership(avk: &AggregateVerificationKey, signature: &AggregateSignature) -> Result<(), StmError> {
-    let leaves: Vec<[u8; 32]> =
-        signature.signatures.iter().map(|e| merkle::leaf_hash(&e.vk.bytes, e.stake)).collect();
+fn check_membership(
+    avk: &AggregateVerificationKey,
+    signature: &AggregateSignature,
+) -> Result<(), StmError> {
+    let leaves: Vec<[u8; 32]> = signature
+        .signatures
+        .iter()
+        .map(|e| merkle::leaf_hash(&e.vk.bytes, e.stake))
+        .collect();
     let path = &signature.batch_proof;
-    if merkle::verify_batch_path(&avk.root, avk.nr_leaves, &leaves, &path.values, &path.indices) {
+    if merkle::verify_batch_path(
+        &avk.root,
+        avk.nr_leaves,
+        &leaves,
+        &path.values,
+        &path.indices,
+    ) {
         Ok(())
     } else {
         Err(StmError::BatchPathInvalid)
     }
 }
 
-fn check_bls(msgp: &[u8], signature: &AggregateSignature, seed: &ScalarSeed) -> Result<(), StmError> {
+fn check_bls(
+    msgp: &[u8],
+    signature: &AggregateSignature,
+    seed: &ScalarSeed,
+) -> Result<(), StmError> {
     let entries = &signature.signatures;
     let (sig, key) = match entries.len() {
         0 => return Err(StmError::SignatureInvalid),

@@ -1,0 +1,131 @@
+//! What a certificate certifies (`signed_entity_type`), and its contribution to the
+//! certificate hash.
+
+use alloc::string::String;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+/// The signed entity type, externally tagged on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub enum SignedEntityType {
+    /// Mithril stake distribution of an epoch.
+    MithrilStakeDistribution(u64),
+    /// Cardano stake distribution of an epoch.
+    CardanoStakeDistribution(u64),
+    /// Full immutable-files snapshot (discontinued; still found in older chains).
+    CardanoImmutableFilesFull {
+        /// Epoch.
+        epoch: u64,
+        /// Last immutable file number.
+        immutable_file_number: u64,
+    },
+    /// Cardano database (v2 snapshots).
+    CardanoDatabase {
+        /// Epoch.
+        epoch: u64,
+        /// Last immutable file number.
+        immutable_file_number: u64,
+    },
+    /// Cardano transactions up to a block number.
+    CardanoTransactions(u64, u64),
+    /// Cardano blocks and transactions: epoch, block number, block-number offset.
+    CardanoBlocksTransactions(u64, u64, u64),
+}
+
+impl SignedEntityType {
+    /// The variant's name, as on the wire.
+    pub fn name(&self) -> &'static str {
+        match self {
+            SignedEntityType::MithrilStakeDistribution(_) => "MithrilStakeDistribution",
+            SignedEntityType::CardanoStakeDistribution(_) => "CardanoStakeDistribution",
+            SignedEntityType::CardanoImmutableFilesFull { .. } => "CardanoImmutableFilesFull",
+            SignedEntityType::CardanoDatabase { .. } => "CardanoDatabase",
+            SignedEntityType::CardanoTransactions(..) => "CardanoTransactions",
+            SignedEntityType::CardanoBlocksTransactions(..) => "CardanoBlocksTransactions",
+        }
+    }
+
+    /// Feed the certificate hash: beacon integers big-endian; blocks-transactions is prefixed
+    /// with its database index (5, u16) because it shares its beacon shape with others.
+    pub fn feed_hash(&self, hasher: &mut Sha256) {
+        match self {
+            SignedEntityType::MithrilStakeDistribution(e)
+            | SignedEntityType::CardanoStakeDistribution(e) => {
+                hasher.update(e.to_be_bytes());
+            }
+            SignedEntityType::CardanoImmutableFilesFull {
+                epoch,
+                immutable_file_number,
+            }
+            | SignedEntityType::CardanoDatabase {
+                epoch,
+                immutable_file_number,
+            } => {
+                hasher.update(epoch.to_be_bytes());
+                hasher.update(immutable_file_number.to_be_bytes());
+            }
+            SignedEntityType::CardanoTransactions(e, b) => {
+                hasher.update(e.to_be_bytes());
+                hasher.update(b.to_be_bytes());
+            }
+            SignedEntityType::CardanoBlocksTransactions(e, b, o) => {
+                hasher.update(5u16.to_be_bytes());
+                hasher.update(e.to_be_bytes());
+                hasher.update(b.to_be_bytes());
+                hasher.update(o.to_be_bytes());
+            }
+        }
+    }
+
+    /// Compact JSON, as on the wire (for reports).
+    pub fn to_json(&self) -> String {
+        use alloc::format;
+        match self {
+            SignedEntityType::MithrilStakeDistribution(e) | SignedEntityType::CardanoStakeDistribution(e) => {
+                format!("{{\"{}\":{e}}}", self.name())
+            }
+            SignedEntityType::CardanoImmutableFilesFull { epoch, immutable_file_number }
+            | SignedEntityType::CardanoDatabase { epoch, immutable_file_number } => format!(
+                "{{\"{}\":{{\"epoch\":{epoch},\"immutable_file_number\":{immutable_file_number}}}}}",
+                self.name()
+            ),
+            SignedEntityType::CardanoTransactions(e, b) => format!("{{\"{}\":[{e},{b}]}}", self.name()),
+            SignedEntityType::CardanoBlocksTransactions(e, b, o) => {
+                format!("{{\"{}\":[{e},{b},{o}]}}", self.name())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_wire_shape_and_prints_it_back() {
+        for json in [
+            r#"{"MithrilStakeDistribution":15}"#,
+            r#"{"CardanoStakeDistribution":22}"#,
+            r#"{"CardanoDatabase":{"epoch":20,"immutable_file_number":5}}"#,
+            r#"{"CardanoImmutableFilesFull":{"epoch":20,"immutable_file_number":5}}"#,
+            r#"{"CardanoTransactions":[24,719]}"#,
+            r#"{"CardanoBlocksTransactions":[23,705,1]}"#,
+        ] {
+            let t: SignedEntityType = serde_json::from_str(json).unwrap();
+            assert_eq!(t.to_json(), json);
+        }
+        assert!(serde_json::from_str::<SignedEntityType>(r#"{"Unknown":1}"#).is_err());
+    }
+
+    #[test]
+    fn blocks_transactions_feed_has_the_database_index() {
+        let mut a = Sha256::new();
+        SignedEntityType::CardanoBlocksTransactions(1, 2, 3).feed_hash(&mut a);
+        let mut b = Sha256::new();
+        b.update([0u8, 5]);
+        for v in [1u64, 2, 3] {
+            b.update(v.to_be_bytes());
+        }
+        assert_eq!(a.finalize(), b.finalize());
+    }
+}

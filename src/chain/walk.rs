@@ -1,0 +1,417 @@
+//! The chain walk as a sans-IO state machine.
+//!
+//! The host asks [`ChainWalk::step`] what to do: fetch a certificate ([`Step::Fetch`]), wait for
+//! signature checks it is running ([`Step::AwaitVerification`]), or take the result
+//! ([`Step::Done`]). [`ChainWalk::feed`] parses a fetched certificate, runs every cheap check
+//! (hashes, epochs, chaining) at once and names the next certificate immediately, so the host
+//! can fetch ahead; the expensive STM check comes back as a [`PendingCheck`] the host runs
+//! anywhere (another thread, a worker) and reports with [`ChainWalk::complete`]. Or the host
+//! calls [`ChainWalk::feed_and_verify`] to do both inline.
+//!
+//! Whatever the order in which checks finish, the reported error is the one the reference
+//! verifier reports: every check has a position in the reference's order, and the walk only
+//! concludes once every check before the earliest failure has passed. The reference fetches a
+//! certificate's predecessor before checking the certificate itself, and so does this order.
+
+use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::config::WalkConfig;
+use super::rules::{LinkInfo, CHAINING_RULES};
+use crate::certificate::{
+    Certificate, GenesisVerificationKey, MultiSignatureCheck, ProtocolMessage, ProtocolParameters,
+    SignedEntityType,
+};
+use crate::codec::check_size;
+use crate::stm::{AggregateVerificationKey, ScalarSeed};
+use crate::Error;
+
+/// What the host should do next.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// Fetch the certificate with this hash and [`ChainWalk::feed`] it (or report
+    /// [`ChainWalk::fetch_failed`]). Pending checks may still be running.
+    Fetch(String),
+    /// Nothing to fetch: run the pending checks and [`ChainWalk::complete`] them.
+    AwaitVerification,
+    /// The walk is over.
+    Done(Result<VerifiedChain, Error>),
+}
+
+/// An STM check the host must run and report.
+#[derive(Debug, Clone)]
+pub struct PendingCheck {
+    /// Position of the certificate in the walk (0 = the starting certificate).
+    pub index: usize,
+    /// The check.
+    pub check: MultiSignatureCheck,
+}
+
+/// Outcome of feeding a certificate.
+#[derive(Debug, Clone, Default)]
+pub struct Fed {
+    /// The STM check to run, if the certificate is a standard one whose check still matters.
+    pub check: Option<PendingCheck>,
+}
+
+/// The verified starting certificate, as a wallet wants to read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerifiedCertificate {
+    /// Hash.
+    pub hash: String,
+    /// Previous certificate's hash.
+    pub previous_hash: String,
+    /// Epoch.
+    pub epoch: u64,
+    /// What it certifies.
+    pub signed_entity_type: SignedEntityType,
+    /// The signed protocol message (its parts are what the certificate vouches for).
+    pub protocol_message: ProtocolMessage,
+    /// The signed message (hash of the protocol message).
+    pub signed_message: String,
+    /// The AVK it was verified with.
+    pub aggregate_verification_key: AggregateVerificationKey,
+    /// Its protocol parameters.
+    pub parameters: ProtocolParameters,
+    /// Whether it is the genesis certificate.
+    pub is_genesis: bool,
+}
+
+impl VerifiedCertificate {
+    fn of(c: &Certificate) -> Self {
+        VerifiedCertificate {
+            hash: c.hash.clone(),
+            previous_hash: c.previous_hash.clone(),
+            epoch: c.epoch,
+            signed_entity_type: c.signed_entity_type.clone(),
+            protocol_message: c.protocol_message.clone(),
+            signed_message: c.signed_message.clone(),
+            aggregate_verification_key: c.aggregate_verification_key.clone(),
+            parameters: c.metadata.parameters,
+            is_genesis: c.is_genesis(),
+        }
+    }
+}
+
+/// One certificate visited by a successful walk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainLink {
+    /// Hash.
+    pub hash: String,
+    /// Epoch.
+    pub epoch: u64,
+    /// Its AVK (the trust a checkpoint would record).
+    pub aggregate_verification_key: AggregateVerificationKey,
+}
+
+/// Where a successful walk ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anchor {
+    /// At the genesis certificate, verified with the genesis key.
+    Genesis(String),
+    /// At a certificate the host trusted already (a checkpoint).
+    Trusted(String),
+}
+
+/// A verified chain.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerifiedChain {
+    /// The certificate the walk started from.
+    pub certificate: VerifiedCertificate,
+    /// Certificates checked, the starting one and the anchor included.
+    pub certificates_checked: usize,
+    /// Where the walk ended.
+    pub anchor: Anchor,
+    /// The certificates visited, newest first.
+    pub links: Vec<ChainLink>,
+}
+
+// Positions of checks in the reference's order. For certificate j: fetching j+1 comes first,
+// then j's own checks (steps 1-5), then the chaining rules between j and j+1 (rules 1-5).
+fn fetch_pos(j: usize) -> u64 {
+    if j == 0 {
+        0
+    } else {
+        20 * (j as u64 - 1) + 1
+    }
+}
+fn integrity_pos(j: usize, step: u64) -> u64 {
+    20 * j as u64 + 2 + step
+}
+fn chain_pos(child: usize, rule: u64) -> u64 {
+    20 * child as u64 + 10 + rule
+}
+const STEP_SELF_LINK: u64 = 1;
+const STEP_HASH: u64 = 2;
+const STEP_MESSAGE: u64 = 3;
+const STEP_SIGNATURE: u64 = 4;
+const STEP_EPOCH: u64 = 5;
+
+/// A walk from one certificate back to genesis (or to a trusted certificate).
+#[derive(Debug, Clone)]
+pub struct ChainWalk {
+    config: WalkConfig,
+    genesis_key: GenesisVerificationKey,
+    trusted: BTreeSet<String>,
+    /// Hash of the certificate to fetch next.
+    expected: Option<String>,
+    links: Vec<LinkInfo>,
+    first: Option<VerifiedCertificate>,
+    /// Certificates whose STM check is outstanding.
+    pending: BTreeMap<usize, ()>,
+    /// Earliest failure so far, by position.
+    failure: Option<(u64, Error)>,
+    anchor: Option<Anchor>,
+}
+
+impl ChainWalk {
+    /// Start a walk at `certificate_hash`, trusting only the genesis key.
+    pub fn new(
+        certificate_hash: &str,
+        genesis_key: GenesisVerificationKey,
+        config: WalkConfig,
+    ) -> Self {
+        ChainWalk {
+            config,
+            genesis_key,
+            trusted: BTreeSet::new(),
+            expected: Some(String::from(certificate_hash)),
+            links: Vec::new(),
+            first: None,
+            pending: BTreeMap::new(),
+            failure: None,
+            anchor: None,
+        }
+    }
+
+    /// Also stop at any of these certificate hashes, trusted from an earlier full walk. The
+    /// trusted certificate is still fetched and its content hash-checked, since the chaining
+    /// rules need its AVK and parameters.
+    pub fn with_trusted<I: IntoIterator<Item = String>>(mut self, hashes: I) -> Self {
+        self.trusted.extend(hashes);
+        self
+    }
+
+    /// Certificates fed so far.
+    pub fn certificates_fed(&self) -> usize {
+        self.links.len()
+    }
+
+    /// Epoch of the most recently fed certificate.
+    pub fn current_epoch(&self) -> Option<u64> {
+        self.links.last().map(|l| l.epoch)
+    }
+
+    /// STM checks handed out and not yet completed.
+    pub fn pending_checks(&self) -> usize {
+        self.pending.len()
+    }
+
+    fn fail(&mut self, pos: u64, error: Error) {
+        if self.failure.as_ref().is_none_or(|(p, _)| pos < *p) {
+            self.failure = Some((pos, error));
+        }
+    }
+
+    /// What to do next.
+    pub fn step(&self) -> Step {
+        let failure_pos = self.failure.as_ref().map_or(u64::MAX, |(p, _)| *p);
+        if let Some(hash) = &self.expected {
+            if fetch_pos(self.links.len()) < failure_pos {
+                return Step::Fetch(hash.clone());
+            }
+        }
+        if self
+            .pending
+            .keys()
+            .any(|&j| integrity_pos(j, STEP_SIGNATURE) < failure_pos)
+        {
+            return Step::AwaitVerification;
+        }
+        if let Some((_, error)) = &self.failure {
+            return Step::Done(Err(error.clone()));
+        }
+        match (&self.anchor, &self.first) {
+            (Some(anchor), Some(first)) => Step::Done(Ok(VerifiedChain {
+                certificate: first.clone(),
+                certificates_checked: self.links.len(),
+                anchor: anchor.clone(),
+                links: self
+                    .links
+                    .iter()
+                    .map(|l| ChainLink {
+                        hash: l.hash.clone(),
+                        epoch: l.epoch,
+                        aggregate_verification_key: l.avk.clone(),
+                    })
+                    .collect(),
+            })),
+            // Unreachable by construction (a walk always expects, waits, fails or anchors);
+            // answer with an error rather than panic.
+            _ => Step::Done(Err(Error::CertificateUnavailable {
+                certificate: String::new(),
+                detail: "the walk ended without reaching an anchor".into(),
+            })),
+        }
+    }
+
+    /// The host could not get the certificate the walk asked for.
+    pub fn fetch_failed(&mut self, hash: &str, detail: &str) {
+        if self.expected.as_deref() == Some(hash) {
+            self.expected = None;
+            let pos = fetch_pos(self.links.len());
+            self.fail(
+                pos,
+                Error::CertificateUnavailable {
+                    certificate: hash.into(),
+                    detail: detail.into(),
+                },
+            );
+        }
+    }
+
+    /// Feed the body of the certificate the walk asked for (`hash` is the hash it asked for).
+    /// Cheap checks run now; the STM check is returned for the host to run.
+    pub fn feed(&mut self, hash: &str, body: &[u8]) -> Fed {
+        let j = self.links.len();
+        let pos = fetch_pos(j);
+        match self.expected.take() {
+            Some(expected) if expected == hash => {}
+            other => {
+                let unexpected = Error::UnexpectedCertificate {
+                    expected: other.clone().unwrap_or_default(),
+                    got: hash.into(),
+                };
+                self.expected = other;
+                self.fail(pos, unexpected);
+                return Fed::default();
+            }
+        }
+        if j >= self.config.max_chain_length {
+            self.fail(
+                pos,
+                Error::ChainTooLong {
+                    limit: self.config.max_chain_length,
+                },
+            );
+            return Fed::default();
+        }
+        if let Err(e) = check_size("certificate", body, self.config.max_certificate_bytes) {
+            self.fail(pos, e);
+            return Fed::default();
+        }
+        let cert = match Certificate::from_json(body) {
+            Ok(c) => c,
+            Err(e) => {
+                self.fail(pos, e.in_certificate(hash));
+                return Fed::default();
+            }
+        };
+        if j == 0 && cert.hash != hash {
+            // The reference trusts the server here; a light client must not.
+            self.fail(
+                pos,
+                Error::UnexpectedCertificate {
+                    expected: hash.into(),
+                    got: cert.hash.clone(),
+                },
+            );
+            return Fed::default();
+        }
+
+        let link = LinkInfo::of(&cert);
+        if j > 0 {
+            let child = self.links[j - 1].clone();
+            for (rule, check) in CHAINING_RULES.iter().enumerate() {
+                if let Err(e) = check(&child, &link) {
+                    self.fail(chain_pos(j - 1, rule as u64 + 1), e);
+                    break;
+                }
+            }
+        }
+        if j == 0 {
+            self.first = Some(VerifiedCertificate::of(&cert));
+        }
+        self.links.push(link);
+
+        if self.trusted.contains(hash) {
+            if let Err(e) = cert.check_hash() {
+                self.fail(integrity_pos(j, STEP_HASH), e);
+            }
+            self.anchor = Some(Anchor::Trusted(cert.hash.clone()));
+            return Fed::default();
+        }
+
+        if cert.is_genesis() {
+            let checks: [(u64, Result<(), Error>); 4] = [
+                (STEP_HASH, cert.check_hash()),
+                (STEP_MESSAGE, cert.check_protocol_message()),
+                (
+                    STEP_SIGNATURE,
+                    cert.check_genesis_signature(&self.genesis_key),
+                ),
+                (STEP_EPOCH, cert.check_epoch_part()),
+            ];
+            self.record_first_failure(j, checks);
+            self.anchor = Some(Anchor::Genesis(cert.hash.clone()));
+            return Fed::default();
+        }
+
+        // A standard certificate: its predecessor is needed, and is asked for right away.
+        self.expected = Some(cert.previous_hash.clone());
+        let checks: [(u64, Result<(), Error>); 4] = [
+            (STEP_SELF_LINK, cert.check_not_self_linked()),
+            (STEP_HASH, cert.check_hash()),
+            (STEP_MESSAGE, cert.check_protocol_message()),
+            (STEP_EPOCH, cert.check_epoch_part()),
+        ];
+        self.record_first_failure(j, checks);
+        let failure_pos = self.failure.as_ref().map_or(u64::MAX, |(p, _)| *p);
+        if integrity_pos(j, STEP_SIGNATURE) > failure_pos {
+            // An earlier check already decides the verdict: skip the expensive one.
+            return Fed::default();
+        }
+        match cert.multi_signature_check() {
+            Some(check) => {
+                self.pending.insert(j, ());
+                Fed {
+                    check: Some(PendingCheck { index: j, check }),
+                }
+            }
+            None => Fed::default(),
+        }
+    }
+
+    fn record_first_failure(&mut self, j: usize, checks: [(u64, Result<(), Error>); 4]) {
+        if let Some((step, Err(e))) = checks.into_iter().find(|(_, r)| r.is_err()) {
+            self.fail(integrity_pos(j, step), e);
+        }
+    }
+
+    /// Report the outcome of a [`PendingCheck`].
+    pub fn complete(&mut self, index: usize, outcome: Result<(), Error>) {
+        if self.pending.remove(&index).is_some() {
+            if let Err(e) = outcome {
+                self.fail(integrity_pos(index, STEP_SIGNATURE), e);
+            }
+        }
+    }
+
+    /// Feed a certificate and run its STM check inline with the given seed.
+    pub fn feed_and_verify_with_seed(&mut self, hash: &str, body: &[u8], seed: &ScalarSeed) {
+        if let Some(p) = self.feed(hash, body).check {
+            let outcome = p.check.run(seed);
+            self.complete(p.index, outcome);
+        }
+    }
+
+    /// Feed a certificate and run its STM check inline, with OS randomness.
+    #[cfg(feature = "std")]
+    pub fn feed_and_verify(&mut self, hash: &str, body: &[u8]) {
+        if let Some(p) = self.feed(hash, body).check {
+            let outcome = p.check.run_random();
+            self.complete(p.index, outcome);
+        }
+    }
+}
