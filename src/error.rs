@@ -396,7 +396,7 @@ impl fmt::Display for Error {
                 "the walk asked for certificate {expected} but was given {got}"
             ),
             Error::CertificateUnavailable { certificate, detail } => {
-                write!(f, "certificate {certificate} could not be retrieved: {detail}")
+                write!(f, "certificate {certificate:?} could not be retrieved: {detail}")
             }
             Error::ChainTooLong { limit } => write!(
                 f,

@@ -1,0 +1,219 @@
+//! Drives the library's walk: fetches on this thread, STM checks on worker threads.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+use mithril_lite::certificate::GenesisVerificationKey;
+use mithril_lite::chain::walk::PendingCheck;
+use mithril_lite::chain::{ChainWalk, Step, VerifiedChain, WalkConfig};
+use mithril_lite::Error;
+
+use crate::args::{Command, Origin, Target};
+use crate::output::{Progress, Report, WalkResult};
+use crate::source::{DirSource, FetchError, HttpSource, Source};
+
+/// Runs STM checks on a few threads so fetching and verifying overlap.
+struct Workers {
+    jobs: Option<mpsc::Sender<PendingCheck>>,
+    results: mpsc::Receiver<(usize, Result<(), Error>)>,
+    handles: Vec<thread::JoinHandle<()>>,
+}
+
+impl Workers {
+    fn start(n: usize) -> Workers {
+        let (job_tx, job_rx) = mpsc::channel::<PendingCheck>();
+        let (res_tx, res_rx) = mpsc::channel();
+        let job_rx = Arc::new(Mutex::new(job_rx));
+        let handles = (0..n)
+            .map(|_| {
+                let job_rx = Arc::clone(&job_rx);
+                let res_tx = res_tx.clone();
+                thread::spawn(move || loop {
+                    let job = match job_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(job) = job else { return };
+                    let outcome = job.check.run_random();
+                    if res_tx.send((job.index, outcome)).is_err() {
+                        return;
+                    }
+                })
+            })
+            .collect();
+        Workers {
+            jobs: Some(job_tx),
+            results: res_rx,
+            handles,
+        }
+    }
+
+    fn submit(&self, job: PendingCheck) -> Result<(), String> {
+        self.jobs
+            .as_ref()
+            .and_then(|tx| tx.send(job).ok())
+            .ok_or_else(|| "signature-checking threads stopped".to_string())
+    }
+}
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        self.jobs.take();
+        for h in self.handles.drain(..) {
+            let _ = h.join();
+        }
+    }
+}
+
+fn read_genesis_key(command: &Command) -> Result<GenesisVerificationKey, String> {
+    let text = match (&command.genesis_vkey, &command.origin) {
+        (Some(k), _) if Path::new(k).is_file() => {
+            std::fs::read_to_string(k).map_err(|e| format!("{k}: {e}"))?
+        }
+        (Some(k), _) => k.clone(),
+        (None, Origin::Dir(dir)) => {
+            let path = dir.join("genesis.vkey");
+            std::fs::read_to_string(&path)
+                .map_err(|e| format!("{}: {e} (or pass --genesis-vkey)", path.display()))?
+        }
+        (None, Origin::Aggregator(_)) => return Err("--genesis-vkey is required".into()),
+    };
+    GenesisVerificationKey::decode(&text).map_err(|e| e.to_string())
+}
+
+/// Walk one chain. `Err` only for I/O failures of the source (exit status 2).
+fn walk_one(
+    hash: &str,
+    key: &GenesisVerificationKey,
+    config: &WalkConfig,
+    trusted: &BTreeSet<String>,
+    source: &mut dyn Source,
+    workers: &Workers,
+    progress: &mut Progress,
+) -> Result<Result<VerifiedChain, Error>, String> {
+    let mut walk =
+        ChainWalk::new(hash, key.clone(), config.clone()).with_trusted(trusted.iter().cloned());
+    let mut verified = 0usize;
+    loop {
+        // Take in finished checks without blocking, so progress stays current.
+        while let Ok((index, outcome)) = workers.results.try_recv() {
+            walk.complete(index, outcome);
+            verified += 1;
+        }
+        match walk.step() {
+            Step::Fetch(h) => {
+                match source.certificate(&h) {
+                    Ok(body) => {
+                        let fed = walk.feed(&h, &body);
+                        if let Some(job) = fed.check {
+                            workers.submit(job)?;
+                        } else {
+                            verified += 1;
+                        }
+                    }
+                    Err(FetchError::NotFound(detail)) => walk.fetch_failed(&h, &detail),
+                    Err(FetchError::Io(detail)) => return Err(detail),
+                }
+                progress.update(walk.certificates_fed(), verified, walk.current_epoch());
+            }
+            Step::AwaitVerification => {
+                let (index, outcome) = workers
+                    .results
+                    .recv()
+                    .map_err(|_| "signature-checking threads stopped".to_string())?;
+                walk.complete(index, outcome);
+                verified += 1;
+                progress.update(walk.certificates_fed(), verified, walk.current_epoch());
+            }
+            Step::Done(result) => {
+                // Drain checks the verdict no longer needed, so the next walk starts clean.
+                while walk.pending_checks() > 0 {
+                    match workers.results.recv() {
+                        Ok((index, outcome)) => walk.complete(index, outcome),
+                        Err(_) => break,
+                    }
+                }
+                return Ok(result);
+            }
+        }
+    }
+}
+
+/// Run a command; `Ok(true)` when everything verified.
+pub fn run(command: &Command) -> Result<bool, String> {
+    let key = read_genesis_key(command)?;
+    let mut config = WalkConfig::default();
+    if let Some(n) = command.max_chain_length {
+        config.max_chain_length = n;
+    }
+    if let Some(n) = command.max_certificate_bytes {
+        config.max_certificate_bytes = n;
+    }
+    let threads = command.threads.unwrap_or_else(|| {
+        thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    let workers = Workers::start(threads);
+
+    let (mut source, targets): (Box<dyn Source>, Vec<String>) = match &command.origin {
+        Origin::Dir(dir) => {
+            // The whole map is read at once: bound it by the chain and certificate limits.
+            let max_file = (config.max_certificate_bytes as u64)
+                .saturating_mul(config.max_chain_length as u64);
+            let source = DirSource::load(dir, max_file)?;
+            let targets = match &command.target {
+                Target::Hash(h) => vec![h.clone()],
+                Target::All => sorted_hashes(&source),
+                Target::Default => match std::fs::read_to_string(dir.join("latest")) {
+                    Ok(latest) => vec![latest.trim().to_string()],
+                    Err(_) => sorted_hashes(&source),
+                },
+            };
+            (Box::new(source), targets)
+        }
+        Origin::Aggregator(url) => {
+            let source = HttpSource::new(url, config.max_certificate_bytes);
+            let target = match &command.target {
+                Target::Hash(h) => h.clone(),
+                _ => source.latest_hash()?,
+            };
+            (Box::new(source), vec![target])
+        }
+    };
+
+    let mut report = Report::new(command.json, targets.len() > 1);
+    // Within one run, a certificate verified back to genesis vouches for the certificates
+    // after it: later walks stop there (the trust-checkpoint mechanism).
+    let mut trusted = BTreeSet::new();
+    for (i, hash) in targets.iter().enumerate() {
+        let mut progress = Progress::new(i, targets.len(), hash);
+        let result = walk_one(
+            hash,
+            &key,
+            &config,
+            &trusted,
+            source.as_mut(),
+            &workers,
+            &mut progress,
+        )?;
+        progress.finish(&result);
+        if let Ok(chain) = &result {
+            trusted.extend(chain.links.iter().map(|l| l.hash.clone()));
+        }
+        report.add(WalkResult {
+            hash: hash.clone(),
+            result,
+        });
+    }
+    Ok(report.print())
+}
+
+fn sorted_hashes(source: &DirSource) -> Vec<String> {
+    let mut hashes: Vec<String> = source.certificates.keys().cloned().collect();
+    hashes.sort();
+    hashes
+}

@@ -1,0 +1,168 @@
+//! Progress on stderr and the verdict on stdout (text or one JSON object).
+
+use std::io::{IsTerminal, Write};
+
+use mithril_lite::chain::walk::Anchor;
+use mithril_lite::chain::VerifiedChain;
+use mithril_lite::Error;
+use serde_json::{json, Value};
+
+/// One line per event on stderr, rewritten in place on a terminal.
+pub struct Progress {
+    prefix: String,
+    tty: bool,
+    last: (usize, usize),
+}
+
+impl Progress {
+    pub fn new(index: usize, total: usize, hash: &str) -> Progress {
+        let short = &hash[..hash.len().min(16)];
+        let prefix = if total > 1 {
+            format!("[{}/{total}] {short}", index + 1)
+        } else {
+            short.to_string()
+        };
+        Progress {
+            prefix,
+            tty: std::io::stderr().is_terminal(),
+            last: (0, 0),
+        }
+    }
+
+    pub fn update(&mut self, fetched: usize, verified: usize, epoch: Option<u64>) {
+        if (fetched, verified) == self.last {
+            return;
+        }
+        self.last = (fetched, verified);
+        let epoch = epoch.map_or(String::from("-"), |e| e.to_string());
+        let line = format!(
+            "{}: {fetched} fetched, {verified} verified, epoch {epoch}",
+            self.prefix
+        );
+        let mut err = std::io::stderr().lock();
+        let _ = if self.tty {
+            write!(err, "\r\x1b[2K{line}")
+        } else {
+            writeln!(err, "{line}")
+        };
+    }
+
+    pub fn finish(&mut self, result: &Result<VerifiedChain, Error>) {
+        let verdict = match result {
+            Ok(chain) => format!(
+                "verified ({} certificates checked)",
+                chain.certificates_checked
+            ),
+            Err(e) => format!("FAILED [{}]", e.code()),
+        };
+        let mut err = std::io::stderr().lock();
+        let _ = if self.tty {
+            writeln!(err, "\r\x1b[2K{}: {verdict}", self.prefix)
+        } else {
+            writeln!(err, "{}: {verdict}", self.prefix)
+        };
+    }
+}
+
+pub struct WalkResult {
+    pub hash: String,
+    pub result: Result<VerifiedChain, Error>,
+}
+
+impl WalkResult {
+    fn to_json(&self) -> Value {
+        match &self.result {
+            Ok(chain) => json!({
+                "valid": true,
+                "certificate": self.hash,
+                "epoch": chain.certificate.epoch,
+                "signed_entity_type": chain.certificate.signed_entity_type.name(),
+                "certificates_checked": chain.certificates_checked,
+                "anchor": anchor_hash(&chain.anchor),
+                "error": Value::Null,
+            }),
+            Err(e) => json!({
+                "valid": false,
+                "certificate": self.hash,
+                "epoch": Value::Null,
+                "certificates_checked": Value::Null,
+                "error": {"code": e.code(), "message": e.to_string()},
+            }),
+        }
+    }
+}
+
+fn anchor_hash(anchor: &Anchor) -> &str {
+    match anchor {
+        Anchor::Genesis(h) | Anchor::Trusted(h) => h,
+    }
+}
+
+pub struct Report {
+    json: bool,
+    all: bool,
+    results: Vec<WalkResult>,
+}
+
+impl Report {
+    pub fn new(json: bool, all: bool) -> Report {
+        Report {
+            json,
+            all,
+            results: Vec::new(),
+        }
+    }
+
+    pub fn add(&mut self, r: WalkResult) {
+        self.results.push(r);
+    }
+
+    /// Print the verdict; true when everything verified.
+    pub fn print(&self) -> bool {
+        let valid = self.results.iter().all(|r| r.result.is_ok());
+        if self.json {
+            let value = if self.all {
+                let first_error = self.results.iter().find_map(|r| r.result.as_ref().err());
+                json!({
+                    "valid": valid,
+                    "certificate": Value::Null,
+                    "epoch": Value::Null,
+                    "certificates_checked": self.results.iter().filter_map(|r| r.result.as_ref().ok()).map(|c| c.certificates_checked).sum::<usize>(),
+                    "error": first_error.map_or(Value::Null, |e| json!({"code": e.code(), "message": e.to_string()})),
+                    "results": self.results.iter().map(WalkResult::to_json).collect::<Vec<_>>(),
+                })
+            } else {
+                self.results
+                    .first()
+                    .map_or(Value::Null, WalkResult::to_json)
+            };
+            println!("{value}");
+        } else {
+            for r in &self.results {
+                match &r.result {
+                    Ok(chain) => {
+                        let how = match &chain.anchor {
+                            Anchor::Genesis(g) => format!("back to genesis certificate {g}"),
+                            Anchor::Trusted(t) => {
+                                format!("back to certificate {t}, verified earlier in this run")
+                            }
+                        };
+                        println!(
+                            "VALID   {} (epoch {}, {}) verified {how}: {} certificates checked",
+                            r.hash,
+                            chain.certificate.epoch,
+                            chain.certificate.signed_entity_type.to_json(),
+                            chain.certificates_checked
+                        );
+                    }
+                    Err(e) => println!("INVALID {} [{}]: {e}", r.hash, e.code()),
+                }
+            }
+            if self.all {
+                let ok = self.results.iter().filter(|r| r.result.is_ok()).count();
+                println!("{ok}/{} certificates verified", self.results.len());
+            }
+        }
+        valid
+    }
+}
