@@ -33,3 +33,56 @@ impl Certificate {
         hex::encode(&h.finalize())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn devnet_certificates() -> serde_json::Map<String, serde_json::Value> {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/devnet/certificates.json"
+        );
+        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn recomputes_the_devnet_hashes_of_both_kinds() {
+        let mut kinds = (0, 0);
+        for (hash, cert) in devnet_certificates() {
+            let c = Certificate::from_json(cert.to_string().as_bytes()).unwrap();
+            assert_eq!(c.compute_hash(), hash);
+            assert_eq!(c.protocol_message.hash(), c.signed_message);
+            if c.is_genesis() {
+                kinds.0 += 1;
+            } else {
+                kinds.1 += 1;
+            }
+        }
+        assert_eq!(kinds, (1, 42));
+    }
+
+    #[test]
+    fn any_field_change_changes_the_hash() {
+        let (hash, cert) = devnet_certificates()
+            .into_iter()
+            .find(|(_, c)| c["genesis_signature"] == "")
+            .unwrap();
+        let base = Certificate::from_json(cert.to_string().as_bytes()).unwrap();
+        let mut c = base.clone();
+        c.epoch += 1;
+        assert_ne!(c.compute_hash(), hash);
+        let mut c = base.clone();
+        c.metadata.signers[0].stake += 1;
+        assert_ne!(c.compute_hash(), hash);
+        let mut c = base.clone();
+        c.aggregate_verification_key.total_stake += 1;
+        assert_ne!(c.compute_hash(), hash);
+        let mut c = base.clone();
+        c.signed_entity_type = crate::certificate::SignedEntityType::CardanoStakeDistribution(0);
+        assert_ne!(c.compute_hash(), hash);
+        let mut c = base;
+        c.ancillary_prover_data = Some(alloc::vec![1]);
+        assert_ne!(c.compute_hash(), hash);
+    }
+}

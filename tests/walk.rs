@@ -1,0 +1,173 @@
+//! The sans-IO walk: pipelining, checks completed out of order or on other threads, limits,
+//! and bad input. Verdicts must not depend on when or where the STM checks run.
+
+mod common;
+
+use common::{fixture, ChainDir};
+use mithril_lite::certificate::GenesisVerificationKey;
+use mithril_lite::chain::walk::PendingCheck;
+use mithril_lite::chain::{ChainWalk, Step, VerifiedChain, WalkConfig};
+use mithril_lite::Error;
+
+fn key(dir: &ChainDir) -> GenesisVerificationKey {
+    GenesisVerificationKey::decode(&dir.genesis_key).unwrap()
+}
+
+/// Feed every certificate first, collecting the STM checks, then run them in reverse order
+/// on another thread.
+fn walk_deferred(dir: &ChainDir, hash: &str, config: WalkConfig) -> Result<VerifiedChain, Error> {
+    let mut walk = ChainWalk::new(hash, key(dir), config);
+    let mut pending: Vec<PendingCheck> = Vec::new();
+    loop {
+        match walk.step() {
+            Step::Fetch(h) => match dir.certificates.get(&h) {
+                Some(body) => {
+                    let fed = walk.feed(&h, body.as_bytes());
+                    pending.extend(fed.check);
+                    // Pipelining: the predecessor is asked for before this check has run.
+                    if let (Some(_), Step::Fetch(next)) = (pending.last(), walk.step()) {
+                        assert_ne!(next, h);
+                    }
+                }
+                None => walk.fetch_failed(&h, "not found"),
+            },
+            Step::AwaitVerification => {
+                let batch: Vec<PendingCheck> = pending.drain(..).rev().collect();
+                let results = std::thread::spawn(move || {
+                    batch
+                        .into_iter()
+                        .map(|p| (p.index, p.check.run_random()))
+                        .collect::<Vec<_>>()
+                })
+                .join()
+                .unwrap();
+                for (index, outcome) in results {
+                    walk.complete(index, outcome);
+                }
+            }
+            Step::Done(result) => return result,
+        }
+    }
+}
+
+#[test]
+fn deferred_reverse_order_checks_give_the_inline_verdict() {
+    for chain in ["devnet", "reference-chains/two-per-epoch"] {
+        let dir = ChainDir::load(&fixture(chain));
+        for hash in dir.certificates.keys() {
+            let inline = dir.walk(hash).unwrap();
+            let deferred = walk_deferred(&dir, hash, WalkConfig::default()).unwrap();
+            assert_eq!(inline, deferred, "{hash}");
+        }
+    }
+}
+
+#[test]
+fn deferred_checks_report_the_reference_error_of_every_negative_case() {
+    let root = fixture("reference-chains/two-per-epoch/negative");
+    for entry in std::fs::read_dir(root).unwrap() {
+        let dir = ChainDir::load(&entry.unwrap().path());
+        let latest = dir.latest.clone().unwrap();
+        let inline = dir.walk(&latest);
+        let deferred = walk_deferred(&dir, &latest, WalkConfig::default());
+        match (inline, deferred) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b),
+            (Err(a), Err(b)) => assert_eq!(a.code(), b.code(), "{a} / {b}"),
+            (a, b) => panic!("verdicts differ: {a:?} / {b:?}"),
+        }
+    }
+}
+
+#[test]
+fn limits_are_enforced() {
+    let dir = ChainDir::load(&fixture("reference-chains/two-per-epoch"));
+    let latest = dir.latest.clone().unwrap();
+    let short = WalkConfig {
+        max_chain_length: 3,
+        ..WalkConfig::default()
+    };
+    let err = walk_deferred(&dir, &latest, short).unwrap_err();
+    assert_eq!(err.code(), "chain_too_long");
+    let tiny = WalkConfig {
+        max_certificate_bytes: 1000,
+        ..WalkConfig::default()
+    };
+    let err = walk_deferred(&dir, &latest, tiny).unwrap_err();
+    assert_eq!(err.code(), "input_too_large");
+    assert!(err.to_string().contains("1000"));
+}
+
+fn feed_one(body: &[u8], hash: &str) -> Error {
+    let dir = ChainDir::load(&fixture("devnet"));
+    let mut walk = ChainWalk::new(hash, key(&dir), WalkConfig::default());
+    walk.feed_and_verify(hash, body);
+    match walk.step() {
+        Step::Done(Err(e)) => e,
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+#[test]
+fn garbage_truncated_and_wrong_certificates_fail_cleanly() {
+    let dir = ChainDir::load(&fixture("devnet"));
+    let (hash, body) = dir
+        .certificates
+        .iter()
+        .find(|(_, b)| !b.contains("\"previous_hash\":\"\""))
+        .unwrap();
+    assert_eq!(
+        feed_one(b"\x00\xff garbage", hash).code(),
+        "certificate_malformed"
+    );
+    assert_eq!(
+        feed_one(&body.as_bytes()[..body.len() / 2], hash).code(),
+        "certificate_malformed"
+    );
+    assert_eq!(feed_one(b"{}", hash).code(), "certificate_malformed");
+    // A valid certificate served for another hash.
+    let other = dir.certificates.keys().find(|h| *h != hash).unwrap();
+    let err = feed_one(body.as_bytes(), other);
+    assert_eq!(err.code(), "unexpected_certificate");
+    assert_eq!(err.certificate(), Some(other.as_str()));
+    // An unknown protocol-message part is refused (its hashing position is unknown).
+    let mut value: serde_json::Value = serde_json::from_str(body).unwrap();
+    value["protocol_message"]["message_parts"]["surprise"] = "1".into();
+    let extra = serde_json::to_string(&value).unwrap();
+    assert_eq!(
+        feed_one(extra.as_bytes(), hash).code(),
+        "certificate_malformed"
+    );
+}
+
+#[test]
+fn the_walk_asks_for_what_it_needs_and_ignores_stray_input() {
+    let dir = ChainDir::load(&fixture("devnet"));
+    let (hash, body) = dir
+        .certificates
+        .iter()
+        .find(|(_, b)| !b.contains("\"previous_hash\":\"\""))
+        .unwrap();
+    let mut walk = ChainWalk::new(hash, key(&dir), WalkConfig::default());
+    assert!(matches!(walk.step(), Step::Fetch(ref h) if h == hash));
+    let fed = walk.feed(hash, body.as_bytes());
+    let check = fed
+        .check
+        .expect("a standard certificate yields an STM check");
+    assert_eq!(check.check.certificate(), hash);
+    assert!(check.check.index_count() > 0);
+    let cert: serde_json::Value = serde_json::from_str(body).unwrap();
+    let previous = cert["previous_hash"].as_str().unwrap();
+    assert!(matches!(walk.step(), Step::Fetch(ref h) if h == previous));
+    // Completing an unknown check changes nothing.
+    walk.complete(99, Err(Error::ChainTooLong { limit: 0 }));
+    assert!(matches!(walk.step(), Step::Fetch(ref h) if h == previous));
+    // A failed fetch of the predecessor while the STM check is still pending: the reference
+    // fetches the predecessor before checking a certificate, so the verdict is already known.
+    walk.fetch_failed(previous, "offline");
+    match walk.step() {
+        Step::Done(Err(e)) => assert_eq!(e.code(), "certificate_unavailable"),
+        other => panic!("{other:?}"),
+    }
+    walk.complete(check.index, check.check.run_random());
+    assert_eq!(walk.pending_checks(), 0);
+}
