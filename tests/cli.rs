@@ -1049,12 +1049,10 @@ fn devnet_largest_certificate() -> usize {
 }
 
 #[test]
-#[ignore = "CLI bug: HttpSource::get turns an oversized body into an I/O error (exit 2)"]
 fn aggregator_certificate_size_limit_is_a_verdict() {
     // As in directory mode (certificate_size_limit_is_a_verdict_in_directory_mode): an
     // oversized certificate is a failed verification, exit 1 with input_too_large, not an
-    // I/O error. src/bin/mithril-lite/source.rs reads with `.limit(max_bytes + 1)`, and ureq
-    // fails a body over that limit instead of handing back the first max_bytes + 1 bytes.
+    // I/O error.
     let server = Server::start(devnet_routes());
     let newest = devnet_newest();
     let r = verify_aggregator(
@@ -1066,7 +1064,6 @@ fn aggregator_certificate_size_limit_is_a_verdict() {
 }
 
 #[test]
-#[ignore = "CLI bug: the /certificates listing is bounded by --max-certificate-bytes"]
 fn aggregator_listing_is_not_bounded_by_the_certificate_limit() {
     // Every certificate fits the limit; the listing of many certificates does not, and it is
     // not a certificate.

@@ -142,8 +142,11 @@ pub fn check_genesis_anchor(cur: &LinkInfo, prev: &LinkInfo) -> Result<(), Error
     Ok(())
 }
 
+/// A chaining rule: (certificate, its predecessor) -> verdict.
+pub type ChainingRule = fn(&LinkInfo, &LinkInfo) -> Result<(), Error>;
+
 /// The chaining rules in order.
-pub const CHAINING_RULES: [fn(&LinkInfo, &LinkInfo) -> Result<(), Error>; 5] = [
+pub const CHAINING_RULES: [ChainingRule; 5] = [
     check_epoch_gap,
     check_previous_hash,
     check_avk_chaining,

@@ -28,6 +28,8 @@ use crate::stm::{AggregateVerificationKey, ScalarSeed};
 use crate::Error;
 
 /// What the host should do next.
+// Returned by value once per host step: boxing the result would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Step {
     /// Fetch the certificate with this hash and [`ChainWalk::feed`] it (or report

@@ -129,6 +129,7 @@ fn walk_one(
                 progress.update(walk.certificates_fed(), verified, walk.current_epoch());
             }
             Step::Done(result) => {
+                progress.update(walk.certificates_fed(), verified, walk.current_epoch());
                 // Drain checks the verdict no longer needed, so the next walk starts clean.
                 while walk.pending_checks() > 0 {
                     match workers.results.recv() {

@@ -63,6 +63,9 @@ impl Source for DirSource {
     }
 }
 
+/// Largest `/certificates` listing read (it has no signatures, so it stays small).
+const LISTING_LIMIT: u64 = 16 * 1024 * 1024;
+
 /// A live aggregator over HTTP(S).
 pub struct HttpSource {
     base: String,
@@ -84,7 +87,7 @@ impl HttpSource {
         }
     }
 
-    fn get(&self, path: &str) -> Result<Vec<u8>, FetchError> {
+    fn get(&self, path: &str, limit: u64) -> Result<Vec<u8>, FetchError> {
         let url = format!("{}{path}", self.base);
         let mut response = self
             .agent
@@ -98,20 +101,25 @@ impl HttpSource {
         if status != 200 {
             return Err(FetchError::Io(format!("GET {url}: HTTP {status}")));
         }
-        // Read one byte past the limit so the walk reports an oversized body as such.
+        // Read at most one byte past the limit: an oversized certificate is then a verdict
+        // (input_too_large) from the walk, not a transport error.
+        let mut body = Vec::new();
         response
             .body_mut()
-            .with_config()
-            .limit(self.max_bytes + 1)
-            .read_to_vec()
-            .map_err(|e| FetchError::Io(format!("GET {url}: {e}")))
+            .as_reader()
+            .take(limit + 1)
+            .read_to_end(&mut body)
+            .map_err(|e| FetchError::Io(format!("GET {url}: {e}")))?;
+        Ok(body)
     }
 
     /// Hash of the newest certificate (`GET /certificates` lists newest first).
     pub fn latest_hash(&self) -> Result<String, String> {
-        let body = self.get("/certificates").map_err(|e| match e {
-            FetchError::NotFound(m) | FetchError::Io(m) => m,
-        })?;
+        let body = self
+            .get("/certificates", LISTING_LIMIT)
+            .map_err(|e| match e {
+                FetchError::NotFound(m) | FetchError::Io(m) => m,
+            })?;
         #[derive(serde::Deserialize)]
         struct Item {
             hash: String,
@@ -133,6 +141,6 @@ impl Source for HttpSource {
                 "{hash:?} is not a certificate hash"
             )));
         }
-        self.get(&format!("/certificate/{hash}"))
+        self.get(&format!("/certificate/{hash}"), self.max_bytes)
     }
 }
