@@ -464,3 +464,199 @@ impl std::error::Error for StmError {}
 
 #[cfg(feature = "std")]
 impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+    use alloc::vec::Vec;
+
+    /// One value of every STM variant; the match below fails to compile when one is added.
+    fn stm_samples() -> Vec<StmError> {
+        let all = vec![
+            StmError::Malformed {
+                what: "x",
+                detail: "y".into(),
+            },
+            StmError::InvalidPoint {
+                what: "signature",
+                entry: 0,
+            },
+            StmError::UnsupportedProof { signature_type: 1 },
+            StmError::InvalidParameters { detail: "d".into() },
+            StmError::IndexOutOfRange {
+                signer_index: 0,
+                index: 9,
+                m: 8,
+            },
+            StmError::LotteryLost {
+                signer_index: 0,
+                index: 1,
+            },
+            StmError::IndexNotUnique,
+            StmError::NotEnoughIndices { got: 1, k: 2 },
+            StmError::BatchPathInvalid,
+            StmError::SignatureInvalid,
+        ];
+        for e in &all {
+            match e {
+                StmError::Malformed { .. }
+                | StmError::InvalidPoint { .. }
+                | StmError::UnsupportedProof { .. }
+                | StmError::InvalidParameters { .. }
+                | StmError::IndexOutOfRange { .. }
+                | StmError::LotteryLost { .. }
+                | StmError::IndexNotUnique
+                | StmError::NotEnoughIndices { .. }
+                | StmError::BatchPathInvalid
+                | StmError::SignatureInvalid => {}
+            }
+        }
+        all
+    }
+
+    fn samples() -> Vec<Error> {
+        let c = || String::from("c0ffee");
+        let mut all = vec![
+            Error::InputTooLarge {
+                what: "certificate",
+                size: 2,
+                limit: 1,
+            },
+            Error::InvalidHex { what: "x" },
+            Error::InvalidJson {
+                what: "x",
+                detail: "y".into(),
+            },
+            Error::CertificateMalformed {
+                certificate: c(),
+                detail: "y".into(),
+            },
+            Error::InvalidGenesisKey { detail: "y".into() },
+            Error::UnexpectedCertificate {
+                expected: c(),
+                got: "b".into(),
+            },
+            Error::CertificateUnavailable {
+                certificate: c(),
+                detail: "y".into(),
+            },
+            Error::ChainTooLong { limit: 1 },
+            Error::ChainInfiniteLoop { certificate: c() },
+            Error::CertificateHashMismatch {
+                certificate: c(),
+                computed: "b".into(),
+            },
+            Error::ProtocolMessageMismatch {
+                certificate: c(),
+                computed: "a".into(),
+                signed_message: "b".into(),
+            },
+            Error::GenesisSignatureInvalid { certificate: c() },
+            Error::EpochMismatch {
+                certificate: c(),
+                epoch: 1,
+                signed_epoch: None,
+            },
+            Error::ChainMissingEpoch {
+                certificate: c(),
+                epoch: 3,
+                previous_epoch: 1,
+            },
+            Error::ChainPreviousHashMismatch {
+                certificate: c(),
+                expected: "a".into(),
+                got: "b".into(),
+            },
+            Error::ChainAvkMismatch {
+                certificate: c(),
+                previous: "p".into(),
+            },
+            Error::ChainParametersMismatch {
+                certificate: c(),
+                previous: "p".into(),
+            },
+            Error::ChainGenesisAnchorMismatch {
+                certificate: c(),
+                detail: "its previous_hash",
+            },
+            Error::UnsupportedHashScheme {
+                certificate: c(),
+                scheme: "rigid".into(),
+            },
+        ];
+        for e in &all {
+            match e {
+                Error::InputTooLarge { .. }
+                | Error::InvalidHex { .. }
+                | Error::InvalidJson { .. }
+                | Error::CertificateMalformed { .. }
+                | Error::InvalidGenesisKey { .. }
+                | Error::UnexpectedCertificate { .. }
+                | Error::CertificateUnavailable { .. }
+                | Error::ChainTooLong { .. }
+                | Error::ChainInfiniteLoop { .. }
+                | Error::CertificateHashMismatch { .. }
+                | Error::ProtocolMessageMismatch { .. }
+                | Error::MultiSignature { .. }
+                | Error::GenesisSignatureInvalid { .. }
+                | Error::EpochMismatch { .. }
+                | Error::ChainMissingEpoch { .. }
+                | Error::ChainPreviousHashMismatch { .. }
+                | Error::ChainAvkMismatch { .. }
+                | Error::ChainParametersMismatch { .. }
+                | Error::ChainGenesisAnchorMismatch { .. }
+                | Error::UnsupportedHashScheme { .. } => {}
+            }
+        }
+        all.extend(
+            stm_samples()
+                .into_iter()
+                .map(|error| Error::MultiSignature {
+                    certificate: c(),
+                    error,
+                }),
+        );
+        all
+    }
+
+    #[test]
+    fn codes_are_unique_stable_identifiers_and_documented() {
+        let all = samples();
+        let mut codes: Vec<&str> = all.iter().map(Error::code).collect();
+        let mut numbers: Vec<u32> = all.iter().map(Error::numeric_code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        numbers.sort_unstable();
+        numbers.dedup();
+        assert_eq!(codes.len(), all.len(), "string codes must be unique");
+        assert_eq!(numbers.len(), all.len(), "numeric codes must be unique");
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        for e in &all {
+            assert!(
+                e.code()
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{}",
+                e.code()
+            );
+            assert!(!e.to_string().is_empty());
+            let row = alloc::format!("| `{}` | {} |", e.code(), e.numeric_code());
+            assert!(readme.contains(&row), "README lacks the row {row}");
+        }
+        // Errors about a certificate name it.
+        assert_eq!(
+            Error::ChainInfiniteLoop {
+                certificate: "h".into()
+            }
+            .certificate(),
+            Some("h")
+        );
+        assert!(Error::ChainInfiniteLoop {
+            certificate: "h".into()
+        }
+        .to_string()
+        .contains('h'));
+    }
+}
