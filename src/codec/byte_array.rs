@@ -86,3 +86,56 @@ mod tests {
         assert!(v.0.is_empty());
     }
 }
+
+/// A field that must be present and `null`: the reference serializes a `PhantomData` there,
+/// which only deserializes from `null` (a missing field, `{}` or `0` is refused).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Null;
+
+struct NullVisitor;
+
+impl<'de> Visitor<'de> for NullVisitor {
+    type Value = Null;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("null")
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Null, E> {
+        Ok(Null)
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Null, E> {
+        Ok(Null)
+    }
+}
+
+impl<'de> Deserialize<'de> for Null {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_unit(NullVisitor)
+    }
+}
+
+#[cfg(test)]
+mod null_tests {
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct WithHasher {
+        hasher: Null,
+    }
+
+    #[test]
+    fn only_null_is_accepted() {
+        assert!(serde_json::from_str::<WithHasher>(r#"{"hasher":null}"#).is_ok());
+        for bad in [
+            r#"{}"#,
+            r#"{"hasher":0}"#,
+            r#"{"hasher":{}}"#,
+            r#"{"hasher":[]}"#,
+        ] {
+            assert!(serde_json::from_str::<WithHasher>(bad).is_err(), "{bad}");
+        }
+    }
+}

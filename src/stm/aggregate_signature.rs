@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use serde::Deserialize;
 
 use super::keys::{Signature, VerificationKey};
-use crate::codec::byte_array::{ByteArray, ByteVec};
+use crate::codec::byte_array::{ByteArray, ByteVec, Null};
 use crate::codec::canonical_json::JsonWriter;
 use crate::codec::json_hex::WireForm;
 use crate::codec::{cbor, hex};
@@ -31,8 +31,8 @@ pub struct SignatureEntry {
 /// Merkle batch path over the signers' registration leaves.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BatchPath {
-    /// Sibling hashes, consumed in order.
-    pub values: Vec<[u8; 32]>,
+    /// Sibling hashes, consumed in order (any length on the wire, as in the reference).
+    pub values: Vec<Vec<u8>>,
     /// Leaf positions of the signers, in the order of the signature entries.
     pub indices: Vec<u64>,
 }
@@ -47,23 +47,46 @@ pub struct AggregateSignature {
 }
 
 // ---- JSON wire form -------------------------------------------------------------------------
+// Field names are the reference's: its types derive `Deserialize`, so each struct is accepted as
+// a JSON object or as an array of its fields in order (the aggregator writes the array form for
+// signature entries), except the single signature, whose flattened fields allow only an object.
+
+#[derive(Deserialize)]
+struct WireConcatenationSignature {
+    sigma: ByteArray<48>,
+    indexes: Vec<u64>,
+}
 
 #[derive(Deserialize)]
 struct WireSingle {
-    sigma: ByteArray<48>,
-    indexes: Vec<u64>,
+    #[serde(flatten)]
+    concatenation: WireConcatenationSignature,
     signer_index: u64,
 }
 
 #[derive(Deserialize)]
+struct WireRegistration {
+    verification_key_for_concatenation: ByteArray<96>,
+    stake: u64,
+}
+
+#[derive(Deserialize)]
+struct WireSigReg {
+    sig: WireSingle,
+    reg_party: WireRegistration,
+}
+
+#[derive(Deserialize)]
 struct WireBatchPath {
-    values: Vec<ByteArray<32>>,
+    values: Vec<ByteVec>,
     indices: Vec<u64>,
+    #[allow(dead_code)]
+    hasher: Null,
 }
 
 #[derive(Deserialize)]
 struct WireAggregate {
-    signatures: Vec<(WireSingle, (ByteArray<96>, u64))>,
+    signatures: Vec<WireSigReg>,
     batch_proof: WireBatchPath,
 }
 
@@ -107,17 +130,19 @@ impl AggregateSignature {
     ) -> Result<Self, StmError> {
         let mut signatures = Vec::with_capacity(entries.len());
         for (entry, (sig, vk, stake)) in entries.into_iter().enumerate() {
-            let sigma = Signature::from_compressed(&sig.sigma.0).ok_or(StmError::InvalidPoint {
-                what: "signature",
-                entry,
-            })?;
+            let sigma = Signature::from_compressed(&sig.concatenation.sigma.0).ok_or(
+                StmError::InvalidPoint {
+                    what: "signature",
+                    entry,
+                },
+            )?;
             let vk = VerificationKey::from_compressed(&vk).ok_or(StmError::InvalidPoint {
                 what: "verification key",
                 entry,
             })?;
             signatures.push(SignatureEntry {
                 sigma,
-                indexes: sig.indexes,
+                indexes: sig.concatenation.indexes,
                 signer_index: sig.signer_index,
                 vk,
                 stake,
@@ -139,7 +164,13 @@ impl AggregateSignature {
         let entries = wire
             .signatures
             .into_iter()
-            .map(|(s, (vk, stake))| (s, vk.0, stake))
+            .map(|e| {
+                (
+                    e.sig,
+                    e.reg_party.verification_key_for_concatenation.0,
+                    e.reg_party.stake,
+                )
+            })
             .collect();
         Self::from_parts(entries, wire.batch_proof)
     }

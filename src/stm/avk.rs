@@ -2,9 +2,10 @@
 //! total stake.
 
 use alloc::string::String;
+use alloc::vec::Vec;
 use serde::Deserialize;
 
-use crate::codec::byte_array::ByteArray;
+use crate::codec::byte_array::{ByteVec, Null};
 use crate::codec::canonical_json::JsonWriter;
 use crate::codec::json_hex::{decode_json_or_bytes, WireForm};
 use crate::codec::{cbor, hex};
@@ -13,8 +14,9 @@ use crate::Error;
 /// Aggregate verification key of a concatenation proof.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AggregateVerificationKey {
-    /// Blake2b-256 Merkle root over the registered (key, stake) leaves.
-    pub root: [u8; 32],
+    /// Blake2b-256 Merkle root over the registered (key, stake) leaves (the reference accepts
+    /// any length on the wire; only a 32-byte root can match a tree).
+    pub root: Vec<u8>,
     /// Number of registered signers.
     pub nr_leaves: u64,
     /// Sum of the registered stakes.
@@ -23,8 +25,10 @@ pub struct AggregateVerificationKey {
 
 #[derive(Deserialize)]
 struct WireCommitment {
-    root: ByteArray<32>,
+    root: ByteVec,
     nr_leaves: u64,
+    #[allow(dead_code)]
+    hasher: Null,
 }
 
 #[derive(Deserialize)]
@@ -67,11 +71,9 @@ impl AggregateVerificationKey {
                 bytes.len()
             )));
         }
-        let mut root = [0u8; 32];
-        root.copy_from_slice(&bytes[8..40]);
         Ok(AggregateVerificationKey {
             nr_leaves: u64::from_be_bytes(bytes[..8].try_into().unwrap_or_default()),
-            root,
+            root: bytes[8..40].to_vec(),
             total_stake: u64::from_be_bytes(bytes[40..].try_into().unwrap_or_default()),
         })
     }

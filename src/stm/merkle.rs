@@ -15,7 +15,7 @@ pub fn leaf_hash(vk: &[u8; 96], stake: u64) -> [u8; 32] {
     h.finalize().into()
 }
 
-fn node_hash(left: &[u8; 32], right: &[u8; 32]) -> [u8; 32] {
+fn node_hash(left: &[u8], right: &[u8]) -> [u8; 32] {
     let mut h = Blake2b256::new();
     h.update(left);
     h.update(right);
@@ -53,11 +53,11 @@ pub fn tree_root(leaves: &[[u8; 32]]) -> Option<[u8; 32]> {
 ///
 /// Mirrors the reference: indices must be sorted (not necessarily strictly), siblings are
 /// consumed from `values` in order, and leftover values are ignored.
-pub fn verify_batch_path(
-    root: &[u8; 32],
+pub fn verify_batch_path<V: AsRef<[u8]>>(
+    root: &[u8],
     nr_leaves: u64,
     leaves: &[[u8; 32]],
-    values: &[[u8; 32]],
+    values: &[V],
     indices: &[u64],
 ) -> bool {
     if leaves.len() != indices.len() || indices.windows(2).any(|w| w[0] > w[1]) {
@@ -98,7 +98,7 @@ pub fn verify_batch_path(
                 let Some(left) = values.next() else {
                     return false;
                 };
-                next_hash.push(node_hash(left, &hashes[i]));
+                next_hash.push(node_hash(left.as_ref(), &hashes[i]));
             } else {
                 let sibling = pos + 1;
                 if i + 1 < positions.len() && positions[i + 1] == sibling {
@@ -108,7 +108,7 @@ pub fn verify_batch_path(
                     let Some(right) = values.next() else {
                         return false;
                     };
-                    next_hash.push(node_hash(&hashes[i], right));
+                    next_hash.push(node_hash(&hashes[i], right.as_ref()));
                 } else {
                     next_hash.push(node_hash(&hashes[i], &z));
                 }
@@ -118,7 +118,7 @@ pub fn verify_batch_path(
         positions = next_pos;
         hashes = next_hash;
     }
-    hashes.len() == 1 && hashes[0] == *root
+    hashes.len() == 1 && hashes[0][..] == *root
 }
 
 #[cfg(test)]
@@ -207,7 +207,7 @@ mod tests {
     fn single_leaf_root_is_the_leaf() {
         let all = leaves(1);
         assert_eq!(tree_root(&all), Some(all[0]));
-        assert!(verify_batch_path(&all[0], 1, &all, &[], &[0]));
-        assert!(!verify_batch_path(&all[0], 1, &[], &[], &[]));
+        assert!(verify_batch_path::<[u8; 32]>(&all[0], 1, &all, &[], &[0]));
+        assert!(!verify_batch_path::<[u8; 32]>(&all[0], 1, &[], &[], &[]));
     }
 }

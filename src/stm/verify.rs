@@ -27,7 +27,8 @@ pub fn verify_aggregate(
     signature: &AggregateSignature,
     seed: &ScalarSeed,
 ) -> Result<(), StmError> {
-    params.validate()?;
+    // Like the reference, k and m are not range-checked here: certificates authenticate their
+    // parameters through the chain, and the lottery refuses a phi_f outside (0, 1].
     let mut msgp = Vec::with_capacity(msg.len() + 32);
     msgp.extend_from_slice(msg);
     msgp.extend_from_slice(&avk.root);
