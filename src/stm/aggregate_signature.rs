@@ -6,7 +6,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use serde::Deserialize;
 
-use super::keys::{Signature, VerificationKey};
+use super::keys::{decode_entry_points, Signature, VerificationKey};
 use crate::codec::byte_array::{ByteArray, ByteVec, Null};
 use crate::codec::canonical_json::JsonWriter;
 use crate::codec::json_hex::WireForm;
@@ -128,26 +128,22 @@ impl AggregateSignature {
         entries: Vec<(WireSingle, [u8; 96], u64)>,
         batch: WireBatchPath,
     ) -> Result<Self, StmError> {
-        let mut signatures = Vec::with_capacity(entries.len());
-        for (entry, (sig, vk, stake)) in entries.into_iter().enumerate() {
-            let sigma = Signature::from_compressed(&sig.concatenation.sigma.0).ok_or(
-                StmError::InvalidPoint {
-                    what: "signature",
-                    entry,
-                },
-            )?;
-            let vk = VerificationKey::from_compressed(&vk).ok_or(StmError::InvalidPoint {
-                what: "verification key",
-                entry,
-            })?;
-            signatures.push(SignatureEntry {
+        let points: Vec<([u8; 48], [u8; 96])> = entries
+            .iter()
+            .map(|(sig, vk, _)| (sig.concatenation.sigma.0, *vk))
+            .collect();
+        let decoded = decode_entry_points(&points)?;
+        let signatures = entries
+            .into_iter()
+            .zip(decoded)
+            .map(|((sig, _, stake), (sigma, vk))| SignatureEntry {
                 sigma,
                 indexes: sig.concatenation.indexes,
                 signer_index: sig.signer_index,
                 vk,
                 stake,
-            });
-        }
+            })
+            .collect();
         Ok(AggregateSignature {
             signatures,
             batch_proof: BatchPath {

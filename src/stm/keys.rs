@@ -76,3 +76,60 @@ impl core::fmt::Debug for Signature {
         f.write_str("..)")
     }
 }
+
+/// Decode the (signature, key) points of aggregate entries, in entry order. Decompression and
+/// subgroup checks dominate decoding, so native builds spread them over the available cores;
+/// the result (including which entry's error is reported first) is the same either way.
+pub(crate) fn decode_entry_points(
+    points: &[([u8; 48], [u8; 96])],
+) -> Result<alloc::vec::Vec<(Signature, VerificationKey)>, crate::StmError> {
+    let decode = |entry: usize, (sig, vk): &([u8; 48], [u8; 96])| {
+        let sig = Signature::from_compressed(sig).ok_or(crate::StmError::InvalidPoint {
+            what: "signature",
+            entry,
+        })?;
+        let vk = VerificationKey::from_compressed(vk).ok_or(crate::StmError::InvalidPoint {
+            what: "verification key",
+            entry,
+        })?;
+        Ok((sig, vk))
+    };
+    #[cfg(all(feature = "std", not(target_family = "wasm")))]
+    {
+        // Below this many entries a thread costs more than it saves.
+        const MIN_PER_THREAD: usize = 16;
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(points.len() / MIN_PER_THREAD);
+        if threads > 1 {
+            let chunk = points.len().div_ceil(threads);
+            let results = std::thread::scope(|scope| {
+                let handles: alloc::vec::Vec<_> = points
+                    .chunks(chunk)
+                    .enumerate()
+                    .map(|(c, part)| {
+                        std::thread::Builder::new().spawn_scoped(scope, move || {
+                            part.iter()
+                                .enumerate()
+                                .map(|(i, p)| decode(c * chunk + i, p))
+                                .collect::<alloc::vec::Vec<Result<_, crate::StmError>>>()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.ok().and_then(|h| h.join().ok()))
+                    .collect::<Option<alloc::vec::Vec<_>>>()
+            });
+            // If a thread could not be started or panicked, fall back to one thread.
+            if let Some(parts) = results {
+                return parts.into_iter().flatten().collect();
+            }
+        }
+    }
+    points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| decode(i, p))
+        .collect()
+}

@@ -25,10 +25,10 @@ impl ScalarSeed {
         Ok(ScalarSeed(bytes))
     }
 
-    /// The 128-bit little-endian scalar for signature `i`; never zero.
-    pub(crate) fn scalar(&self, i: usize) -> [u8; 16] {
-        let mut out = [0u8; 16];
-        let mut h = Blake2bVar::new(16).expect("16 is a valid Blake2b output size");
+    /// The 64-bit little-endian scalar for signature `i`; never zero.
+    pub(crate) fn scalar(&self, i: usize) -> [u8; 8] {
+        let mut out = [0u8; 8];
+        let mut h = Blake2bVar::new(8).expect("8 is a valid Blake2b output size");
         h.update(b"mithril-lite scalar");
         h.update(&self.0);
         h.update(&(i as u64).to_le_bytes());

@@ -17,7 +17,7 @@ use crate::StmError;
 
 /// Verify `signature` on `msg` for `avk` and `params`.
 ///
-/// The BLS step checks a random linear combination of the signatures, with 128-bit scalars
+/// The BLS step checks a random linear combination of the signatures, with 64-bit scalars
 /// derived from `seed`: valid aggregates verify whatever the seed, and a forger who cannot
 /// predict the seed cannot make invalid signatures cancel out.
 pub fn verify_aggregate(
@@ -133,6 +133,12 @@ fn check_membership(
     }
 }
 
+/// Scalar width of the random linear combination. An invalid set of signatures passes with
+/// probability at most 2^-64 per verification, and the seed is fresh and secret each time, so
+/// a forger cannot test candidates offline: the width Ethereum clients use for the same check.
+const SCALAR_BITS: usize = 64;
+const SCALAR_BYTES: usize = SCALAR_BITS / 8;
+
 fn check_bls(
     msgp: &[u8],
     signature: &AggregateSignature,
@@ -144,19 +150,20 @@ fn check_bls(
         // One signature needs no randomization: the check is the signature itself.
         1 => (entries[0].sigma.point, entries[0].vk.point),
         n => {
-            let mut scalars = Vec::with_capacity(n * 16);
+            let mut scalars = Vec::with_capacity(n * SCALAR_BYTES);
             for i in 0..n {
                 scalars.extend_from_slice(&seed.scalar(i));
             }
             let sigs: Vec<_> = entries.iter().map(|e| e.sigma.point).collect();
             let keys: Vec<_> = entries.iter().map(|e| e.vk.point).collect();
             // Points were subgroup-checked when decoded; no need to check them again here.
-            let sig = BlstAggregate::aggregate_with_randomness(&sigs, &scalars, 128, false)
+            let sig = BlstAggregate::aggregate_with_randomness(&sigs, &scalars, SCALAR_BITS, false)
                 .map_err(|_| StmError::SignatureInvalid)?
                 .to_signature();
-            let key = AggregatePublicKey::aggregate_with_randomness(&keys, &scalars, 128, false)
-                .map_err(|_| StmError::SignatureInvalid)?
-                .to_public_key();
+            let key =
+                AggregatePublicKey::aggregate_with_randomness(&keys, &scalars, SCALAR_BITS, false)
+                    .map_err(|_| StmError::SignatureInvalid)?
+                    .to_public_key();
             (sig, key)
         }
     };
