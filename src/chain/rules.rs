@@ -153,3 +153,121 @@ pub const CHAINING_RULES: [ChainingRule; 5] = [
     check_parameters_chaining,
     check_genesis_anchor,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn avk(total_stake: u64) -> AggregateVerificationKey {
+        AggregateVerificationKey {
+            root: alloc::vec![7; 32],
+            nr_leaves: 2,
+            total_stake,
+        }
+    }
+
+    fn params() -> ProtocolParameters {
+        ProtocolParameters {
+            k: 5,
+            m: 100,
+            phi_f: 0.65,
+        }
+    }
+
+    fn link(hash: &str, previous: &str, epoch: u64) -> LinkInfo {
+        LinkInfo {
+            hash: hash.into(),
+            previous_hash: previous.into(),
+            epoch,
+            avk: avk(10),
+            params: params(),
+            next_avk: Some(avk(10).to_json_hex()),
+            next_params: Some(parameters_hash(&params())),
+            is_genesis: false,
+        }
+    }
+
+    #[test]
+    fn epoch_gap_is_symmetric_and_allows_one() {
+        assert!(check_epoch_gap(&link("b", "a", 5), &link("a", "", 4)).is_ok());
+        assert!(check_epoch_gap(&link("b", "a", 5), &link("a", "", 5)).is_ok());
+        assert!(check_epoch_gap(&link("b", "a", 5), &link("a", "", 6)).is_ok());
+        let e = check_epoch_gap(&link("b", "a", 5), &link("a", "", 3)).unwrap_err();
+        assert_eq!(e.code(), "chain_missing_epoch");
+    }
+
+    #[test]
+    fn previous_hash_must_match() {
+        assert!(check_previous_hash(&link("b", "a", 5), &link("a", "", 5)).is_ok());
+        assert_eq!(
+            check_previous_hash(&link("b", "x", 5), &link("a", "", 5))
+                .unwrap_err()
+                .code(),
+            "chain_previous_hash_mismatch"
+        );
+    }
+
+    #[test]
+    fn avk_chaining_same_and_next_epoch() {
+        let cur = link("b", "a", 5);
+        let mut prev = link("a", "", 5);
+        assert!(check_avk_chaining(&cur, &prev).is_ok());
+        prev.avk = avk(11);
+        assert_eq!(
+            check_avk_chaining(&cur, &prev).unwrap_err().code(),
+            "chain_avk_mismatch"
+        );
+        // Across epochs only the signed next AVK counts, not the predecessor's own.
+        prev.epoch = 4;
+        assert!(check_avk_chaining(&cur, &prev).is_ok());
+        prev.next_avk = Some(avk(12).to_json_hex());
+        assert!(check_avk_chaining(&cur, &prev).is_err());
+        prev.next_avk = None;
+        assert!(check_avk_chaining(&cur, &prev).is_err());
+        prev.next_avk = Some("not hex".into());
+        assert!(check_avk_chaining(&cur, &prev).is_err());
+    }
+
+    #[test]
+    fn parameters_chaining_same_and_next_epoch() {
+        let cur = link("b", "a", 5);
+        let mut prev = link("a", "", 5);
+        assert!(check_parameters_chaining(&cur, &prev).is_ok());
+        prev.params.k = 6;
+        assert_eq!(
+            check_parameters_chaining(&cur, &prev).unwrap_err().code(),
+            "chain_parameters_mismatch"
+        );
+        prev.epoch = 4;
+        assert!(check_parameters_chaining(&cur, &prev).is_ok());
+        prev.next_params = Some("00".into());
+        assert!(check_parameters_chaining(&cur, &prev).is_err());
+    }
+
+    #[test]
+    fn genesis_anchor_rule() {
+        let cur = link("b", "g", 5);
+        let mut genesis = link("g", "", 5);
+        genesis.is_genesis = true;
+        assert!(check_genesis_anchor(&cur, &genesis).is_ok());
+        let mut forged = genesis.clone();
+        forged.avk = avk(99);
+        assert_eq!(
+            check_genesis_anchor(&cur, &forged).unwrap_err().code(),
+            "chain_genesis_anchor_mismatch"
+        );
+        let mut forged = genesis.clone();
+        forged.params.m = 101;
+        assert!(check_genesis_anchor(&cur, &forged).is_err());
+        let mut forged = genesis.clone();
+        forged.previous_hash = "x".into();
+        assert!(check_genesis_anchor(&cur, &forged).is_err());
+        // Not a genesis, or another epoch: the rule does not apply.
+        forged.is_genesis = false;
+        assert!(check_genesis_anchor(&cur, &forged).is_ok());
+        let mut other_epoch = genesis;
+        other_epoch.epoch = 4;
+        other_epoch.avk = avk(99);
+        assert!(check_genesis_anchor(&cur, &other_epoch).is_ok());
+    }
+}
