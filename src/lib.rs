@@ -46,5 +46,7 @@ pub mod chain;
 pub mod codec;
 pub mod error;
 pub mod stm;
+#[cfg(feature = "wasm")]
+pub mod wasm;
 
 pub use error::{Error, StmError};

@@ -2,11 +2,11 @@
 //! certificate hash.
 
 use alloc::string::String;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// The signed entity type, externally tagged on the wire.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub enum SignedEntityType {
     /// Mithril stake distribution of an epoch.
     MithrilStakeDistribution(u64),

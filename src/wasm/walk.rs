@@ -1,0 +1,181 @@
+//! `Walk`: the sans-IO chain walk for JavaScript hosts.
+
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::vec::Vec;
+use wasm_bindgen::prelude::*;
+
+use super::convert;
+use crate::certificate::GenesisVerificationKey;
+use crate::chain::walk::PendingCheck;
+use crate::chain::{ChainWalk, Step, WalkConfig};
+
+/// A chain walk driven from JavaScript.
+///
+/// Loop: `step()` says `{kind: "fetch", hash}`, `{kind: "verify"}` or
+/// `{kind: "done", result}` / `{kind: "done", error}`. After fetching, `feed(hash, bytes)` runs
+/// the cheap checks and returns the id of the certificate's STM check (or `undefined`); the host
+/// may start fetching the next certificate (`step()` already names it) and then call
+/// `runCheck(id)`.
+#[wasm_bindgen]
+pub struct Walk {
+    inner: ChainWalk,
+    checks: BTreeMap<u32, PendingCheck>,
+}
+
+fn option_usize(options: &JsValue, key: &str) -> Result<Option<usize>, JsValue> {
+    let v = js_sys::Reflect::get(options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    match v.as_f64() {
+        Some(n) if n >= 1.0 && n <= 9_007_199_254_740_991.0 && n.fract() == 0.0 => {
+            Ok(Some(n as usize))
+        }
+        _ => Err(convert::usage_error(
+            "invalid_options",
+            &alloc::format!("options.{key} must be a positive integer"),
+        )),
+    }
+}
+
+#[wasm_bindgen]
+impl Walk {
+    /// Start a walk at `certificateHash`. `options`: `{ maxChainLength?, maxCertificateBytes?,
+    /// trusted?: string[] }`. Throws an error with `code` for a bad key or bad options.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        genesis_verification_key: &str,
+        certificate_hash: &str,
+        options: JsValue,
+    ) -> Result<Walk, JsValue> {
+        let key = GenesisVerificationKey::decode(genesis_verification_key)
+            .map_err(|e| convert::error(&e))?;
+        let mut config = WalkConfig::default();
+        let mut trusted: Vec<String> = Vec::new();
+        if options.is_object() {
+            if let Some(n) = option_usize(&options, "maxChainLength")? {
+                config.max_chain_length = n;
+            }
+            if let Some(n) = option_usize(&options, "maxCertificateBytes")? {
+                config.max_certificate_bytes = n;
+            }
+            let list = js_sys::Reflect::get(&options, &JsValue::from_str("trusted"))
+                .unwrap_or(JsValue::UNDEFINED);
+            if !list.is_undefined() && !list.is_null() {
+                let array: js_sys::Array = list.dyn_into().map_err(|_| {
+                    convert::usage_error(
+                        "invalid_options",
+                        "options.trusted must be an array of hashes",
+                    )
+                })?;
+                for item in array.iter() {
+                    let hash = item.as_string().ok_or_else(|| {
+                        convert::usage_error("invalid_options", "options.trusted must hold strings")
+                    })?;
+                    trusted.push(hash);
+                }
+            }
+        } else if !options.is_undefined() && !options.is_null() {
+            return Err(convert::usage_error(
+                "invalid_options",
+                "options must be an object",
+            ));
+        }
+        Ok(Walk {
+            inner: ChainWalk::new(certificate_hash, key, config).with_trusted(trusted),
+            checks: BTreeMap::new(),
+        })
+    }
+
+    /// What to do next (see the type's documentation).
+    pub fn step(&self) -> JsValue {
+        let out = js_sys::Object::new();
+        let set = |k: &str, v: &JsValue| {
+            let _ = js_sys::Reflect::set(&out, &JsValue::from_str(k), v);
+        };
+        match self.inner.step() {
+            Step::Fetch(hash) => {
+                set("kind", &"fetch".into());
+                set("hash", &JsValue::from_str(&hash));
+            }
+            Step::AwaitVerification => set("kind", &"verify".into()),
+            Step::Done(Ok(chain)) => {
+                set("kind", &"done".into());
+                set("result", &convert::chain(&chain));
+            }
+            Step::Done(Err(e)) => {
+                set("kind", &"done".into());
+                set("error", &convert::error(&e));
+            }
+        }
+        out.into()
+    }
+
+    /// Feed the body of the certificate `hash` (UTF-8 bytes). Returns the id of its STM check,
+    /// if there is one to run.
+    pub fn feed(&mut self, hash: &str, body: &[u8]) -> Option<u32> {
+        let fed = self.inner.feed(hash, body);
+        fed.check.map(|check| {
+            let id = check.index as u32;
+            self.checks.insert(id, check);
+            id
+        })
+    }
+
+    /// The host could not get certificate `hash`.
+    #[wasm_bindgen(js_name = fetchFailed)]
+    pub fn fetch_failed(&mut self, hash: &str, detail: &str) {
+        self.inner.fetch_failed(hash, detail);
+    }
+
+    /// Run STM check `id` now (synchronously) and record its outcome.
+    #[wasm_bindgen(js_name = runCheck)]
+    pub fn run_check(&mut self, id: u32) {
+        if let Some(check) = self.checks.remove(&id) {
+            let outcome = check.check.run_random();
+            self.inner.complete(check.index, outcome);
+        }
+    }
+
+    /// Lottery indices of check `id` (a cost hint for progress reporting), 0 if unknown.
+    #[wasm_bindgen(js_name = checkSize)]
+    pub fn check_size(&self, id: u32) -> u32 {
+        self.checks
+            .get(&id)
+            .map_or(0, |c| c.check.index_count() as u32)
+    }
+
+    /// Certificates fed so far.
+    #[wasm_bindgen(js_name = certificatesFed)]
+    pub fn certificates_fed(&self) -> u32 {
+        self.inner.certificates_fed() as u32
+    }
+
+    /// Epoch of the last certificate fed, or `undefined`.
+    #[wasm_bindgen(js_name = currentEpoch)]
+    pub fn current_epoch(&self) -> Option<f64> {
+        self.inner.current_epoch().map(|e| e as f64)
+    }
+
+    /// STM checks handed out and not yet run.
+    #[wasm_bindgen(js_name = pendingChecks)]
+    pub fn pending_checks(&self) -> u32 {
+        self.checks.len() as u32
+    }
+}
+
+/// Check a genesis verification key (JSON-hex or raw hex); returns its raw hex. Throws an
+/// error with `code` `invalid_genesis_key` otherwise.
+#[wasm_bindgen(js_name = decodeGenesisKey)]
+pub fn decode_genesis_key(text: &str) -> Result<String, JsValue> {
+    GenesisVerificationKey::decode(text)
+        .map(|k| k.to_hex())
+        .map_err(|e| convert::error(&e))
+}
+
+/// The library version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    String::from(env!("CARGO_PKG_VERSION"))
+}
