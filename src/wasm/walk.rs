@@ -29,7 +29,7 @@ fn option_usize(options: &JsValue, key: &str) -> Result<Option<usize>, JsValue> 
         return Ok(None);
     }
     match v.as_f64() {
-        Some(n) if n >= 1.0 && n <= 9_007_199_254_740_991.0 && n.fract() == 0.0 => {
+        Some(n) if (1.0..=9_007_199_254_740_991.0).contains(&n) && n.fract() == 0.0 => {
             Ok(Some(n as usize))
         }
         _ => Err(convert::usage_error(
