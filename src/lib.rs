@@ -45,6 +45,7 @@ pub mod certificate;
 pub mod chain;
 pub mod codec;
 pub mod error;
+pub mod proofs;
 pub mod stm;
 #[cfg(feature = "wasm")]
 pub mod wasm;
