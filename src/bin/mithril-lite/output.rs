@@ -16,11 +16,11 @@ pub struct Progress {
 
 impl Progress {
     pub fn new(index: usize, total: usize, hash: &str) -> Progress {
-        let short = &hash[..hash.len().min(16)];
+        let short: String = hash.chars().take(16).collect();
         let prefix = if total > 1 {
             format!("[{}/{total}] {short}", index + 1)
         } else {
-            short.to_string()
+            short
         };
         Progress {
             prefix,
