@@ -13,17 +13,8 @@ pub use crate::stm::Parameters as ProtocolParameters;
 /// wrapping outside the representable range (only reachable with invalid parameters, which
 /// fail later anyway).
 pub fn phi_f_fixed(phi_f: f64) -> u32 {
-    if !phi_f.is_finite() {
+    let Some((negative, mantissa, exp)) = crate::codec::float::decompose(phi_f) else {
         return 0;
-    }
-    let bits = phi_f.to_bits();
-    let negative = bits >> 63 == 1;
-    let exponent = ((bits >> 52) & 0x7ff) as i32;
-    let fraction = bits & ((1u64 << 52) - 1);
-    let (mantissa, exp) = if exponent == 0 {
-        (fraction, -1074)
-    } else {
-        (fraction | (1 << 52), exponent - 1075)
     };
     // value * 2^24 = mantissa * 2^shift
     let shift = exp + 24;

@@ -6,6 +6,7 @@
 pub mod byte_array;
 pub mod canonical_json;
 pub mod cbor;
+pub mod float;
 pub mod hex;
 pub mod json_hex;
 

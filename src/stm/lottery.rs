@@ -140,18 +140,7 @@ fn to_u64_scale(value: f64) -> u64 {
 
 /// Exact rational value of a finite f64.
 fn ratio_from_f64(v: f64) -> Option<Ratio<BigInt>> {
-    if !v.is_finite() {
-        return None;
-    }
-    let bits = v.to_bits();
-    let negative = bits >> 63 == 1;
-    let exponent = ((bits >> 52) & 0x7ff) as i64;
-    let fraction = bits & ((1u64 << 52) - 1);
-    let (mantissa, exp) = if exponent == 0 {
-        (fraction, -1074)
-    } else {
-        (fraction | (1u64 << 52), exponent - 1075)
-    };
+    let (negative, mantissa, exp) = crate::codec::float::decompose(v)?;
     let mut m = BigInt::from(mantissa);
     if negative {
         m = -m;
