@@ -1,0 +1,555 @@
+// The async driver shared by every entry (node, web, bundler): it fetches certificates, feeds
+// them to the wasm Walk, runs the STM checks, reports progress, honours AbortSignals and keeps
+// trust checkpoints. It holds no verification logic: the Walk decides every verdict.
+
+import { abortError, abortPromise, aggregatorError, throwIfAborted, usageError } from './errors.js';
+import { listHashes } from './json-scan.js';
+import { aggregatorBase, readBody, resolveFetch, toFetcher, describe } from './sources.js';
+import {
+  DEFAULT_MAX_CHECKPOINTS,
+  MemoryTrustStore,
+  isTrustStore,
+  mergeCheckpoints,
+  readCheckpoints,
+  trustKey,
+} from './trust.js';
+
+/** Largest certificate list verifyLatest reads (the aggregator's list is a few hundred KB). */
+const MAX_LIST_BYTES = 16 * 1024 * 1024;
+const HASH = /^[0-9a-f]{64}$/;
+
+/**
+ * @typedef {{
+ *   step(): {kind: 'fetch', hash: string} | {kind: 'verify'} | {kind: 'done', result?: WasmChain, error?: Error},
+ *   feed(hash: string, body: Uint8Array): number | undefined,
+ *   runCheck(id: number): void,
+ *   fetchFailed(hash: string, detail: string): void,
+ *   certificatesFed(): number,
+ *   currentEpoch(): number | undefined,
+ *   free(): void,
+ * }} WasmWalk
+ * @typedef {{
+ *   Walk: new (key: string, hash: string, options: object) => WasmWalk,
+ *   decodeGenesisKey(text: string): string,
+ *   version(): string,
+ * }} WasmBinding
+ * @typedef {{
+ *   current(): WasmBinding,
+ *   init(input?: unknown): Promise<void>,
+ * }} BindingLoader
+ * @typedef {{hash: string, epoch: number, aggregateVerificationKey: string}} Link
+ * @typedef {{
+ *   certificate: {
+ *     hash: string, previousHash: string, epoch: number, signedEntityType: object,
+ *     signedEntityTypeName: string, protocolMessage: [string, string][], signedMessage: string,
+ *     aggregateVerificationKey: string, parameters: {m: number, k: number, phi_f: number},
+ *     isGenesis: boolean,
+ *   },
+ *   certificatesChecked: number, anchorKind: 'genesis' | 'trusted', anchorHash: string,
+ *   links: Link[],
+ * }} WasmChain
+ * @typedef {import('./sources.js').CertificateFetcher} CertificateFetcher
+ * @typedef {import('./sources.js').FetchFunction} FetchFunction
+ * @typedef {{get(key: string): Promise<unknown>, set(key: string, value: unknown): Promise<void>, delete?(key: string): Promise<void>}} TrustStore
+ * @typedef {(event: object) => void} ProgressListener
+ */
+
+/**
+ * Build the public API around a loaded (or loadable) wasm binding.
+ * @param {BindingLoader} binding
+ */
+export function createApi(binding) {
+  class CertificateVerifier {
+    /** @type {string} */
+    #genesisKey;
+    /** @type {number | undefined} */
+    #maxChainLength;
+    /** @type {number | undefined} */
+    #maxCertificateBytes;
+    /** @type {number} */
+    #maxCheckpoints;
+    /** @type {TrustStore | undefined} */
+    #store;
+    /** @type {FetchFunction | undefined} */
+    #fetch;
+    /** Store writes, one at a time. @type {Promise<void>} */
+    #writes = Promise.resolve();
+
+    /**
+     * @param {string} genesisVerificationKey JSON-hex (the `genesis.vkey` file) or raw hex
+     * @param {{maxChainLength?: number, maxCertificateBytes?: number, maxCheckpoints?: number,
+     *   trustStore?: TrustStore | null | false, fetch?: FetchFunction}} [options]
+     */
+    constructor(genesisVerificationKey, options) {
+      const wasm = binding.current();
+      if (typeof genesisVerificationKey !== 'string') {
+        throw usageError('invalid_argument', 'the genesis verification key must be a string');
+      }
+      options ??= {};
+      if (typeof options !== 'object') {
+        throw usageError('invalid_options', 'options must be an object');
+      }
+      // Throws a MithrilVerificationError with code invalid_genesis_key.
+      this.#genesisKey = wasm.decodeGenesisKey(genesisVerificationKey.trim());
+      this.#maxChainLength = positiveInteger(options.maxChainLength, 'maxChainLength');
+      this.#maxCertificateBytes = positiveInteger(
+        options.maxCertificateBytes,
+        'maxCertificateBytes',
+      );
+      this.#maxCheckpoints =
+        positiveInteger(options.maxCheckpoints, 'maxCheckpoints') ?? DEFAULT_MAX_CHECKPOINTS;
+      const store = options.trustStore;
+      if (store === undefined) this.#store = new MemoryTrustStore();
+      else if (store === null || store === false) this.#store = undefined;
+      else if (isTrustStore(store)) this.#store = store;
+      else {
+        throw usageError(
+          'invalid_options',
+          'options.trustStore must have async get(key) and set(key, value), or be null',
+        );
+      }
+      if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+        throw usageError('invalid_options', 'options.fetch must be a function');
+      }
+      this.#fetch = options.fetch;
+    }
+
+    /**
+     * Load the wasm module if needed (web entry), then construct.
+     * @param {string} genesisVerificationKey
+     * @param {ConstructorParameters<typeof CertificateVerifier>[1]} [options]
+     */
+    static async create(genesisVerificationKey, options) {
+      await binding.init();
+      return new CertificateVerifier(genesisVerificationKey, options);
+    }
+
+    /** Raw hex of the genesis verification key. */
+    get genesisKeyHex() {
+      return this.#genesisKey;
+    }
+
+    /** The key under which this genesis key's checkpoints are stored. */
+    get trustKey() {
+      return trustKey(this.#genesisKey);
+    }
+
+    /**
+     * Verify the chain from `certificateHash` back to genesis (or to a trusted checkpoint).
+     * @param {string} certificateHash
+     * @param {string | URL | {getCertificate(hash: string, init: {signal: AbortSignal}): Promise<unknown>}} source
+     * @param {{onProgress?: ProgressListener, signal?: AbortSignal}} [opts]
+     */
+    async verifyChain(certificateHash, source, opts = {}) {
+      const { onProgress, signal } = callOptions(opts);
+      if (typeof certificateHash !== 'string' || certificateHash.length === 0) {
+        throw usageError('invalid_argument', 'certificateHash must be a non-empty string');
+      }
+      const fetcher = toFetcher(source, {
+        fetch: this.#fetch,
+        maxBytes: this.#maxCertificateBytes ?? 8 * 1024 * 1024,
+      });
+      return this.#verify(certificateHash, fetcher, onProgress, signal);
+    }
+
+    /**
+     * Verify the newest certificate the aggregator lists (`{url}/certificates`, first entry).
+     * @param {string | URL} aggregatorUrl
+     * @param {{onProgress?: ProgressListener, signal?: AbortSignal}} [opts]
+     */
+    async verifyLatest(aggregatorUrl, opts = {}) {
+      const { signal } = callOptions(opts);
+      if (typeof aggregatorUrl !== 'string' && !(aggregatorUrl instanceof URL)) {
+        throw usageError('invalid_argument', 'aggregatorUrl must be a string or a URL');
+      }
+      const base = aggregatorBase(String(aggregatorUrl));
+      const hash = await latestHash(base, resolveFetch(this.#fetch), signal);
+      return this.verifyChain(hash, base, opts);
+    }
+
+    /** The checkpoints stored for this genesis key (validated, newest first). */
+    async trustedCheckpoints() {
+      return this.#readTrust();
+    }
+
+    /** Forget every checkpoint stored for this genesis key. */
+    async clearTrust() {
+      const store = this.#store;
+      if (!store) return;
+      const key = this.trustKey;
+      await this.#serialize(async () => {
+        if (typeof store.delete === 'function') await store.delete(key);
+        else await store.set(key, { version: 1, checkpoints: [] });
+      });
+    }
+
+    /** @returns {Promise<import('./trust.js').Checkpoint[]>} */
+    async #readTrust() {
+      if (!this.#store) return [];
+      try {
+        return readCheckpoints(await this.#store.get(this.trustKey), this.#maxCheckpoints);
+      } catch {
+        return []; // an unreadable store only costs a longer walk
+      }
+    }
+
+    /**
+     * @template T
+     * @param {() => Promise<T>} task
+     * @returns {Promise<T>}
+     */
+    #serialize(task) {
+      const run = this.#writes.then(task, task);
+      this.#writes = run.then(
+        () => {},
+        () => {},
+      );
+      return run;
+    }
+
+    /**
+     * Record a verified chain's links as checkpoints. Resolves to whether they were stored.
+     * @param {ReadonlyArray<Link>} links
+     */
+    async #commit(links) {
+      const store = this.#store;
+      if (!store) return false;
+      const key = this.trustKey;
+      const max = this.#maxCheckpoints;
+      try {
+        await this.#serialize(async () => {
+          // A failing read fails the commit: never overwrite checkpoints we could not read.
+          const existing = readCheckpoints(await store.get(key), max);
+          await store.set(key, mergeCheckpoints(existing, links, max));
+        });
+        return true;
+      } catch {
+        return false;
+      }
+    }
+
+    /**
+     * @param {string} hash
+     * @param {CertificateFetcher} fetcher
+     * @param {ProgressListener | undefined} onProgress
+     * @param {AbortSignal | undefined} signal
+     */
+    async #verify(hash, fetcher, onProgress, signal) {
+      const wasm = binding.current();
+      throwIfAborted(signal);
+      const trusted = await this.#readTrust();
+      throwIfAborted(signal);
+      /** @type {ProgressListener} */
+      const emit = onProgress ?? (() => {});
+
+      /** @type {{maxChainLength?: number, maxCertificateBytes?: number, trusted: string[]}} */
+      const walkOptions = { trusted: trusted.map((c) => c.hash) };
+      if (this.#maxChainLength !== undefined) walkOptions.maxChainLength = this.#maxChainLength;
+      if (this.#maxCertificateBytes !== undefined) {
+        walkOptions.maxCertificateBytes = this.#maxCertificateBytes;
+      }
+      const walk = new wasm.Walk(this.#genesisKey, hash, walkOptions);
+      // Fetches get their own signal: aborted with the caller's, and when the walk ends while a
+      // fetch it no longer needs is in flight.
+      const fetches = new AbortController();
+      const relay = () => fetches.abort(signal?.reason);
+      signal?.addEventListener('abort', relay, { once: true });
+      const aborted = abortPromise(signal);
+      /** @type {WasmChain} */
+      let chain;
+      try {
+        chain = await drive(walk, fetcher, fetches.signal, aborted.promise, signal, emit);
+      } finally {
+        fetches.abort();
+        signal?.removeEventListener('abort', relay);
+        aborted.dispose();
+        walk.free();
+      }
+      emit({
+        type: 'chain-verified',
+        hash: chain.certificate.hash,
+        certificatesChecked: chain.certificatesChecked,
+        anchor: { kind: chain.anchorKind, hash: chain.anchorHash },
+      });
+      // The commit point: an abort before it leaves the store untouched; after it, the result
+      // stands.
+      throwIfAborted(signal);
+      const trustStored = await this.#commit(chain.links);
+      return result(chain, trustStored);
+    }
+  }
+
+  return {
+    CertificateVerifier,
+    /** @param {string} text */
+    decodeGenesisKey: (text) => binding.current().decodeGenesisKey(text),
+    version: () => binding.current().version(),
+    /** @param {unknown} [input] */
+    init: (input) => binding.init(input),
+  };
+}
+
+/**
+ * The walk loop. After feeding certificate n it starts fetching n+1 (which step() names at
+ * once) and only then runs n's STM check, so the download overlaps the verification.
+ * @param {WasmWalk} walk
+ * @param {CertificateFetcher} fetcher
+ * @param {AbortSignal} fetchSignal
+ * @param {Promise<never>} aborted
+ * @param {AbortSignal | undefined} signal
+ * @param {ProgressListener} emit
+ * @returns {Promise<WasmChain>}
+ */
+async function drive(walk, fetcher, fetchSignal, aborted, signal, emit) {
+  /** @type {{hash: string, promise: Promise<import('./sources.js').Fetched>} | undefined} */
+  let inflight;
+  /** STM checks handed out, oldest first. @type {{id: number, index: number}[]} */
+  const checks = [];
+  /**
+   * Certificates fed, by index. `settled`: its STM check ran. A certificate without a check is
+   * the anchor (genesis or trusted), or one an earlier failure made moot; those are reported
+   * only when the walk succeeds.
+   * @type {{hash: string, epoch: number | undefined, hasCheck: boolean, settled: boolean}[]}
+   */
+  const certs = [];
+  let reported = 0;
+  /** @param {boolean} succeeded */
+  const report = (succeeded) => {
+    while (reported < certs.length) {
+      const c = certs[reported];
+      if (!(c.hasCheck ? c.settled : succeeded)) break;
+      emit({ type: 'certificate-verified', hash: c.hash, index: reported, epoch: c.epoch });
+      reported++;
+    }
+  };
+  /**
+   * @template T
+   * @param {Promise<T>} p
+   */
+  const race = (p) => Promise.race([p, aborted]);
+
+  for (;;) {
+    throwIfAborted(signal);
+    const step = walk.step();
+    if (step.kind === 'done') {
+      if (step.error) throw step.error;
+      report(true);
+      return /** @type {WasmChain} */ (step.result);
+    }
+    if (step.kind === 'fetch' && inflight?.hash !== step.hash) {
+      inflight = { hash: step.hash, promise: fetchOne(fetcher, step.hash, fetchSignal) };
+    }
+    if (checks.length > 0) {
+      // Let the fetch just started go out (and abort events arrive) before the thread blocks
+      // on a check.
+      await race(yieldToEventLoop());
+      throwIfAborted(signal);
+      const check = /** @type {{id: number, index: number}} */ (checks.shift());
+      walk.runCheck(check.id);
+      certs[check.index].settled = true;
+      const next = walk.step();
+      if (!(next.kind === 'done' && next.error)) report(false);
+      continue;
+    }
+    if (!inflight) {
+      throw new Error('mithril-lite: the walk awaits a check the driver does not hold');
+    }
+    const { hash, promise } = inflight;
+    const got = await race(promise);
+    inflight = undefined;
+    throwIfAborted(signal);
+    if (!got.ok) {
+      walk.fetchFailed(hash, got.detail);
+      continue;
+    }
+    const fedBefore = walk.certificatesFed();
+    const id = walk.feed(hash, got.body);
+    const epoch = walk.certificatesFed() > fedBefore ? walk.currentEpoch() : undefined;
+    const index = certs.length;
+    certs.push({ hash, epoch, hasCheck: id !== undefined, settled: false });
+    emit({ type: 'certificate-fetched', hash, index, epoch, bytes: got.body.byteLength });
+    if (id !== undefined) checks.push({ id, index });
+  }
+}
+
+/**
+ * Start one fetch. The promise rejects only with an AbortError, and never goes unhandled.
+ * @param {CertificateFetcher} fetcher
+ * @param {string} hash
+ * @param {AbortSignal} signal
+ */
+function fetchOne(fetcher, hash, signal) {
+  const promise = fetcher(hash, signal).catch((e) => {
+    if (signal.aborted) throw abortError(signal.reason);
+    return /** @type {import('./sources.js').Fetched} */ ({ ok: false, detail: describe(e) });
+  });
+  promise.catch(() => {});
+  return promise;
+}
+
+/** Resolve after the host's event loop had a turn (macrotask). */
+function yieldToEventLoop() {
+  const g = /** @type {{setImmediate?: (f: () => void) => unknown}} */ (globalThis);
+  if (typeof g.setImmediate === 'function') {
+    const setImmediate = g.setImmediate;
+    return new Promise((resolve) => setImmediate(() => resolve(undefined)));
+  }
+  if (typeof MessageChannel === 'function') {
+    return new Promise((resolve) => {
+      const { port1, port2 } = new MessageChannel();
+      port1.onmessage = () => {
+        port1.close();
+        resolve(undefined);
+      };
+      port2.postMessage(null);
+    });
+  }
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * The first hash of the aggregator's certificate list, read without parsing any number.
+ * @param {string} base
+ * @param {FetchFunction} fetchImpl
+ * @param {AbortSignal | undefined} signal
+ */
+async function latestHash(base, fetchImpl, signal) {
+  throwIfAborted(signal);
+  const url = `${base}/certificates`;
+  const aborted = abortPromise(signal);
+  /** @type {Uint8Array} */
+  let bytes;
+  try {
+    /** @type {import('./sources.js').FetchResponse} */
+    let response;
+    try {
+      /** @type {{signal?: AbortSignal, headers: Record<string, string>}} */
+      const init = { headers: { accept: 'application/json' } };
+      if (signal) init.signal = signal;
+      response = await Promise.race([fetchImpl(url, init), aborted.promise]);
+    } catch (e) {
+      throwIfAborted(signal);
+      throw aggregatorError(
+        'certificate_list_unavailable',
+        `network error fetching ${url}: ${describe(e)}`,
+        { url, error: e },
+      );
+    }
+    if (!response.ok) {
+      throw aggregatorError(
+        'certificate_list_unavailable',
+        `HTTP ${response.status} from ${url}`,
+        { url, status: response.status },
+      );
+    }
+    try {
+      bytes = await Promise.race([readBody(response, MAX_LIST_BYTES + 1), aborted.promise]);
+    } catch (e) {
+      throwIfAborted(signal);
+      throw aggregatorError('certificate_list_unavailable', `error reading ${url}: ${describe(e)}`, {
+        url,
+        error: e,
+      });
+    }
+  } finally {
+    aborted.dispose();
+  }
+  throwIfAborted(signal);
+  if (bytes.byteLength > MAX_LIST_BYTES) {
+    throw aggregatorError('certificate_list_malformed', `${url}: larger than ${MAX_LIST_BYTES} bytes`, {
+      url,
+    });
+  }
+  let text;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (e) {
+    throw aggregatorError('certificate_list_malformed', `${url}: not UTF-8`, { url, error: e });
+  }
+  const hashes = listHashes(text);
+  if (!hashes) {
+    throw aggregatorError(
+      'certificate_list_malformed',
+      `${url}: not a JSON array of certificates with a "hash"`,
+      { url },
+    );
+  }
+  if (hashes.length === 0) {
+    throw aggregatorError('certificate_list_empty', `${url}: the aggregator lists no certificate`, {
+      url,
+    });
+  }
+  if (!HASH.test(hashes[0])) {
+    throw aggregatorError('certificate_list_malformed', `${url}: the first hash is not 64 hex digits`, {
+      url,
+    });
+  }
+  return hashes[0];
+}
+
+/**
+ * @param {unknown} opts
+ * @returns {{onProgress: ProgressListener | undefined, signal: AbortSignal | undefined}}
+ */
+function callOptions(opts) {
+  if (opts === undefined || opts === null) return { onProgress: undefined, signal: undefined };
+  if (typeof opts !== 'object') throw usageError('invalid_options', 'options must be an object');
+  const { onProgress, signal } = /** @type {{onProgress?: unknown, signal?: unknown}} */ (opts);
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    throw usageError('invalid_options', 'onProgress must be a function');
+  }
+  if (
+    signal !== undefined &&
+    (typeof signal !== 'object' ||
+      signal === null ||
+      typeof (/** @type {{aborted?: unknown}} */ (signal).aborted) !== 'boolean' ||
+      typeof (/** @type {{addEventListener?: unknown}} */ (signal).addEventListener) !==
+        'function')
+  ) {
+    throw usageError('invalid_options', 'signal must be an AbortSignal');
+  }
+  return {
+    onProgress: /** @type {ProgressListener | undefined} */ (onProgress),
+    signal: /** @type {AbortSignal | undefined} */ (signal),
+  };
+}
+
+/**
+ * @param {unknown} value
+ * @param {string} name
+ * @returns {number | undefined}
+ */
+function positiveInteger(value, name) {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw usageError('invalid_options', `options.${name} must be a positive integer`);
+  }
+  return value;
+}
+
+/**
+ * The verified chain as the public result.
+ * @param {WasmChain} chain
+ * @param {boolean} trustStored
+ */
+function result(chain, trustStored) {
+  const c = chain.certificate;
+  return {
+    hash: c.hash,
+    previousHash: c.previousHash,
+    epoch: c.epoch,
+    signedEntityType: c.signedEntityType,
+    signedEntityTypeName: c.signedEntityTypeName,
+    // Own data properties only (Object.fromEntries defines them), whatever the part names.
+    protocolMessage: Object.fromEntries(c.protocolMessage),
+    protocolMessageParts: c.protocolMessage,
+    signedMessage: c.signedMessage,
+    aggregateVerificationKey: c.aggregateVerificationKey,
+    parameters: c.parameters,
+    isGenesis: c.isGenesis,
+    certificatesChecked: chain.certificatesChecked,
+    anchor: { kind: chain.anchorKind, hash: chain.anchorHash },
+    links: chain.links,
+    trustStored,
+  };
+}

@@ -1,0 +1,69 @@
+// Errors the JavaScript layer raises itself. Verification verdicts come from the wasm walk
+// (name "MithrilVerificationError", with `code`, `numericCode`, `cause.certificate`) and are
+// passed through untouched.
+
+/**
+ * The error an aborted call rejects with: `name` "AbortError", `code` "aborted", and the
+ * signal's reason as `cause`.
+ * @param {unknown} reason
+ * @returns {Error & {code: string}}
+ */
+export function abortError(reason) {
+  const err = /** @type {Error & {code: string}} */ (
+    new Error('the verification was aborted', { cause: reason })
+  );
+  err.name = 'AbortError';
+  err.code = 'aborted';
+  return err;
+}
+
+/** @param {AbortSignal | undefined} signal */
+export function throwIfAborted(signal) {
+  if (signal && signal.aborted) throw abortError(signal.reason);
+}
+
+/**
+ * A usage error (bad argument or option): a TypeError with a stable `code`.
+ * @param {string} code
+ * @param {string} message
+ */
+export function usageError(code, message) {
+  const err = /** @type {TypeError & {code: string}} */ (new TypeError(message));
+  err.code = code;
+  return err;
+}
+
+/**
+ * A failure to learn which certificate to verify (verifyLatest's certificate list):
+ * `name` "AggregatorError", a stable `code`, and `cause: {url, status?, error?}`.
+ * @param {string} code
+ * @param {string} message
+ * @param {{url: string, status?: number, error?: unknown}} cause
+ */
+export function aggregatorError(code, message, cause) {
+  const err = /** @type {Error & {code: string}} */ (new Error(message, { cause }));
+  err.name = 'AggregatorError';
+  err.code = code;
+  return err;
+}
+
+/**
+ * A promise that rejects with an AbortError when `signal` aborts (never settles otherwise),
+ * and a function that detaches its listener.
+ * @param {AbortSignal | undefined} signal
+ * @returns {{promise: Promise<never>, dispose: () => void}}
+ */
+export function abortPromise(signal) {
+  if (!signal) return { promise: new Promise(() => {}), dispose() {} };
+  /** @type {() => void} */
+  let onAbort = () => {};
+  /** @type {Promise<never>} */
+  const promise = new Promise((_, reject) => {
+    onAbort = () => reject(abortError(signal.reason));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  // Nobody may be racing against it when it fires: never an unhandled rejection.
+  promise.catch(() => {});
+  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
+}

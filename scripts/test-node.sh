@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Node tests of the npm package in pkg/ (node --test over tests/node/*.test.mjs): the devnet
+# and reference chains through getCertificate sources and a local HTTP aggregator, every
+# negative reference case, abort, trust checkpoints, pipelining, the exports map (also from a
+# packed tarball) and the TypeScript declarations (tsc --strict, inside package.test.mjs).
+# Also type-checks the package's JavaScript (tsc --checkJs --strict).
+#
+# Assumes scripts/build-wasm.sh has run (pkg/dist/{web,bundler,nodejs}). Installs the test
+# tooling (typescript, pinned by tests/node/package-lock.json) with `npm ci` when needed.
+#
+# Usage: scripts/test-node.sh [FILE.test.mjs...]   (default: every tests/node/*.test.mjs)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TESTS="$ROOT/tests/node"
+
+die() {
+    printf 'test-node: error: %s\n' "$*" >&2
+    exit 1
+}
+
+command -v node >/dev/null 2>&1 || die "node not found"
+command -v npm >/dev/null 2>&1 || die "npm not found"
+major="$(node -p 'process.versions.node.split(".")[0]')"
+[ "$major" -ge 20 ] || die "node $(node --version) is too old for the tests (20+)"
+
+for target in web bundler nodejs; do
+    [ -s "$ROOT/pkg/dist/$target/mithril_lite_bg.wasm" ] ||
+        die "pkg/dist/$target is missing: run scripts/build-wasm.sh first"
+done
+
+# wasm-pack's nodejs output is CommonJS, but pkg/package.json says "type": "module": without a
+# package.json of its own saying "commonjs", node loads it as an ES module and fails
+# ("exports is not defined in ES module scope"). scripts/build-wasm.sh must write it.
+grep -q '"type" *: *"commonjs"' "$ROOT/pkg/dist/nodejs/package.json" 2>/dev/null ||
+    die 'pkg/dist/nodejs/package.json must be {"type": "commonjs"} (the nodejs output is CommonJS)'
+
+cd "$TESTS"
+# npm ci when node_modules is missing or older than the lockfile.
+if [ ! -x node_modules/.bin/tsc ] || [ ! -e node_modules/mithril-lite ] ||
+    [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    echo "test-node: npm ci (tests/node)"
+    npm ci --no-audit --no-fund --loglevel=error
+fi
+
+echo "test-node: node $(node --version), $(node_modules/.bin/tsc --version)"
+t0=$SECONDS
+node_modules/.bin/tsc --noEmit --strict --allowJs --checkJs --skipLibCheck \
+    --target es2022 --module nodenext --moduleResolution nodenext --lib es2022,dom \
+    "$ROOT"/pkg/src/*.js
+echo "test-node: tsc --checkJs pkg/src ok ($((SECONDS - t0))s)"
+
+if [ "$#" -gt 0 ]; then files=("$@"); else files=(./*.test.mjs); fi
+node --test --test-reporter=spec "${files[@]}"

@@ -1,0 +1,250 @@
+// The devnet chain verifies through a getCertificate source and through an aggregator URL.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { CertificateVerifier, decodeGenesisKey, version } from 'mithril-lite';
+
+import { DEVNET_GENESIS_PREFIX, loadDevnet, mapSource, serveAggregator } from './helpers.mjs';
+
+const devnet = loadDevnet();
+
+/** @param {import('mithril-lite').VerifiedChain} chain */
+function assertWellFormed(chain) {
+  assert.equal(chain.anchor.kind, 'genesis');
+  assert.ok(chain.anchor.hash.startsWith(DEVNET_GENESIS_PREFIX));
+  assert.equal(chain.links.length, chain.certificatesChecked);
+  assert.equal(chain.links[0].hash, chain.hash);
+  assert.equal(chain.links.at(-1)?.hash, chain.anchor.hash);
+  for (let i = 1; i < chain.links.length; i++) {
+    assert.ok(chain.links[i].epoch <= chain.links[i - 1].epoch, 'links are newest first');
+  }
+  for (const l of chain.links) assert.match(l.aggregateVerificationKey, /^[0-9a-f]+$/);
+}
+
+describe('devnet chain', () => {
+  test('version and genesis key decoding', () => {
+    assert.match(version(), /^\d+\.\d+\.\d+/);
+    const raw = decodeGenesisKey(devnet.genesisKey);
+    assert.match(raw, /^[0-9a-f]{64}$/);
+    assert.equal(decodeGenesisKey(raw), raw, 'raw hex is accepted too');
+    assert.throws(
+      () => decodeGenesisKey('5b31'),
+      (/** @type {any} */ e) => e.code === 'invalid_genesis_key' && e.name === 'MithrilVerificationError',
+    );
+    assert.throws(
+      () => new CertificateVerifier('not a key'),
+      (/** @type {any} */ e) => e.code === 'invalid_genesis_key',
+    );
+    assert.throws(
+      () => new CertificateVerifier(devnet.genesisKey, { maxChainLength: 0 }),
+      (/** @type {any} */ e) => e.code === 'invalid_options',
+    );
+    assert.throws(
+      () => new CertificateVerifier(devnet.genesisKey, { trustStore: /** @type {any} */ ({}) }),
+      (/** @type {any} */ e) => e.code === 'invalid_options',
+    );
+  });
+
+  test('the latest certificate verifies back to genesis (getCertificate source)', async () => {
+    const verifier = new CertificateVerifier(devnet.genesisKey);
+    assert.equal(verifier.genesisKeyHex, decodeGenesisKey(devnet.genesisKey));
+    const source = mapSource(devnet.certificates);
+    /** @type {import('mithril-lite').ProgressEvent[]} */
+    const events = [];
+    const chain = await verifier.verifyChain(devnet.latest, source, {
+      onProgress: (e) => events.push(e),
+    });
+    assertWellFormed(chain);
+    assert.equal(chain.hash, devnet.latest);
+    assert.equal(chain.epoch, 25);
+    assert.deepEqual(chain.signedEntityType, { CardanoStakeDistribution: 24 });
+    assert.equal(chain.signedEntityTypeName, 'CardanoStakeDistribution');
+    assert.deepEqual(chain.parameters, { k: 70, m: 105, phi_f: 0.95 });
+    assert.equal(chain.isGenesis, false);
+    assert.equal(chain.protocolMessage.current_epoch, '25');
+    assert.deepEqual(Object.fromEntries(chain.protocolMessageParts), chain.protocolMessage);
+    assert.match(chain.protocolMessage.next_aggregate_verification_key, /^7b22/);
+    assert.match(chain.signedMessage, /^[0-9a-f]{64}$/);
+    assert.equal(chain.trustStored, true);
+    assert.equal(source.requested.length, chain.certificatesChecked);
+
+    // Progress: every certificate fetched then verified, in order; then the chain.
+    const fetched = events.filter((e) => e.type === 'certificate-fetched');
+    const verified = events.filter((e) => e.type === 'certificate-verified');
+    assert.deepEqual(
+      fetched.map((e) => e.hash),
+      chain.links.map((l) => l.hash),
+    );
+    assert.deepEqual(
+      verified.map((e) => [e.hash, e.index, e.epoch]),
+      chain.links.map((l, i) => [l.hash, i, l.epoch]),
+    );
+    const last = events.at(-1);
+    assert.deepEqual(last, {
+      type: 'chain-verified',
+      hash: chain.hash,
+      certificatesChecked: chain.certificatesChecked,
+      anchor: chain.anchor,
+    });
+    console.log(`# devnet latest: ${chain.certificatesChecked} certificates, epoch 25 back to genesis`);
+  });
+
+  test('every devnet certificate verifies (text, bytes and Response-like bodies)', async () => {
+    const verifier = new CertificateVerifier(devnet.genesisKey, { trustStore: null });
+    const encoder = new TextEncoder();
+    let geneses = 0;
+    let n = 0;
+    for (const hash of devnet.certificates.keys()) {
+      const kind = n++ % 3;
+      const source = {
+        /** @param {string} h */
+        getCertificate: async (h) => {
+          const text = devnet.certificates.get(h);
+          if (text === undefined) return undefined;
+          if (kind === 0) return text;
+          if (kind === 1) return encoder.encode(text);
+          return new Response(text);
+        },
+      };
+      const chain = await verifier.verifyChain(hash, source);
+      assertWellFormed(chain);
+      assert.equal(chain.hash, hash);
+      assert.equal(chain.trustStored, false);
+      if (chain.isGenesis) geneses++;
+    }
+    assert.equal(devnet.certificates.size, 43);
+    assert.equal(geneses, 1);
+  });
+
+  test('a parsed-object source works while stakes stay below 2^53 (devnet)', async () => {
+    // Documented caveat: objects are JSON.stringify'd. Devnet stakes are small, so this works;
+    // mainnet's would not (pass text).
+    const verifier = new CertificateVerifier(devnet.genesisKey, { trustStore: null });
+    const source = {
+      /** @param {string} h */
+      getCertificate: async (h) => {
+        const text = devnet.certificates.get(h);
+        return text === undefined ? undefined : JSON.parse(text);
+      },
+    };
+    const chain = await verifier.verifyChain(devnet.latest, source);
+    assert.equal(chain.hash, devnet.latest);
+  });
+
+  describe('through an aggregator URL (node:http on 127.0.0.1)', () => {
+    /** @type {Awaited<ReturnType<typeof serveAggregator>>} */
+    let server;
+    before(async () => {
+      server = await serveAggregator(devnet.certificates, devnet.listText);
+    });
+    after(async () => {
+      await server.close();
+    });
+
+    test('verifyChain with the base URL (trailing slash too)', async () => {
+      const verifier = new CertificateVerifier(devnet.genesisKey, { trustStore: null });
+      const chain = await verifier.verifyChain(devnet.latest, `${server.url}/`);
+      assertWellFormed(chain);
+      assert.equal(chain.hash, devnet.latest);
+      assert.ok(server.requests.includes(`/aggregator/certificate/${devnet.latest}`));
+    });
+
+    test('verifyLatest reads the first hash of /certificates', async () => {
+      const verifier = new CertificateVerifier(devnet.genesisKey, { trustStore: null });
+      const chain = await verifier.verifyLatest(new URL(server.url));
+      assert.equal(chain.hash, devnet.latest);
+      assert.equal(chain.anchor.kind, 'genesis');
+    });
+
+    test('an unknown certificate (HTTP 404) is certificate_unavailable', async () => {
+      const verifier = new CertificateVerifier(devnet.genesisKey, { trustStore: null });
+      const missing = 'ab'.repeat(32);
+      await assert.rejects(verifier.verifyChain(missing, server.url), (/** @type {any} */ e) => {
+        assert.equal(e.name, 'MithrilVerificationError');
+        assert.equal(e.code, 'certificate_unavailable');
+        assert.equal(e.numericCode, 106);
+        assert.equal(e.cause.certificate, missing);
+        return true;
+      });
+    });
+
+    test('a network error is certificate_unavailable; a bad list is an AggregatorError', async () => {
+      const verifier = new CertificateVerifier(devnet.genesisKey, { trustStore: null });
+      // Port 1 on 127.0.0.1: connection refused.
+      await assert.rejects(
+        verifier.verifyChain(devnet.latest, 'http://127.0.0.1:1'),
+        (/** @type {any} */ e) => e.code === 'certificate_unavailable',
+      );
+      await assert.rejects(
+        verifier.verifyLatest('http://127.0.0.1:1'),
+        (/** @type {any} */ e) => e.name === 'AggregatorError' && e.code === 'certificate_list_unavailable',
+      );
+      await assert.rejects(
+        verifier.verifyLatest(`${server.url}/nowhere`),
+        (/** @type {any} */ e) => e.code === 'certificate_list_unavailable' && e.cause.status === 404,
+      );
+      const lists = [
+        ['[]', 'certificate_list_empty'],
+        ['{"hash":"x"}', 'certificate_list_malformed'],
+        ['[{"epoch":1}]', 'certificate_list_malformed'],
+        ['[{"hash":"not-hex"}]', 'certificate_list_malformed'],
+        ['[{"hash":"' + 'a'.repeat(64) + '", "stake": 123456789012345678901234567890}', 'certificate_list_malformed'],
+      ];
+      for (const [body, code] of lists) {
+        const fake = new CertificateVerifier(devnet.genesisKey, {
+          trustStore: null,
+          fetch: async () => new Response(body),
+        });
+        await assert.rejects(fake.verifyLatest('https://aggregator.invalid/api'), (/** @type {any} */ e) => {
+          assert.equal(e.code, code, body);
+          return true;
+        });
+      }
+    });
+
+    test('large numbers in the list are skipped as text, not parsed', async () => {
+      const hash = devnet.latest;
+      const body = `[{"hash":"${hash}","metadata":{"total_stake":123456789012345678901234567890,"x":[1.5e300,{"a":"}]"}]}}]`;
+      const verifier = new CertificateVerifier(devnet.genesisKey, {
+        trustStore: null,
+        /** @param {string} url */
+        fetch: async (url) =>
+          url.endsWith('/certificates')
+            ? new Response(body)
+            : new Response(devnet.certificates.get(decodeURIComponent(url.split('/').at(-1) ?? ''))),
+      });
+      const chain = await verifier.verifyLatest('https://aggregator.invalid/api/');
+      assert.equal(chain.hash, hash);
+    });
+  });
+
+  test('an oversized certificate is refused by the walk (input_too_large), unread beyond the limit', async () => {
+    const verifier = new CertificateVerifier(devnet.genesisKey, {
+      trustStore: null,
+      maxCertificateBytes: 1000,
+      fetch: async () => new Response(devnet.certificates.get(devnet.latest)),
+    });
+    await assert.rejects(
+      verifier.verifyChain(devnet.latest, 'https://aggregator.invalid'),
+      (/** @type {any} */ e) => e.code === 'input_too_large',
+    );
+  });
+
+  test('a wrong body for the starting hash is refused', async () => {
+    const verifier = new CertificateVerifier(devnet.genesisKey, { trustStore: null });
+    const [a, b] = [...devnet.certificates.keys()];
+    await assert.rejects(
+      verifier.verifyChain(a, { getCertificate: async () => devnet.certificates.get(b) }),
+      (/** @type {any} */ e) => e.code === 'unexpected_certificate',
+    );
+    await assert.rejects(
+      verifier.verifyChain(a, { getCertificate: async () => 'not json' }),
+      (/** @type {any} */ e) => e.code === 'certificate_malformed',
+    );
+    await assert.rejects(
+      verifier.verifyChain(a, /** @type {any} */ (42)),
+      (/** @type {any} */ e) => e.code === 'invalid_argument',
+    );
+  });
+});

@@ -1,0 +1,328 @@
+// Test helpers: fixture chains as exact certificate text, certificate sources, an aggregator
+// served by node:http, and the tampering tests/chains.rs applies to four negative fixtures.
+//
+// Certificate JSON is never JSON.parse'd here: stakes exceed 2^53. A small scanner finds each
+// certificate's exact text in certificates.json (a top-level object keyed by hash).
+
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const FIXTURES = join(ROOT, 'tests', 'fixtures');
+export const DEVNET = join(FIXTURES, 'devnet');
+export const TWO_PER_EPOCH = join(FIXTURES, 'reference-chains', 'two-per-epoch');
+export const DEVNET_GENESIS_PREFIX = '57c16dc2';
+
+// ---------------------------------------------------------------------------------------
+// A JSON span scanner (numbers stay text).
+
+/**
+ * @param {string} s
+ * @param {number} i
+ */
+function ws(s, i) {
+  while (i < s.length && ' \t\r\n'.includes(s[i])) i++;
+  return i;
+}
+
+/**
+ * Index after the string literal at s[i] (which must be '"').
+ * @param {string} s
+ * @param {number} i
+ */
+function endOfString(s, i) {
+  if (s[i] !== '"') throw new Error(`expected a string at ${i}`);
+  for (let j = i + 1; j < s.length; j++) {
+    if (s[j] === '\\') j++;
+    else if (s[j] === '"') return j + 1;
+  }
+  throw new Error('unterminated string');
+}
+
+/**
+ * Index after the JSON value at s[i] (after whitespace), by bracket matching.
+ * @param {string} s
+ * @param {number} i
+ */
+function endOfValue(s, i) {
+  i = ws(s, i);
+  if (s[i] === '"') return endOfString(s, i);
+  if (s[i] === '{' || s[i] === '[') {
+    let depth = 0;
+    for (let j = i; j < s.length; j++) {
+      const c = s[j];
+      if (c === '"') j = endOfString(s, j) - 1;
+      else if (c === '{' || c === '[') depth++;
+      else if (c === '}' || c === ']') {
+        depth--;
+        if (depth === 0) return j + 1;
+      }
+    }
+    throw new Error('unterminated structure');
+  }
+  const m = /^[-+0-9.eE]+|^true|^false|^null/.exec(s.slice(i, i + 64));
+  if (!m) throw new Error(`unexpected character ${s[i]} at ${i}`);
+  return i + m[0].length;
+}
+
+/**
+ * The members of the JSON object text `s`: key -> {start, end} span of the value's text.
+ * @param {string} s
+ * @returns {Map<string, {start: number, end: number}>}
+ */
+export function objectMembers(s) {
+  const members = new Map();
+  let i = ws(s, 0);
+  if (s[i] !== '{') throw new Error('not an object');
+  i = ws(s, i + 1);
+  if (s[i] === '}') return members;
+  for (;;) {
+    const keyEnd = endOfString(s, i);
+    const key = JSON.parse(s.slice(i, keyEnd)); // a lone string literal: exact
+    i = ws(s, keyEnd);
+    if (s[i] !== ':') throw new Error(`expected ':' at ${i}`);
+    const start = ws(s, i + 1);
+    const end = endOfValue(s, start);
+    members.set(key, { start, end });
+    i = ws(s, end);
+    if (s[i] === ',') {
+      i = ws(s, i + 1);
+      continue;
+    }
+    if (s[i] === '}') return members;
+    throw new Error(`expected ',' or '}' at ${i}`);
+  }
+}
+
+/**
+ * The value of a top-level string member of a JSON object text.
+ * @param {string} text
+ * @param {string} key
+ */
+export function stringMember(text, key) {
+  const span = objectMembers(text).get(key);
+  if (!span) throw new Error(`no member ${key}`);
+  return JSON.parse(text.slice(span.start, span.end));
+}
+
+/**
+ * Replace the text of a top-level member's value.
+ * @param {string} text
+ * @param {string} key
+ * @param {(old: string) => string} edit given the old value text, returns the new value text
+ */
+export function editMember(text, key, edit) {
+  const span = objectMembers(text).get(key);
+  if (!span) throw new Error(`no member ${key}`);
+  return text.slice(0, span.start) + edit(text.slice(span.start, span.end)) + text.slice(span.end);
+}
+
+// ---------------------------------------------------------------------------------------
+// Fixture chains.
+
+/**
+ * A fixture directory: hash -> exact certificate text, the genesis key text, the latest hash.
+ * @param {string} dir
+ */
+export function loadChain(dir) {
+  const text = readFileSync(join(dir, 'certificates.json'), 'utf8');
+  /** @type {Map<string, string>} */
+  const certificates = new Map();
+  for (const [hash, { start, end }] of objectMembers(text)) {
+    certificates.set(hash, text.slice(start, end));
+  }
+  let latest;
+  try {
+    latest = readFileSync(join(dir, 'latest'), 'utf8').trim();
+  } catch {
+    latest = undefined;
+  }
+  return {
+    certificates,
+    genesisKey: readFileSync(join(dir, 'genesis.vkey'), 'utf8').trim(),
+    latest,
+  };
+}
+
+/** The devnet chain, with `latest` the first hash of its certificate list. */
+export function loadDevnet() {
+  const chain = loadChain(DEVNET);
+  const list = readFileSync(join(DEVNET, 'certificates-list.json'), 'utf8');
+  const firstText = list.slice(list.indexOf('{'));
+  chain.latest = stringMember(firstText, 'hash');
+  return { ...chain, listText: list };
+}
+
+// ---------------------------------------------------------------------------------------
+// Sources.
+
+/**
+ * A getCertificate source over a map of certificate texts, with a log of its calls.
+ * @param {Map<string, string>} certificates
+ * @param {{
+ *   delayMs?: number,
+ *   log?: string[],
+ *   failAfter?: number,
+ *   onCall?: (hash: string, n: number, signal: AbortSignal) => void,
+ * }} [opts]
+ */
+export function mapSource(certificates, opts = {}) {
+  let calls = 0;
+  const source = {
+    /** @type {string[]} */
+    requested: [],
+    /** Signals that were aborted while their request was pending. */
+    abortedWhilePending: 0,
+    /**
+     * @param {string} hash
+     * @param {{signal: AbortSignal}} init
+     */
+    async getCertificate(hash, { signal }) {
+      const n = calls++;
+      source.requested.push(hash);
+      opts.log?.push(`fetch ${n} ${hash}`);
+      opts.onCall?.(hash, n, signal);
+      if (opts.failAfter !== undefined && n >= opts.failAfter) {
+        throw new Error(`source down after ${opts.failAfter} certificates`);
+      }
+      if (opts.delayMs) {
+        await new Promise((resolve, reject) => {
+          const onAbort = () => {
+            clearTimeout(timer);
+            source.abortedWhilePending++;
+            reject(signal.reason);
+          };
+          const timer = setTimeout(() => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(undefined);
+          }, opts.delayMs);
+          signal.addEventListener('abort', onAbort, { once: true });
+        });
+      }
+      return certificates.get(hash); // undefined: not found
+    },
+  };
+  return source;
+}
+
+/**
+ * An aggregator on 127.0.0.1: GET /certificate/{hash} (exact text, 404 when unknown) and
+ * GET /certificates (the given list text).
+ * @param {Map<string, string>} certificates
+ * @param {string} listText
+ * @returns {Promise<{url: string, requests: string[], close: () => Promise<void>}>}
+ */
+export async function serveAggregator(certificates, listText) {
+  /** @type {string[]} */
+  const requests = [];
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    requests.push(url.pathname);
+    const m = /^\/aggregator\/certificate\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && m && certificates.has(decodeURIComponent(m[1]))) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(certificates.get(decodeURIComponent(m[1])));
+    } else if (req.method === 'GET' && url.pathname === '/aggregator/certificates') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(listText);
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('no address');
+  return {
+    url: `http://127.0.0.1:${address.port}/aggregator`,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Reference verdicts (as tests/chains.rs maps them).
+
+const STM = [
+  'stm_lottery_lost',
+  'stm_index_out_of_range',
+  'stm_index_not_unique',
+  'stm_quorum_not_reached',
+  'stm_batch_path_invalid',
+  'stm_signature_invalid',
+];
+
+/**
+ * The error codes a negative case may get, from its expected.json `reference_error`.
+ * @param {string} referenceError
+ * @returns {string[]}
+ */
+export function expectedCodes(referenceError) {
+  if (referenceError.includes('Ed25519 signature verification error')) {
+    return ['genesis_signature_invalid'];
+  }
+  if (referenceError.includes('multi signature verification failed')) return STM;
+  if (referenceError.includes('not found')) return ['certificate_unavailable'];
+  if (referenceError.includes('protocol message unmatch')) {
+    return ['certificate_protocol_message_mismatch'];
+  }
+  if (referenceError.includes('protocol parameters unmatch')) return ['chain_parameters_mismatch'];
+  if (referenceError.includes('certificate hash unmatch')) return ['certificate_hash_mismatch'];
+  if (referenceError.includes('can not decode the multi-signature')) {
+    return ['certificate_malformed'];
+  }
+  if (referenceError.includes('infinite loop')) return ['chain_infinite_loop'];
+  throw new Error(`unmapped reference error ${referenceError}`);
+}
+
+/**
+ * The tampering four `latest_*` fixtures describe but ship unapplied (their certificates are
+ * byte-identical to the valid chain's), applied to the latest certificate's text, as
+ * tests/chains.rs does.
+ * @param {string} name
+ * @param {string} cert the latest certificate's exact text
+ */
+export function applyDescribedTampering(name, cert) {
+  switch (name) {
+    case 'latest_epoch_changed_json':
+      return editMember(cert, 'epoch', (old) => String(Number(old) + 1));
+    case 'latest_signed_message_changed':
+      return editMember(cert, 'signed_message', (old) => {
+        const m = JSON.parse(old);
+        return JSON.stringify((m.startsWith('0') ? '1' : '0') + m.slice(1));
+      });
+    case 'latest_previous_hash_changed':
+      return editMember(cert, 'previous_hash', () => JSON.stringify(stringMember(cert, 'hash')));
+    case 'latest_multisig_hex_digit_changed':
+      return editMember(cert, 'multi_signature', (old) => {
+        // Change the last digit of the first sigma byte (inside a JSON number).
+        let text = Buffer.from(JSON.parse(old), 'hex').toString('utf8');
+        const at = text.indexOf('"sigma":[') + '"sigma":['.length;
+        const end = text.indexOf(',', at);
+        const digit = text[end - 1];
+        const replacement = digit === '0' ? '1' : String(Number(digit) - 1);
+        text = text.slice(0, end - 1) + replacement + text.slice(end);
+        return JSON.stringify(Buffer.from(text, 'utf8').toString('hex'));
+      });
+    default:
+      throw new Error(`${name}: fixture identical to the valid chain and no known tampering`);
+  }
+}
+
+/**
+ * Run `fn` and return how long it took, in milliseconds.
+ * @template T
+ * @param {() => Promise<T>} fn
+ * @returns {Promise<{value: T, ms: number}>}
+ */
+export async function timed(fn) {
+  const t0 = performance.now();
+  const value = await fn();
+  return { value, ms: performance.now() - t0 };
+}

@@ -1,0 +1,47 @@
+// The package's shared driver around the real wasm binding, with every Walk instrumented: a log
+// of the calls the driver makes, and a count of walks created and freed.
+
+import { createApi } from '../../pkg/src/driver.js';
+import * as generated from '../../pkg/dist/nodejs/mithril_lite.js';
+
+const wasm = typeof generated.Walk === 'function' ? generated : generated.default;
+
+/**
+ * @param {string[]} [log] receives "feed <hash>", "check-start <index>", "check-end <index>"
+ */
+export function instrumentedApi(log = []) {
+  const counts = { created: 0, freed: 0 };
+  class Walk extends wasm.Walk {
+    /** @type {Map<number, number>} check id -> certificate index */
+    #index = new Map();
+    /** @param {ConstructorParameters<typeof wasm.Walk>} args */
+    constructor(...args) {
+      super(...args);
+      counts.created++;
+    }
+    /**
+     * @param {string} hash
+     * @param {Uint8Array} body
+     */
+    feed(hash, body) {
+      const index = this.certificatesFed();
+      log.push(`feed ${hash}`);
+      const id = super.feed(hash, body);
+      if (id !== undefined) this.#index.set(id, index);
+      return id;
+    }
+    /** @param {number} id */
+    runCheck(id) {
+      log.push(`check-start ${this.#index.get(id)}`);
+      super.runCheck(id);
+      log.push(`check-end ${this.#index.get(id)}`);
+    }
+    free() {
+      counts.freed++;
+      super.free();
+    }
+  }
+  const binding = { ...wasm, Walk };
+  const api = createApi({ current: () => binding, init: async () => {} });
+  return { api, counts, log };
+}

@@ -1,0 +1,34 @@
+// Compile-only usage from a Node.js project whose types have no DOM (lib es2022 + @types/node):
+// the declarations must not need DOM-only names.
+
+import { readFile } from 'node:fs/promises';
+
+import {
+  CertificateVerifier,
+  type CertificateSource,
+  type TrustStore,
+  type VerifiedChain,
+} from 'mithril-lite';
+
+const files: TrustStore = {
+  get: async (key: string) => {
+    try {
+      return await readFile(`/tmp/${encodeURIComponent(key)}.json`, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+  set: async () => {},
+};
+
+export async function verify(genesisKey: string, hash: string): Promise<VerifiedChain> {
+  const verifier = new CertificateVerifier(genesisKey, {
+    trustStore: files,
+    fetch: (url, init) => fetch(url, init),
+  });
+  const source: CertificateSource = {
+    getCertificate: async (h) => readFile(`/tmp/certificates/${h}.json`, 'utf8'),
+  };
+  const chain = await verifier.verifyChain(hash, source, { signal: AbortSignal.timeout(60_000) });
+  return chain.anchor.kind === 'trusted' ? chain : verifier.verifyLatest(new URL('https://aggregator.example'));
+}

@@ -1,0 +1,135 @@
+// Compile-only usage of the public API (tsc --noEmit --strict): every export, every option,
+// and a few misuses that must not type-check.
+
+import {
+  CertificateVerifier,
+  ChromeStorageTrustStore,
+  LocalStorageTrustStore,
+  MemoryTrustStore,
+  decodeGenesisKey,
+  init,
+  initSync,
+  trustKey,
+  version,
+  type AbortError,
+  type AggregatorError,
+  type CertificateSource,
+  type Checkpoint,
+  type MithrilVerificationError,
+  type ProgressEvent,
+  type SignedEntityType,
+  type TrustStore,
+  type UsageError,
+  type VerifiedChain,
+  type VerificationErrorCode,
+} from 'mithril-lite';
+import * as bundler from 'mithril-lite/bundler';
+import * as web from 'mithril-lite/web';
+
+declare const genesisKeyText: string;
+declare const certificates: Map<string, string>;
+
+async function main(): Promise<void> {
+  await init();
+  await web.init(new URL('https://example.invalid/mithril_lite_bg.wasm'));
+  web.initSync(new Uint8Array(8));
+  initSync();
+  const raw: string = decodeGenesisKey(genesisKeyText);
+  const key: string = trustKey(raw);
+  const v: string = version();
+
+  const custom: TrustStore = {
+    get: async (k: string): Promise<unknown> => k,
+    set: async (_k: string, _value: unknown): Promise<void> => {},
+  };
+  const stores: TrustStore[] = [
+    new MemoryTrustStore(),
+    new LocalStorageTrustStore(),
+    new LocalStorageTrustStore(sessionStorage),
+    new ChromeStorageTrustStore({
+      get: async (k: string) => ({ [k]: 1 }),
+      set: async () => {},
+      remove: async () => {},
+    }),
+    custom,
+  ];
+
+  const verifier = new CertificateVerifier(genesisKeyText, {
+    maxChainLength: 500,
+    maxCertificateBytes: 1 << 20,
+    maxCheckpoints: 100,
+    trustStore: stores[0],
+    fetch: (input, init) => fetch(input, init),
+  });
+  const none = new CertificateVerifier(raw, { trustStore: null });
+  const created: CertificateVerifier = await bundler.CertificateVerifier.create(raw);
+  const hex: string = verifier.genesisKeyHex + verifier.trustKey + key + v;
+
+  const source: CertificateSource = {
+    getCertificate: async (hash: string, { signal }) => {
+      signal.throwIfAborted();
+      return certificates.get(hash);
+    },
+  };
+  const controller = new AbortController();
+  const onProgress = (e: ProgressEvent): void => {
+    switch (e.type) {
+      case 'certificate-fetched':
+        console.log(e.index, e.hash, e.epoch, e.bytes);
+        break;
+      case 'certificate-verified':
+        console.log(e.index, e.epoch ?? 'unparsed');
+        break;
+      case 'chain-verified':
+        console.log(e.certificatesChecked, e.anchor.kind);
+        break;
+    }
+  };
+  const chain: VerifiedChain = await verifier.verifyChain('ab'.repeat(32), source, {
+    onProgress,
+    signal: controller.signal,
+  });
+  const fromUrl = await none.verifyChain(chain.previousHash, 'https://aggregator.example/api');
+  const latest = await created.verifyLatest(new URL('https://aggregator.example/api'));
+
+  const digest: string | undefined = chain.protocolMessage['snapshot_digest'];
+  const parts: Array<[string, string]> = chain.protocolMessageParts;
+  const set: SignedEntityType = chain.signedEntityType;
+  if ('CardanoDatabase' in set) {
+    const n: number = set.CardanoDatabase.immutable_file_number;
+    console.log(n);
+  }
+  const anchorKind: 'genesis' | 'trusted' = latest.anchor.kind;
+  const k: number = fromUrl.parameters.k + fromUrl.parameters.m + fromUrl.parameters.phi_f;
+  const checkpoints: Checkpoint[] = await verifier.trustedCheckpoints();
+  const stored: boolean = chain.trustStored && chain.isGenesis;
+  await verifier.clearTrust();
+  console.log(hex, digest, parts, anchorKind, k, checkpoints, stored, chain.links[0].aggregateVerificationKey);
+
+  try {
+    await verifier.verifyChain('x', source);
+  } catch (e) {
+    const err = e as MithrilVerificationError | AbortError | AggregatorError | UsageError;
+    if (err.name === 'MithrilVerificationError') {
+      const code: VerificationErrorCode = err.code;
+      const cert: string | undefined = err.cause.certificate;
+      console.log(code, err.numericCode, cert);
+    } else if (err.name === 'AbortError') {
+      const aborted: 'aborted' = err.code;
+      console.log(aborted);
+    } else if (err.name === 'AggregatorError') {
+      console.log(err.cause.url, err.cause.status);
+    }
+  }
+
+  // @ts-expect-error the source must be a URL or have getCertificate
+  await verifier.verifyChain('x', { get: async () => '' });
+  // @ts-expect-error unknown option
+  new CertificateVerifier(raw, { maxChain: 3 });
+  // @ts-expect-error a store needs set
+  new CertificateVerifier(raw, { trustStore: { get: async () => undefined } });
+  // @ts-expect-error events are typed
+  onProgress({ type: 'certificate-fetched', hash: 'x' });
+}
+
+void main;
