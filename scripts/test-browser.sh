@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Browser tests of the demo page and the MV3 extension (tests/browser/*.test.mjs, node --test)
+# in headless Debian Chromium driven by playwright-core:
+#
+#   server.test.mjs     www/server.mjs: exact certificate texts, the tampered copy, MIME types
+#   imports.test.mjs    the pages reach the package only through its exports-map browser entry
+#   demo.test.mjs       www/index.html: full walk, progress, trust checkpoints, tampered
+#                       aggregator, cancel, typed hashes; screenshots in tests/output/
+#   extension.test.mjs  www/extension loaded unpacked: the service worker verifies on install,
+#                       chrome.storage.local holds the outcome, the popup re-runs it
+#
+# Installs the test dependency (playwright-core, pinned by tests/browser/package-lock.json) with
+# `npm ci` when needed and prepares the extension's package copy in www/extension/ (build.mjs;
+# the tests load their own copy, built in a temporary directory for their server's port).
+#
+# Assumes scripts/build-wasm.sh has run (pkg/dist/web) and Chromium is installed
+# (scripts/setup.sh --browser: Debian's chromium). Chromium: $CHROMIUM, default /usr/bin/chromium.
+#
+# Usage: scripts/test-browser.sh [FILE.test.mjs...]   (default: every tests/browser/*.test.mjs)
+# The last line printed is "N passed, N failed".
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TESTS="$ROOT/tests/browser"
+CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+export CHROMIUM
+
+die() {
+    printf 'test-browser: error: %s\n' "$*" >&2
+    exit 1
+}
+
+command -v node >/dev/null 2>&1 || die "node not found"
+command -v npm >/dev/null 2>&1 || die "npm not found"
+major="$(node -p 'process.versions.node.split(".")[0]')"
+[ "$major" -ge 20 ] || die "node $(node --version) is too old for the tests (20+)"
+[ -x "$CHROMIUM" ] || die "$CHROMIUM not found: run scripts/setup.sh --browser"
+[ -s "$ROOT/pkg/dist/web/mithril_lite_bg.wasm" ] ||
+    die "pkg/dist/web is missing: run scripts/build-wasm.sh first"
+
+cd "$TESTS"
+if [ ! -e node_modules/playwright-core/package.json ] ||
+    [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    echo "test-browser: npm ci (tests/browser)"
+    npm ci --no-audit --no-fund --loglevel=error
+fi
+
+cd "$ROOT"
+node www/extension/build.mjs
+mkdir -p tests/output
+
+chromium_version="$("$CHROMIUM" --version 2>/dev/null | grep -o 'Chromium [0-9.]*' || echo 'Chromium ?')"
+playwright_version="$(node -p 'require("./tests/browser/node_modules/playwright-core/package.json").version')"
+echo "test-browser: node $(node --version), $chromium_version, playwright-core $playwright_version"
+
+if [ "$#" -gt 0 ]; then files=("$@"); else files=(tests/browser/*.test.mjs); fi
+exec node --test --test-concurrency=1 --test-timeout=180000 \
+    --test-reporter=./tests/browser/reporter.mjs --test-reporter-destination=stdout \
+    "${files[@]}"

@@ -1,0 +1,156 @@
+// Shared helpers of the browser tests: the demo server as a child process, Debian's Chromium
+// through playwright-core, paths and the devnet facts the tests assert.
+
+import { spawn } from 'node:child_process';
+import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const OUTPUT_DIR = path.join(ROOT, 'tests', 'output');
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+/** The devnet chain of tests/fixtures/devnet. */
+export const DEVNET = {
+  newest: '3e2956f8d42accfc4efbea02773737d745dfceff8013d96bc3db04aa506c65f3',
+  newestEpoch: 25,
+  genesis: '57c16dc2c25471a1c55d66d944eaa334a32e05f8e267860b43f4ed8d5c3a65ea',
+  genesisEpoch: 15,
+  /** Certificates from the newest back to genesis, both included. */
+  chainLength: 12,
+  /** A certificate off the newest one's chain: CardanoBlocksTransactions of epoch 23. */
+  other: '05b960c3d620c762184069d1079b9e26cca41608abc44e26b134eecec17354c2',
+};
+
+/** Chromium flags for these machines (no network but 127.0.0.1, no GPU, no sandbox as root). */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Delay of the slow aggregator's certificates in the tests (ms). */
+export const SLOW_MS = 300;
+
+/**
+ * Start `node www/server.mjs` on a random port.
+ * @returns {Promise<{url: string, lines: string[], stop: () => Promise<void>}>}
+ */
+export function startServer() {
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'www', 'server.mjs'), '--port', '0', '--slow-ms', String(SLOW_MS)],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  /** @type {string[]} */
+  const lines = [];
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`www/server.mjs printed no URL within 10 s: ${stderr}`));
+    }, 10_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`www/server.mjs exited with ${code}: ${stderr}`));
+    });
+    child.stdout.on('data', (d) => {
+      buffer += d;
+      let nl;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        lines.push(buffer.slice(0, nl));
+        buffer = buffer.slice(nl + 1);
+      }
+      const url = lines[0];
+      if (url === undefined) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      if (!/^http:\/\/127\.0\.0\.1:\d+\/$/.test(url)) {
+        child.kill();
+        reject(new Error(`unexpected first line from www/server.mjs: ${url}`));
+        return;
+      }
+      resolve({
+        url,
+        lines,
+        stop: () =>
+          new Promise((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}
+
+/**
+ * Launch Chromium with a fresh profile.
+ * @param {{extensionDir?: string, viewport?: {width: number, height: number}}} [options]
+ */
+export async function launchBrowser(options = {}) {
+  const userDataDir = await mkdtemp(path.join(tmpdir(), 'mithril-lite-chromium-'));
+  const args = [...CHROMIUM_ARGS];
+  if (options.extensionDir) {
+    args.push(
+      `--disable-extensions-except=${options.extensionDir}`,
+      `--load-extension=${options.extensionDir}`,
+    );
+  }
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args,
+    // playwright-core passes --disable-extensions by default.
+    ignoreDefaultArgs: options.extensionDir ? ['--disable-extensions'] : undefined,
+    viewport: options.viewport ?? { width: 1280, height: 900 },
+  });
+  return {
+    context,
+    async close() {
+      await context.close().catch(() => {});
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** tests/output/, created. */
+export async function outputDir() {
+  await mkdir(OUTPUT_DIR, { recursive: true });
+  return OUTPUT_DIR;
+}
+
+/**
+ * Poll `probe` until it returns a truthy value.
+ * @template T
+ * @param {() => Promise<T>} probe
+ * @param {{timeout?: number, interval?: number, what?: string}} [options]
+ * @returns {Promise<T>}
+ */
+export async function waitFor(probe, options = {}) {
+  const { timeout = 60_000, interval = 100, what = 'condition' } = options;
+  const deadline = Date.now() + timeout;
+  /** @type {unknown} */
+  let last;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeout} ms waiting for ${what}${last ? `: ${last}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}

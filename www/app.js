@@ -1,0 +1,416 @@
+// The mithril-lite demo page: verify the devnet chain served by www/server.mjs, with progress,
+// a live event log, cancellation and trust checkpoints in localStorage. No framework.
+
+import { CertificateVerifier, LocalStorageTrustStore, init, version } from 'mithril-lite';
+
+/** The devnet's genesis certificate is of epoch 15: epochs count down to it during a walk. */
+const GENESIS_EPOCH = 15;
+/** The log keeps this many entries. */
+const LOG_LIMIT = 400;
+const HASH = /^[0-9a-f]{64}$/;
+
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+const ui = {
+  form: /** @type {HTMLFormElement} */ ($('verify-form')),
+  hash: /** @type {HTMLInputElement} */ ($('hash')),
+  hashError: $('hash-error'),
+  verify: /** @type {HTMLButtonElement} */ ($('verify')),
+  cancel: /** @type {HTMLButtonElement} */ ($('cancel')),
+  progress: /** @type {HTMLProgressElement} */ ($('progress')),
+  progressText: $('progress-text'),
+  status: $('status'),
+  result: $('result'),
+  log: $('log'),
+  useTrust: /** @type {HTMLInputElement} */ ($('use-trust')),
+  trustSummary: $('trust-summary'),
+  clearTrust: /** @type {HTMLButtonElement} */ ($('clear-trust')),
+};
+
+/** @type {string | undefined} */
+let genesisKey;
+/** @type {AbortController | undefined} */
+let running;
+/** @type {number} */
+let logStart = performance.now();
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/**
+ * A new element with text content and attributes.
+ * @param {string} tag
+ * @param {Record<string, string>} [attrs]
+ * @param {Array<Node | string>} [children]
+ */
+function el(tag, attrs = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  for (const c of children) node.append(c);
+  return node;
+}
+
+/** @param {string} hash */
+const short = (hash) => (hash.length > 20 ? `${hash.slice(0, 12)}…${hash.slice(-6)}` : hash);
+
+/** @param {number} ms */
+function duration(ms) {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+/**
+ * "1 certificate", "12 certificates".
+ * @param {number} n
+ * @param {string} word
+ */
+const count = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** @param {number} bytes */
+const size = (bytes) => (bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`);
+
+/**
+ * A readable form of a signed entity type, e.g. "CardanoTransactions: epoch 24, block 705".
+ * @param {string} name
+ * @param {Record<string, unknown>} entity
+ */
+function describeEntity(name, entity) {
+  const v = /** @type {any} */ (entity[name]);
+  let detail;
+  switch (name) {
+    case 'MithrilStakeDistribution':
+    case 'CardanoStakeDistribution':
+      detail = `epoch ${v}`;
+      break;
+    case 'CardanoImmutableFilesFull':
+    case 'CardanoDatabase':
+      detail = `epoch ${v?.epoch}, immutable file ${v?.immutable_file_number}`;
+      break;
+    case 'CardanoTransactions':
+      detail = `epoch ${v?.[0]}, block ${v?.[1]}`;
+      break;
+    case 'CardanoBlocksTransactions':
+      detail = `epoch ${v?.[0]}, block ${v?.[1]}, offset ${v?.[2]}`;
+      break;
+    default:
+      detail = JSON.stringify(v);
+  }
+  return `${name} (${detail})`;
+}
+
+/** The aggregator URL the selected source stands for. */
+function aggregatorUrl() {
+  const selected = /** @type {HTMLInputElement | null} */ (
+    ui.form.querySelector('input[name="source"]:checked')
+  );
+  return new URL(`/${selected?.value ?? 'aggregator'}`, location.href).href;
+}
+
+function trustStore() {
+  return ui.useTrust.checked ? new LocalStorageTrustStore() : null;
+}
+
+/** A verifier for the current settings (cheap: the wasm is loaded once). */
+function verifier() {
+  return new CertificateVerifier(/** @type {string} */ (genesisKey), { trustStore: trustStore() });
+}
+
+/** A verifier that only reads and clears the stored checkpoints, whatever the checkbox says. */
+function trustReader() {
+  return new CertificateVerifier(/** @type {string} */ (genesisKey), {
+    trustStore: new LocalStorageTrustStore(),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Log and progress
+
+/**
+ * @param {string} kind
+ * @param {string} text
+ */
+function log(kind, text) {
+  const t = performance.now() - logStart;
+  const item = el('li', { class: `log-${kind}` }, [
+    el('span', { class: 'log-time' }, [`+${Math.round(t)} ms`]),
+    el('span', { class: 'log-kind' }, [kind]),
+    el('span', { class: 'log-text' }, [text]),
+  ]);
+  ui.log.append(item);
+  while (ui.log.childElementCount > LOG_LIMIT) ui.log.firstElementChild?.remove();
+  ui.log.scrollTop = ui.log.scrollHeight;
+}
+
+/** @param {number} percent */
+function setProgress(percent) {
+  const p = Math.max(0, Math.min(100, Math.round(percent)));
+  ui.progress.value = p;
+  ui.progress.textContent = `${p}%`;
+  ui.progressText.textContent = `${p}%`;
+}
+
+/** @param {string} text */
+function setStatus(text) {
+  ui.status.textContent = text;
+}
+
+/**
+ * Show one of the result views.
+ * @param {'idle' | 'running' | 'success' | 'failure' | 'aborted'} state
+ */
+function showResult(state) {
+  ui.result.dataset.state = state;
+  /** @type {HTMLElement} */ (document.querySelector('.progress-block')).dataset.state = state;
+  ui.result.setAttribute('aria-busy', String(state === 'running'));
+  $('result-idle').hidden = state !== 'idle' && state !== 'running';
+  $('result-idle').textContent = state === 'running' ? 'Verifying…' : 'No verification yet.';
+  $('success').hidden = state !== 'success';
+  $('failure').hidden = state !== 'failure';
+  $('aborted').hidden = state !== 'aborted';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trust checkpoints
+
+async function refreshTrust() {
+  if (!genesisKey) return [];
+  const checkpoints = await trustReader().trustedCheckpoints();
+  if (checkpoints.length === 0) {
+    ui.trustSummary.textContent = 'No checkpoints stored.';
+  } else {
+    const newest = checkpoints[0];
+    ui.trustSummary.textContent =
+      `${count(checkpoints.length, 'checkpoint')} stored; ` +
+      `newest: epoch ${newest.epoch}, ${short(newest.hash)}.`;
+  }
+  ui.trustSummary.dataset.count = String(checkpoints.length);
+  ui.clearTrust.disabled = checkpoints.length === 0 || running !== undefined;
+  return checkpoints;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verification
+
+/**
+ * @param {import('mithril-lite').VerifiedChain} r
+ * @param {number} ms
+ * @param {import('mithril-lite').Checkpoint[]} trustedBefore
+ */
+function renderSuccess(r, ms, trustedBefore) {
+  $('r-hash').textContent = r.hash;
+  $('r-epoch').textContent = String(r.epoch);
+  $('r-entity').textContent = describeEntity(r.signedEntityTypeName, r.signedEntityType);
+  $('r-checked').textContent = String(r.certificatesChecked);
+  const anchorText =
+    r.anchor.kind === 'genesis' ? 'Genesis certificate ' : 'Trusted checkpoint ';
+  $('r-anchor').replaceChildren(anchorText, el('code', { class: 'hash' }, [r.anchor.hash]));
+  $('r-anchor').dataset.kind = r.anchor.kind;
+  $('r-time').textContent = duration(ms);
+  $('r-stored').textContent = r.trustStored
+    ? `${count(r.links.length, 'certificate')} recorded in localStorage`
+    : ui.useTrust.checked
+      ? 'Not recorded (the store could not be written)'
+      : 'Not recorded (checkpoints are off)';
+
+  const note = $('trusted-note');
+  if (r.anchor.kind === 'trusted') {
+    const cp = trustedBefore.find((c) => c.hash === r.anchor.hash);
+    note.textContent =
+      `The walk stopped at a trusted checkpoint${cp ? ` of epoch ${cp.epoch}` : ''}, ` +
+      'a certificate an earlier walk verified back to genesis.';
+    note.hidden = false;
+  } else {
+    note.hidden = true;
+  }
+
+  const rows = r.protocolMessageParts.map(([name, value]) => {
+    const cell =
+      value.length > 80
+        ? el('details', {}, [
+            el('summary', {}, [`${value.slice(0, 40)}… (${value.length} characters)`]),
+            el('code', { class: 'value' }, [value]),
+          ])
+        : el('code', { class: 'value' }, [value]);
+    return el('tr', {}, [el('th', { scope: 'row' }, [name]), el('td', {}, [cell])]);
+  });
+  /** @type {HTMLElement} */ ($('r-message').querySelector('tbody')).replaceChildren(...rows);
+
+  $('r-links').replaceChildren(
+    ...r.links.map((l) =>
+      el('li', {}, [el('code', { class: 'hash' }, [short(l.hash)]), ` epoch ${l.epoch}`]),
+    ),
+  );
+  showResult('success');
+}
+
+/**
+ * @param {any} err
+ * @param {number} ms
+ */
+function renderFailure(err, ms) {
+  $('f-code').textContent = String(err?.code ?? err?.name ?? 'error');
+  $('f-message').textContent = String(err?.message ?? err);
+  const certificate = err?.cause?.certificate ?? err?.cause?.url;
+  $('f-certificate').textContent = certificate ? String(certificate) : '(none)';
+  $('f-time').textContent = duration(ms);
+  showResult('failure');
+}
+
+/** @param {Event} event */
+async function onVerify(event) {
+  event.preventDefault();
+  if (running || !genesisKey) return;
+  const hash = ui.hash.value.trim().toLowerCase();
+  if (hash !== '' && !HASH.test(hash)) {
+    ui.hashError.textContent = 'A certificate hash is 64 hexadecimal digits.';
+    ui.hashError.hidden = false;
+    ui.hash.setAttribute('aria-invalid', 'true');
+    ui.hash.focus();
+    return;
+  }
+  ui.hashError.hidden = true;
+  ui.hash.removeAttribute('aria-invalid');
+
+  const controller = new AbortController();
+  running = controller;
+  ui.verify.disabled = true;
+  ui.cancel.disabled = false;
+  ui.clearTrust.disabled = true;
+  setProgress(0);
+  showResult('running');
+  const url = aggregatorUrl();
+  logStart = performance.now();
+  ui.log.replaceChildren(); // the log shows the current run
+  log('start', `${hash ? `certificate ${short(hash)}` : 'newest certificate'} from ${url}`);
+  setStatus('Verifying…');
+
+  const trustedBefore = await refreshTrust().catch(() => []);
+  /** @type {number | undefined} */
+  let startEpoch;
+  let fetched = 0;
+  /** @param {import('mithril-lite').ProgressEvent} e */
+  const onProgress = (e) => {
+    switch (e.type) {
+      case 'certificate-fetched':
+        fetched++;
+        if (startEpoch === undefined && e.epoch !== undefined) startEpoch = e.epoch;
+        log('fetched', `#${e.index} ${short(e.hash)} epoch ${e.epoch ?? '?'} (${size(e.bytes)})`);
+        setStatus(`Fetched ${count(fetched, 'certificate')}; epoch ${e.epoch ?? '?'}.`);
+        break;
+      case 'certificate-verified': {
+        log('verified', `#${e.index} ${short(e.hash)} epoch ${e.epoch ?? '?'}`);
+        if (startEpoch !== undefined && e.epoch !== undefined) {
+          // The chain's length is unknown until its anchor, but epochs count down to the
+          // genesis epoch: a certificate of epoch e completes the epochs above e and half of e.
+          const epochs = Math.max(1, startEpoch - GENESIS_EPOCH + 1);
+          const share = (startEpoch - e.epoch + 0.5) / epochs;
+          setProgress(Math.min(99, Math.max(ui.progress.value, share * 100)));
+        }
+        break;
+      }
+      case 'chain-verified':
+        log(
+          'chain',
+          `verified ${short(e.hash)}: ${count(e.certificatesChecked, 'certificate')}, anchor ${e.anchor.kind} ${short(e.anchor.hash)}`,
+        );
+        setProgress(100);
+        break;
+    }
+  };
+
+  const t0 = performance.now();
+  try {
+    const v = verifier();
+    const options = { onProgress, signal: controller.signal };
+    const r = hash ? await v.verifyChain(hash, url, options) : await v.verifyLatest(url, options);
+    const ms = performance.now() - t0;
+    setProgress(100);
+    renderSuccess(r, ms, trustedBefore);
+    log('done', `success in ${duration(ms)}`);
+    setStatus(
+      `Verified certificate ${short(r.hash)} of epoch ${r.epoch}: ` +
+        `${count(r.certificatesChecked, 'certificate')} checked in ${duration(ms)}.`,
+    );
+  } catch (err) {
+    const ms = performance.now() - t0;
+    const e = /** @type {any} */ (err);
+    if (e?.code === 'aborted' || e?.name === 'AbortError') {
+      $('a-text').textContent =
+        `The verification was cancelled after ${duration(ms)} and ` +
+        `${count(fetched, 'certificate')}; the trust checkpoints were left untouched.`;
+      showResult('aborted');
+      log('aborted', 'cancelled');
+      setStatus('Cancelled.');
+    } else {
+      renderFailure(e, ms);
+      log('error', `${e?.code ?? e?.name}: ${e?.message ?? e}`);
+      setStatus(`Verification failed: ${e?.code ?? e?.name ?? 'error'}.`);
+    }
+  } finally {
+    running = undefined;
+    ui.verify.disabled = false;
+    ui.cancel.disabled = true;
+    await refreshTrust().catch(() => {});
+  }
+}
+
+function onCancel() {
+  running?.abort(new Error('cancelled by the user'));
+  ui.cancel.disabled = true;
+  setStatus('Cancelling…');
+}
+
+async function onClearTrust() {
+  if (!genesisKey || running) return;
+  await trustReader().clearTrust();
+  log('trust', 'trust checkpoints cleared');
+  await refreshTrust();
+  setStatus('Trust checkpoints cleared: the next walk goes back to genesis.');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start
+
+async function main() {
+  ui.form.addEventListener('submit', onVerify);
+  ui.cancel.addEventListener('click', onCancel);
+  ui.clearTrust.addEventListener('click', () => void onClearTrust());
+  $('clear-log').addEventListener('click', () => ui.log.replaceChildren());
+  ui.hash.addEventListener('input', () => {
+    ui.hashError.hidden = true;
+    ui.hash.removeAttribute('aria-invalid');
+  });
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && running) onCancel();
+  });
+  window.addEventListener('storage', () => void refreshTrust());
+
+  const t0 = performance.now();
+  try {
+    const [key] = await Promise.all([
+      fetch('/devnet/genesis.vkey').then((r) => {
+        if (!r.ok) throw new Error(`genesis key: HTTP ${r.status}`);
+        return r.text();
+      }),
+      init(),
+    ]);
+    genesisKey = key.trim();
+  } catch (err) {
+    document.body.dataset.wasm = 'failed';
+    setStatus(`The verifier could not be loaded: ${/** @type {Error} */ (err).message ?? err}`);
+    log('error', `load: ${err}`);
+    return;
+  }
+  const ms = performance.now() - t0;
+  $('version').textContent = version();
+  $('load-time').textContent = `, loaded in ${duration(ms)}`;
+  $('genesis-key').textContent = short(genesisKey);
+  $('genesis-key').title = genesisKey;
+  log('ready', `verifier ${version()} loaded in ${duration(ms)}`);
+  await refreshTrust();
+  ui.verify.disabled = false;
+  document.body.dataset.wasm = 'ready';
+  setStatus('Ready: choose an aggregator and press Verify.');
+}
+
+main();
