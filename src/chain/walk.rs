@@ -205,6 +205,13 @@ impl ChainWalk {
         self.links.last().map(|l| l.epoch)
     }
 
+    /// Whether some check has already failed. The verdict may still be a different, earlier
+    /// failure (in the reference's order) once pending checks and fetches resolve; hosts use
+    /// this only to stop reporting progress as success.
+    pub fn has_failed(&self) -> bool {
+        self.failure.is_some()
+    }
+
     /// STM checks handed out and not yet completed.
     pub fn pending_checks(&self) -> usize {
         self.pending.len()

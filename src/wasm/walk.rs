@@ -158,6 +158,12 @@ impl Walk {
         self.inner.current_epoch().map(|e| e as f64)
     }
 
+    /// Whether some check has already failed (the verdict comes with `step()`'s `done`).
+    #[wasm_bindgen(js_name = hasFailed)]
+    pub fn has_failed(&self) -> bool {
+        self.inner.has_failed()
+    }
+
     /// STM checks handed out and not yet run.
     #[wasm_bindgen(js_name = pendingChecks)]
     pub fn pending_checks(&self) -> u32 {
@@ -172,6 +178,24 @@ pub fn decode_genesis_key(text: &str) -> Result<String, JsValue> {
     GenesisVerificationKey::decode(text)
         .map(|k| k.to_hex())
         .map_err(|e| convert::error(&e))
+}
+
+/// The default limits: `{ maxChainLength, maxCertificateBytes }`.
+#[wasm_bindgen(js_name = defaultLimits)]
+pub fn default_limits() -> JsValue {
+    let d = WalkConfig::default();
+    let out = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(
+        &out,
+        &"maxChainLength".into(),
+        &JsValue::from_f64(d.max_chain_length as f64),
+    );
+    let _ = js_sys::Reflect::set(
+        &out,
+        &"maxCertificateBytes".into(),
+        &JsValue::from_f64(d.max_certificate_bytes as f64),
+    );
+    out.into()
 }
 
 /// The library version.
