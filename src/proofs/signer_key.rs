@@ -1,0 +1,209 @@
+//! A signer's verification key with its proof of possession, as Mithril stake distributions
+//! carry it (`verification_key`: JSON-hex of `{"vk":[96 bytes],"pop":[96 bytes]}`, or the
+//! 192 raw bytes hex-encoded), and the proof-of-possession check of mithril-stm 0.13 (§1.6).
+//!
+//! The proof of possession is two G1 points: `k1 = H_G1("PoP")^sk` (a BLS signature of the
+//! bytes `PoP` with the empty DST) and `k2 = g1^sk`. It holds when `k1` verifies as a
+//! signature of `PoP` under `vk` and `e(k2, g2) = e(g1, vk)`. Unlike the reference (which
+//! skips the subgroup check of `k1` and ignores decoding failures of `k2`), both points must
+//! decode to points of the prime-order subgroup; honest keys always do.
+
+use blst::min_sig::{PublicKey as G2Point, SecretKey as MinSigSecretKey, Signature as G1Point};
+use blst::{blst_fp12, blst_p1_affine, blst_p2_affine, BLST_ERROR};
+use serde::Deserialize;
+
+use crate::codec::byte_array::ByteArray;
+use crate::codec::hex;
+use crate::stm::keys::VerificationKey;
+
+/// The message `k1` signs.
+const POP_MESSAGE: &[u8] = b"PoP";
+
+/// A verification key and its proof of possession, as registered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignerKey {
+    /// Compressed G2 verification key.
+    pub vk: [u8; 96],
+    /// Proof of possession: compressed `k1 || k2` (two G1 points).
+    pub pop: [u8; 96],
+}
+
+#[derive(Deserialize)]
+struct WireSignerKey {
+    vk: ByteArray<96>,
+    pop: ByteArray<96>,
+}
+
+/// Why a signer key is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignerKeyFault {
+    /// Not JSON-hex of `{"vk","pop"}` nor hex of 192 bytes.
+    Undecodable,
+    /// The key is not a point of the G2 prime-order subgroup (or is infinity).
+    InvalidKey,
+    /// A proof-of-possession point is not a point of the G1 prime-order subgroup.
+    InvalidProofPoint,
+    /// The proof of possession does not verify.
+    ProofOfPossessionFails,
+}
+
+impl SignerKeyFault {
+    /// A short explanation.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignerKeyFault::Undecodable => "not JSON-hex of {\"vk\",\"pop\"} nor hex of 192 bytes",
+            SignerKeyFault::InvalidKey => "the key is not a point of the G2 prime-order subgroup",
+            SignerKeyFault::InvalidProofPoint => {
+                "a proof-of-possession point is not a point of the G1 prime-order subgroup"
+            }
+            SignerKeyFault::ProofOfPossessionFails => "the proof of possession does not verify",
+        }
+    }
+}
+
+impl SignerKey {
+    /// Decode a `verification_key` field: JSON-hex (tried first, as the reference does) or
+    /// hex of the 192 canonical bytes `vk || pop`.
+    pub fn decode(text: &str) -> Result<SignerKey, SignerKeyFault> {
+        let raw = hex::decode(text.trim().as_bytes()).ok_or(SignerKeyFault::Undecodable)?;
+        if let Ok(w) = serde_json::from_slice::<WireSignerKey>(&raw) {
+            return Ok(SignerKey {
+                vk: w.vk.0,
+                pop: w.pop.0,
+            });
+        }
+        if raw.len() != 192 {
+            return Err(SignerKeyFault::Undecodable);
+        }
+        let mut key = SignerKey {
+            vk: [0; 96],
+            pop: [0; 96],
+        };
+        key.vk.copy_from_slice(&raw[..96]);
+        key.pop.copy_from_slice(&raw[96..]);
+        Ok(key)
+    }
+
+    /// Validate the key and check its proof of possession; on success, the validated key.
+    pub fn verify(&self) -> Result<VerificationKey, SignerKeyFault> {
+        let key = VerificationKey::from_compressed(&self.vk).ok_or(SignerKeyFault::InvalidKey)?;
+        let vk_point: &G2Point = &key.point;
+        let k1 = G1Point::sig_validate(&self.pop[..48], true)
+            .map_err(|_| SignerKeyFault::InvalidProofPoint)?;
+        let k2 = G1Point::sig_validate(&self.pop[48..], true)
+            .map_err(|_| SignerKeyFault::InvalidProofPoint)?;
+        if k1.verify(false, POP_MESSAGE, b"", b"", vk_point, false) != BLST_ERROR::BLST_SUCCESS {
+            return Err(SignerKeyFault::ProofOfPossessionFails);
+        }
+        let (g1, g2) = generators();
+        let lhs = blst_fp12::miller_loop(&g2, &blst_p1_affine::from(k2));
+        let rhs = blst_fp12::miller_loop(&blst_p2_affine::from(*vk_point), &g1);
+        if !blst_fp12::finalverify(&lhs, &rhs) {
+            return Err(SignerKeyFault::ProofOfPossessionFails);
+        }
+        Ok(key)
+    }
+}
+
+/// The generators of G1 and G2 (affine), as the images of the scalar 1.
+fn generators() -> (blst_p1_affine, blst_p2_affine) {
+    let mut one = [0u8; 32];
+    one[31] = 1;
+    // 1 is a valid secret scalar for both variants; the fallbacks are unreachable.
+    let g1 = blst::min_pk::SecretKey::from_bytes(&one)
+        .map(|sk| blst_p1_affine::from(sk.sk_to_pk()))
+        .unwrap_or_default();
+    let g2 = MinSigSecretKey::from_bytes(&one)
+        .map(|sk| blst_p2_affine::from(sk.sk_to_pk()))
+        .unwrap_or_default();
+    (g1, g2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A proof of possession built from a known secret key.
+    fn key_from_secret(seed: u8) -> SignerKey {
+        let sk = MinSigSecretKey::key_gen(&[seed; 32], b"").unwrap();
+        let vk = sk.sk_to_pk().to_bytes();
+        let k1 = sk.sign(POP_MESSAGE, b"", b"").to_bytes();
+        // k2 = g1^sk: the min_pk public key of the same scalar.
+        let sk_bytes = sk.to_bytes();
+        let k2 = blst::min_pk::SecretKey::from_bytes(&sk_bytes)
+            .unwrap()
+            .sk_to_pk()
+            .to_bytes();
+        let mut pop = [0u8; 96];
+        pop[..48].copy_from_slice(&k1);
+        pop[48..].copy_from_slice(&k2);
+        SignerKey { vk, pop }
+    }
+
+    #[test]
+    fn generators_are_the_standard_ones() {
+        let (g1, g2) = generators();
+        let g1 = G1Point::from(g1).to_bytes();
+        let g2 = G2Point::from(g2).to_bytes();
+        assert_eq!(hex::encode(&g1), "97f1d3a73197d7942695638c4fa9ac0fc3688c4f9774b905a14e3a3f171bac586c55e83ff97a1aeffb3af00adb22c6bb");
+        assert_eq!(hex::encode(&g2), "93e02b6052719f607dacd3a088274f65596bd0d09920b61ab5da61bbdc7f5049334cf11213945d57e5ac7d055d042b7e024aa2b2f08f0a91260805272dc51051c6e47ad4fa403b02b4510b647ae3d1770bac0326a805bbefd48056c8c121bdb8");
+    }
+
+    #[test]
+    fn proofs_of_possession() {
+        let a = key_from_secret(1);
+        let b = key_from_secret(2);
+        a.verify().unwrap();
+        b.verify().unwrap();
+        // Another key's proof, or halves of two proofs, do not verify.
+        let swapped = SignerKey {
+            vk: a.vk,
+            pop: b.pop,
+        };
+        assert_eq!(
+            swapped.verify().unwrap_err(),
+            SignerKeyFault::ProofOfPossessionFails
+        );
+        let mut mixed = a;
+        mixed.pop[48..].copy_from_slice(&b.pop[48..]);
+        assert_eq!(
+            mixed.verify().unwrap_err(),
+            SignerKeyFault::ProofOfPossessionFails
+        );
+        let mut mixed = a;
+        mixed.pop[..48].copy_from_slice(&b.pop[..48]);
+        assert_eq!(
+            mixed.verify().unwrap_err(),
+            SignerKeyFault::ProofOfPossessionFails
+        );
+        // Garbage points.
+        let mut bad = a;
+        bad.vk[5] ^= 1;
+        assert_eq!(bad.verify().unwrap_err(), SignerKeyFault::InvalidKey);
+        let mut bad = a;
+        bad.pop[60] ^= 1;
+        assert_eq!(bad.verify().unwrap_err(), SignerKeyFault::InvalidProofPoint);
+    }
+
+    #[test]
+    fn decodes_both_wire_forms() {
+        let a = key_from_secret(3);
+        let json = alloc::format!(
+            "{{\"vk\":{:?},\"pop\":{:?}}}",
+            a.vk.to_vec(),
+            a.pop.to_vec()
+        )
+        .replace(' ', "");
+        assert_eq!(SignerKey::decode(&hex::encode(json.as_bytes())).unwrap(), a);
+        let raw = [a.vk.as_slice(), a.pop.as_slice()].concat();
+        assert_eq!(SignerKey::decode(&hex::encode(&raw)).unwrap(), a);
+        assert_eq!(
+            SignerKey::decode(&hex::encode(&raw[..191])).unwrap_err(),
+            SignerKeyFault::Undecodable
+        );
+        assert_eq!(
+            SignerKey::decode("xyz").unwrap_err(),
+            SignerKeyFault::Undecodable
+        );
+    }
+}
