@@ -74,7 +74,8 @@ impl LotteryThreshold {
             Mode::AlwaysWins
         } else if !(phi_f > 0.0 && phi_f <= 1.0) {
             return Err(StmError::InvalidParameters {
-                detail: alloc::format!("phi_f {phi_f} is outside (0, 1]"),
+                // No float in the message: formatting an f64 pulls ~25 KB into the wasm module.
+                detail: "phi_f is outside (0, 1]".into(),
             });
         } else {
             let x = (stake as f64 / total_stake as f64) * -ln_one_minus_phi;
