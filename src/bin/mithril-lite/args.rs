@@ -6,6 +6,7 @@ pub const USAGE: &str = "\
 Usage:
   mithril-lite verify-chain DIR [--hash HASH | --all] [--genesis-vkey KEY_OR_FILE] [--json]
   mithril-lite verify-chain --aggregator URL [--hash HASH] --genesis-vkey KEY_OR_FILE [--json]
+  mithril-lite verify-artifacts DIR [--genesis-vkey KEY_OR_FILE] [--json]
 
 Verifies Mithril certificates back to the genesis certificate.
 
@@ -21,6 +22,11 @@ Verifies Mithril certificates back to the genesis certificate.
   --max-chain-length N   limit on certificates per walk (default 10000)
   --max-certificate-bytes N  limit on one certificate's size (default 8388608)
   --threads N            signature-checking threads (default: available cores)
+
+verify-artifacts checks every artifact file present in DIR (mithril-stake-distributions.json,
+cardano-stake-distributions.json, ctx-proofs.json, ctx-proofs-v2.json, cblk-proofs.json,
+cardano-databases.json: each a JSON object of id -> body) against its certificate, whose chain
+it verifies too, and prints a summary per kind.
 
 Exit status: 0 verified, 1 verification failed, 2 usage or I/O error.
 ";
@@ -53,8 +59,17 @@ pub struct Command {
     pub threads: Option<usize>,
 }
 
+/// A parsed `verify-artifacts` command.
+#[derive(Debug, Clone)]
+pub struct ArtifactsCommand {
+    pub dir: PathBuf,
+    pub genesis_vkey: Option<String>,
+    pub json: bool,
+}
+
 pub enum Parsed {
     Run(Command),
+    Artifacts(ArtifactsCommand),
     Help,
     Version,
 }
@@ -70,6 +85,7 @@ pub fn parse(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> {
         None | Some("-h") | Some("--help") | Some("help") => return Ok(Parsed::Help),
         Some("-V") | Some("--version") => return Ok(Parsed::Version),
         Some("verify-chain") => {}
+        Some("verify-artifacts") => return parse_artifacts(args),
         Some(other) => return Err(format!("unknown command {other:?}")),
     }
     let mut dir = None;
@@ -134,4 +150,31 @@ pub fn parse(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> {
     };
     command.target = target;
     Ok(Parsed::Run(command))
+}
+
+fn parse_artifacts(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> {
+    let mut command = ArtifactsCommand {
+        dir: PathBuf::new(),
+        genesis_vkey: None,
+        json: false,
+    };
+    let mut dir = None;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--genesis-vkey" => {
+                command.genesis_vkey = Some(args.next().ok_or("--genesis-vkey needs a value")?)
+            }
+            "--json" => command.json = true,
+            "-h" | "--help" => return Ok(Parsed::Help),
+            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
+            positional => {
+                if dir.is_some() {
+                    return Err(format!("unexpected argument {positional:?}"));
+                }
+                dir = Some(PathBuf::from(positional));
+            }
+        }
+    }
+    command.dir = dir.ok_or("verify-artifacts needs DIR")?;
+    Ok(Parsed::Artifacts(command))
 }

@@ -69,11 +69,16 @@ impl Drop for Workers {
 }
 
 fn read_genesis_key(command: &Command) -> Result<GenesisVerificationKey, String> {
-    let text = match (&command.genesis_vkey, &command.origin) {
+    genesis_key(command.genesis_vkey.as_deref(), &command.origin)
+}
+
+/// The genesis key from `--genesis-vkey` (key text or a file) or from DIR/genesis.vkey.
+pub fn genesis_key(given: Option<&str>, origin: &Origin) -> Result<GenesisVerificationKey, String> {
+    let text = match (given, origin) {
         (Some(k), _) if Path::new(k).is_file() => {
             std::fs::read_to_string(k).map_err(|e| format!("{k}: {e}"))?
         }
-        (Some(k), _) => k.clone(),
+        (Some(k), _) => k.to_string(),
         (None, Origin::Dir(dir)) => {
             let path = dir.join("genesis.vkey");
             std::fs::read_to_string(&path)

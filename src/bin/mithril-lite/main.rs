@@ -5,6 +5,7 @@
 //! certificate, and prints the verdict.
 
 mod args;
+mod artifacts;
 mod driver;
 mod output;
 mod source;
@@ -14,6 +15,16 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let command = match args::parse(std::env::args().skip(1)) {
         Ok(args::Parsed::Run(c)) => c,
+        Ok(args::Parsed::Artifacts(c)) => {
+            return match artifacts::run(&c) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::from(1),
+                Err(message) => {
+                    eprintln!("mithril-lite: {message}");
+                    ExitCode::from(2)
+                }
+            };
+        }
         Ok(args::Parsed::Help) => {
             print!("{}", args::USAGE);
             return ExitCode::SUCCESS;
