@@ -6,11 +6,16 @@
 # output is printed in full.
 #
 # Usage: scripts/setup.sh [AREA...]
-#   --all    every area below (the default when no area is given)
-#   --rust   clang + llvm-ar (blst's C for wasm32 / bare-metal targets), rustfmt, clippy,
-#            and the no_std proof targets (see scripts/check-no-std.sh)
+#   --all      every area below (the default when no area is given)
+#   --rust     clang + llvm-ar (blst's C for wasm32 / bare-metal targets), rustfmt, clippy,
+#              and the no_std proof targets (see scripts/check-no-std.sh)
+#   --wasm     the wasm32-unknown-unknown target, wasm-pack, the wasm-bindgen CLI at the
+#              version Cargo.toml pins, and wasm-opt from npm's binaryen@BINARYEN_VERSION in
+#              .tools/node_modules (project-local; scripts/build-wasm.sh puts it first on PATH).
+#              Never Debian's binaryen: its old wasm-opt breaks the module at load time.
+#   --browser  Debian's chromium and chromium-driver (wasm-bindgen tests in headless Chrome)
 #
-# Adding an area (node, browser, ...): write a `setup_<area>` function, add it to AREAS and
+# Adding an area (node, ...): write a `setup_<area>` function, add it to AREAS and
 # to the argument parser below.
 set -euo pipefail
 
@@ -18,11 +23,16 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 # Areas in the order --all runs them.
-AREAS=(rust)
+AREAS=(rust wasm browser)
 
 # Targets the no_std core must build for (keep in sync with scripts/check-no-std.sh).
 NO_STD_TARGETS=(thumbv7em-none-eabihf wasm32v1-none)
 RUST_COMPONENTS=(rustfmt clippy)
+
+# wasm area. wasm-opt comes from npm's binaryen, installed under .tools/ (gitignored).
+WASM_TARGET=wasm32-unknown-unknown
+BINARYEN_VERSION=132
+TOOLS_DIR="$ROOT/.tools"
 
 # ---------------------------------------------------------------------------------------
 # helpers
@@ -87,13 +97,8 @@ have() { command -v "$1" >/dev/null 2>&1; }
 
 elapsed() { printf '%ds' "$((SECONDS - $1))"; }
 
-# ---------------------------------------------------------------------------------------
-# areas
-
-setup_rust() {
-    local t0=$SECONDS installed missing c t
-
-    step "rust: C toolchain for blst (clang, llvm-ar)"
+# blst's C for wasm32 and bare-metal targets needs clang (gcc cannot target them).
+ensure_clang() {
     if have clang && have llvm-ar; then
         info "present: $(clang --version | head -n 1)"
     else
@@ -103,6 +108,31 @@ setup_rust() {
         fi
         info "installed: $(clang --version | head -n 1)"
     fi
+}
+
+# The version in `wasm-bindgen = { version = "=X", ... }` (or `wasm-bindgen = "=X"`) in
+# Cargo.toml's [dependencies].
+pinned_wasm_bindgen() {
+    local line version
+    line="$(grep -E '^wasm-bindgen[[:space:]]*=' "$ROOT/Cargo.toml" | head -n 1)"
+    [ -n "$line" ] || die "no wasm-bindgen dependency in Cargo.toml"
+    version="$(sed -nE 's/.*"=?([0-9]+\.[0-9]+\.[0-9]+)".*/\1/p' <<<"$line")"
+    case "$line" in
+    *'"='*) ;;
+    *) die "Cargo.toml must pin wasm-bindgen exactly (\"=X.Y.Z\"), found: $line" ;;
+    esac
+    [ -n "$version" ] || die "cannot read the wasm-bindgen version from: $line"
+    printf '%s\n' "$version"
+}
+
+# ---------------------------------------------------------------------------------------
+# areas
+
+setup_rust() {
+    local t0=$SECONDS installed missing c t
+
+    step "rust: C toolchain for blst (clang, llvm-ar)"
+    ensure_clang
 
     ensure_cargo_on_path
     have rustup || die "rustup not found (looked on PATH and in ${CARGO_HOME:-$HOME/.cargo}/bin)"
@@ -139,6 +169,87 @@ setup_rust() {
     step "rust: done in $(elapsed "$t0") ($(rustc --version), $(cargo --version | cut -d' ' -f1-2))"
 }
 
+setup_wasm() {
+    local t0=$SECONDS want have_version wasm_opt
+
+    ensure_cargo_on_path
+    have rustup || die "rustup not found (looked on PATH and in ${CARGO_HOME:-$HOME/.cargo}/bin)"
+    have cargo || die "cargo not found (looked on PATH and in ${CARGO_HOME:-$HOME/.cargo}/bin)"
+
+    step "wasm: C toolchain for blst on wasm32 (clang, llvm-ar)"
+    ensure_clang
+
+    step "wasm: target $WASM_TARGET"
+    if grep -qx "$WASM_TARGET" <<<"$(rustup target list --installed)"; then
+        info "present"
+    else
+        info "rustup target add $WASM_TARGET"
+        quietly rustup target add "$WASM_TARGET"
+    fi
+
+    step "wasm: wasm-pack"
+    if have wasm-pack; then
+        info "present: $(wasm-pack --version)"
+    else
+        # The npm package's postinstall downloads a binary from outside the registries: build it.
+        info "cargo install wasm-pack --locked (a few minutes)"
+        quietly cargo install wasm-pack --locked
+        info "installed: $(wasm-pack --version)"
+    fi
+
+    want="$(pinned_wasm_bindgen)"
+    step "wasm: wasm-bindgen CLI $want (the version Cargo.toml pins)"
+    have_version=""
+    if have wasm-bindgen; then
+        have_version="$(wasm-bindgen --version | awk '{print $2}')"
+    fi
+    if [ "$have_version" = "$want" ] && have wasm-bindgen-test-runner; then
+        info "present: wasm-bindgen $have_version"
+    else
+        [ -z "$have_version" ] || info "found wasm-bindgen $have_version, want $want"
+        # Not --locked: a version in the CLI's lock file is missing from the registry mirror.
+        info "cargo install wasm-bindgen-cli --version $want --force (a few minutes)"
+        quietly cargo install wasm-bindgen-cli --version "$want" --force
+        info "installed: $(wasm-bindgen --version)"
+    fi
+
+    step "wasm: wasm-opt from npm binaryen@$BINARYEN_VERSION in ${TOOLS_DIR#"$ROOT/"}/"
+    wasm_opt="$TOOLS_DIR/node_modules/.bin/wasm-opt"
+    if [ -x "$wasm_opt" ] && "$wasm_opt" --version 2>/dev/null | grep -q "version $BINARYEN_VERSION\b"; then
+        info "present: $("$wasm_opt" --version)"
+    else
+        if ! have npm; then
+            apt_install nodejs npm
+        fi
+        mkdir -p "$TOOLS_DIR"
+        info "npm install --prefix ${TOOLS_DIR#"$ROOT/"} binaryen@$BINARYEN_VERSION"
+        quietly npm install --prefix "$TOOLS_DIR" --no-save --no-audit --no-fund \
+            --loglevel=error "binaryen@$BINARYEN_VERSION"
+        info "installed: $("$wasm_opt" --version)"
+    fi
+    if [ -e /usr/bin/wasm-opt ]; then
+        info "note: /usr/bin/wasm-opt exists (Debian's binaryen?); scripts/build-wasm.sh puts ${TOOLS_DIR#"$ROOT/"}'s first on PATH"
+    fi
+
+    step "wasm: done in $(elapsed "$t0")"
+}
+
+setup_browser() {
+    local t0=$SECONDS
+
+    step "browser: chromium + chromium-driver (Debian's; for wasm-pack test --headless --chrome)"
+    if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+        info "present: $(chromedriver --version 2>/dev/null | cut -d' ' -f1-2)"
+    else
+        apt_install chromium chromium-driver
+        [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] ||
+            die "chromium/chromedriver still missing after apt-get install"
+        info "installed: $(chromedriver --version 2>/dev/null | cut -d' ' -f1-2)"
+    fi
+
+    step "browser: done in $(elapsed "$t0")"
+}
+
 # ---------------------------------------------------------------------------------------
 # main
 
@@ -151,6 +262,8 @@ for arg in "$@"; do
     case "$arg" in
     --all) selected+=("${AREAS[@]}") ;;
     --rust) selected+=(rust) ;;
+    --wasm) selected+=(wasm) ;;
+    --browser) selected+=(browser) ;;
     -h | --help)
         usage
         exit 0

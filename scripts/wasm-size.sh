@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Size budget of the npm package's wasm module (built by scripts/build-wasm.sh): print its raw
+# and gzipped size and fail if either is over the limit.
+#
+#   raw      <= 350 KB    (KB = 1000 bytes)
+#   gzipped  <= 130 KB    (gzip at its default level 6, as a web server would send it)
+#
+# Usage: scripts/wasm-size.sh [--report-only] [FILE.wasm]
+#   FILE.wasm      default: pkg/dist/web/mithril_lite_bg.wasm
+#   --report-only  print the same lines, but exit 0 when over the budget (with a warning)
+# Environment: WASM_MAX_RAW_BYTES, WASM_MAX_GZIP_BYTES override the limits.
+# Exit status: 0 within the budget, 1 over it (0 with --report-only), 2 no such file.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+MAX_RAW="${WASM_MAX_RAW_BYTES:-350000}"
+MAX_GZIP="${WASM_MAX_GZIP_BYTES:-130000}"
+report_only=0
+if [ "${1:-}" = "--report-only" ]; then
+    report_only=1
+    shift
+fi
+file="${1:-$ROOT/pkg/dist/web/mithril_lite_bg.wasm}"
+
+if [ ! -s "$file" ]; then
+    printf 'wasm-size: error: %s not found: run scripts/build-wasm.sh\n' "$file" >&2
+    exit 2
+fi
+
+raw="$(stat -c %s "$file")"
+gz="$(gzip -6 -c "$file" | wc -c)"
+
+kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1000 }'; }
+
+status=0
+check() {
+    local what="$1" size="$2" max="$3" verdict=ok
+    if [ "$size" -gt "$max" ]; then
+        verdict="OVER by $(kb $((size - max)))"
+        status=1
+    fi
+    printf 'wasm-size: %-8s %8d bytes (%9s)  limit %8d bytes (%s)  %s\n' \
+        "$what" "$size" "$(kb "$size")" "$max" "$(kb "$max")" "$verdict"
+}
+
+echo "wasm-size: ${file#"$ROOT/"}"
+check raw "$raw" "$MAX_RAW"
+check gzipped "$gz" "$MAX_GZIP"
+if [ "$status" -eq 0 ]; then
+    echo "wasm-size: within the budget"
+elif [ "$report_only" -eq 1 ]; then
+    echo "wasm-size: WARNING: over the size budget (--report-only: not failing)"
+    status=0
+else
+    echo "wasm-size: FAILED: over the size budget"
+fi
+exit "$status"
