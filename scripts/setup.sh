@@ -237,7 +237,7 @@ setup_wasm() {
 setup_browser() {
     local t0=$SECONDS
 
-    step "browser: chromium + chromium-driver (Debian's; for wasm-pack test --headless --chrome)"
+    step "browser: chromium + chromium-driver (Debian's; wasm tests in headless Chromium)"
     if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
         info "present: $(chromedriver --version 2>/dev/null | cut -d' ' -f1-2)"
     else
