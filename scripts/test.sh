@@ -11,6 +11,8 @@
 #                      WASM_SIZE_ENFORCE below)
 #   wasm-test-node     tests/wasm_bindings.rs as wasm in node (wasm-bindgen-test-runner)
 #   wasm-test-browser  the same in headless Chromium (Debian's chromium + chromedriver)
+#   node               scripts/test-node.sh (the npm package: node --test, tsc --strict)
+#   browser            scripts/test-browser.sh (www/ demo and MV3 extension, Playwright)
 #
 # Usage: scripts/test.sh [STAGE...]     (no stage: all of them, in the order above)
 #
@@ -32,7 +34,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-STAGES=(fmt clippy test no-std wasm-build wasm-size wasm-test-node wasm-test-browser)
+STAGES=(fmt clippy test no-std wasm-build wasm-size wasm-test-node wasm-test-browser node browser)
 
 # cargo lives in ~/.cargo/bin under rustup; a non-login shell may not have it on PATH.
 bin="${CARGO_HOME:-$HOME/.cargo}/bin"
@@ -72,6 +74,14 @@ stage_test() {
 
 stage_no_std() {
     bash "$ROOT/scripts/check-no-std.sh"
+}
+
+stage_node() {
+    bash "$ROOT/scripts/test-node.sh"
+}
+
+stage_browser() {
+    bash "$ROOT/scripts/test-browser.sh"
 }
 
 stage_wasm_build() {
