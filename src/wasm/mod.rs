@@ -7,4 +7,4 @@
 mod convert;
 mod walk;
 
-pub use walk::Walk;
+pub use walk::{decode_genesis_key, default_limits, version, Walk};
