@@ -10,11 +10,10 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use serde::Deserialize;
 
-use super::certification::{check_certificate_hash, parse_body};
-use super::certified_items::{normalize_id, select, verify_items, CertifiedItems};
+use super::certification::parse_body;
+use super::certified_items::CertifiedItems;
 use super::error::ProofError;
-use super::map_proof::MkMapProof;
-use super::transactions::{check_v2_parts, WireSetV2};
+use super::transactions::{verify_v2, ProofsV2, ProvenItemV2, WireSetV2};
 use crate::chain::VerifiedCertificate;
 
 /// A block as v2 proofs certify it.
@@ -60,34 +59,24 @@ pub fn verify_blocks_proof<S: AsRef<str>>(
     requested: &[S],
 ) -> Result<CertifiedItems<CardanoBlock>, ProofError> {
     let wire: WireBlockProofs = parse_body("cardano blocks proof", body)?;
-    let set = wire.certified_blocks.ok_or(ProofError::NothingCertified)?;
-    let proof = MkMapProof::from_bytes_hex(&set.proof)?;
-    verify_items(
-        &proof,
-        set.items
-            .iter()
-            .map(|block| (block.block_hash.as_str(), block.leaf())),
-    )?;
-    let merkle_root = proof.root_hex();
-    check_certificate_hash(&wire.certificate_hash, certificate)?;
-    check_v2_parts(
+    verify_v2(
+        ProofsV2 {
+            certificate_hash: wire.certificate_hash,
+            set: wire.certified_blocks,
+            non_certified: wire.non_certified_blocks,
+            latest_block_number: wire.latest_block_number,
+            security_parameter: wire.security_parameter,
+        },
         certificate,
-        &merkle_root,
-        wire.latest_block_number,
-        wire.security_parameter,
-    )?;
-    let proven: Vec<(String, CardanoBlock)> = set
-        .items
-        .into_iter()
-        .map(|block| (normalize_id(&block.block_hash), block))
-        .collect();
-    let (certified, non_certified) = select(requested, &proven, wire.non_certified_blocks);
-    Ok(CertifiedItems {
-        certificate_hash: wire.certificate_hash,
-        merkle_root,
-        certified,
-        non_certified,
-        latest_block_number: wire.latest_block_number,
-        block_number_offset: Some(wire.security_parameter),
-    })
+        requested,
+    )
+}
+
+impl ProvenItemV2 for CardanoBlock {
+    fn id(&self) -> &str {
+        &self.block_hash
+    }
+    fn merkle_leaf(&self) -> Vec<u8> {
+        self.leaf()
+    }
 }

@@ -146,6 +146,68 @@ pub fn verify_transactions_proof_v1<S: AsRef<str>>(
 }
 
 /// Check the v2 parts (root, latest block number, offset) against the certificate.
+/// An item of a v2 proof (transaction or block): its identifier and its Merkle leaf.
+pub(crate) trait ProvenItemV2: Clone {
+    /// The hash the wallet asks about.
+    fn id(&self) -> &str;
+    /// The leaf the proof must contain.
+    fn merkle_leaf(&self) -> Vec<u8>;
+}
+
+impl ProvenItemV2 for CardanoTransaction {
+    fn id(&self) -> &str {
+        &self.transaction_hash
+    }
+    fn merkle_leaf(&self) -> Vec<u8> {
+        self.leaf()
+    }
+}
+
+/// The parts shared by v2 transaction and block proof bodies.
+pub(crate) struct ProofsV2<T> {
+    pub(crate) certificate_hash: String,
+    pub(crate) set: Option<WireSetV2<T>>,
+    pub(crate) non_certified: Vec<String>,
+    pub(crate) latest_block_number: u64,
+    pub(crate) security_parameter: u64,
+}
+
+/// Check a v2 proof body (transactions or blocks) against its certificate.
+pub(crate) fn verify_v2<T: ProvenItemV2, S: AsRef<str>>(
+    wire: ProofsV2<T>,
+    certificate: &VerifiedCertificate,
+    requested: &[S],
+) -> Result<CertifiedItems<T>, ProofError> {
+    let set = wire.set.ok_or(ProofError::NothingCertified)?;
+    let proof = MkMapProof::from_bytes_hex(&set.proof)?;
+    verify_items(
+        &proof,
+        set.items.iter().map(|item| (item.id(), item.merkle_leaf())),
+    )?;
+    let merkle_root = proof.root_hex();
+    check_certificate_hash(&wire.certificate_hash, certificate)?;
+    check_v2_parts(
+        certificate,
+        &merkle_root,
+        wire.latest_block_number,
+        wire.security_parameter,
+    )?;
+    let proven: Vec<(String, T)> = set
+        .items
+        .into_iter()
+        .map(|item| (normalize_id(item.id()), item))
+        .collect();
+    let (certified, non_certified) = select(requested, &proven, wire.non_certified);
+    Ok(CertifiedItems {
+        certificate_hash: wire.certificate_hash,
+        merkle_root,
+        certified,
+        non_certified,
+        latest_block_number: wire.latest_block_number,
+        block_number_offset: Some(wire.security_parameter),
+    })
+}
+
 pub(crate) fn check_v2_parts(
     certificate: &VerifiedCertificate,
     merkle_root: &str,
@@ -181,36 +243,15 @@ pub fn verify_transactions_proof_v2<S: AsRef<str>>(
     requested: &[S],
 ) -> Result<CertifiedItems<CardanoTransaction>, ProofError> {
     let wire: WireProofsV2 = parse_body("cardano transactions proof (v2)", body)?;
-    let set = wire
-        .certified_transactions
-        .ok_or(ProofError::NothingCertified)?;
-    let proof = MkMapProof::from_bytes_hex(&set.proof)?;
-    verify_items(
-        &proof,
-        set.items
-            .iter()
-            .map(|tx| (tx.transaction_hash.as_str(), tx.leaf())),
-    )?;
-    let merkle_root = proof.root_hex();
-    check_certificate_hash(&wire.certificate_hash, certificate)?;
-    check_v2_parts(
+    verify_v2(
+        ProofsV2 {
+            certificate_hash: wire.certificate_hash,
+            set: wire.certified_transactions,
+            non_certified: wire.non_certified_transactions,
+            latest_block_number: wire.latest_block_number,
+            security_parameter: wire.security_parameter,
+        },
         certificate,
-        &merkle_root,
-        wire.latest_block_number,
-        wire.security_parameter,
-    )?;
-    let proven: Vec<(String, CardanoTransaction)> = set
-        .items
-        .into_iter()
-        .map(|tx| (normalize_id(&tx.transaction_hash), tx))
-        .collect();
-    let (certified, non_certified) = select(requested, &proven, wire.non_certified_transactions);
-    Ok(CertifiedItems {
-        certificate_hash: wire.certificate_hash,
-        merkle_root,
-        certified,
-        non_certified,
-        latest_block_number: wire.latest_block_number,
-        block_number_offset: Some(wire.security_parameter),
-    })
+        requested,
+    )
 }
