@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Bundler test of the npm package in pkg/: a tiny Vite app (tests/bundler) imports
+# { init, CertificateVerifier, decodeGenesisKey } from 'mithril-lite' through the exports map's
+# browser condition, `vite build` must succeed and emit the .wasm that src/web.js finds through
+# `new URL(..., import.meta.url)`, and the built JS must reference it. The same install is then
+# imported from Node, which must resolve the node condition (src/node.js).
+#
+# Assumes scripts/build-wasm.sh has run (pkg/dist/{web,nodejs}). Installs Vite, pinned by
+# tests/bundler/package-lock.json, with `npm ci`.
+#
+# Usage: scripts/test-bundler.sh      Prints 'N passed, N failed' last; exits non-zero on failure.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DIR="$ROOT/tests/bundler"
+
+die() {
+    printf 'test-bundler: error: %s\n' "$*" >&2
+    exit 1
+}
+
+command -v node >/dev/null 2>&1 || die "node not found"
+command -v npm >/dev/null 2>&1 || die "npm not found"
+major="$(node -p 'process.versions.node.split(".")[0]')"
+[ "$major" -ge 20 ] || die "node $(node --version) is too old (20+)"
+for target in web nodejs; do
+    [ -s "$ROOT/pkg/dist/$target/mithril_lite_bg.wasm" ] ||
+        die "pkg/dist/$target is missing: run scripts/build-wasm.sh first"
+done
+
+passed=0
+failed=0
+ok() {
+    passed=$((passed + 1))
+    printf 'ok   %s\n' "$*"
+}
+fail() {
+    failed=$((failed + 1))
+    printf 'FAIL %s\n' "$*"
+}
+finish() {
+    printf '%d passed, %d failed\n' "$passed" "$failed"
+    [ "$failed" -eq 0 ]
+    exit
+}
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
+
+cd "$DIR" || die "cannot enter $DIR"
+LOG="$(mktemp -d)"
+trap 'rm -rf "$LOG"' EXIT
+
+# 1. Install exactly what the lock file pins (vite, and mithril-lite as a link to pkg/).
+t="$(now)"
+if npm ci --no-audit --no-fund >"$LOG/ci" 2>&1; then
+    ok "npm ci ($(since "$t"))"
+else
+    cat "$LOG/ci"
+    fail "npm ci"
+    finish
+fi
+vite_version="$(node -p 'require("vite/package.json").version' 2>/dev/null || echo '?')"
+
+# 2. Build the app.
+rm -rf dist
+t="$(now)"
+if npx --no-install vite build >"$LOG/build" 2>&1; then
+    ok "vite build, vite $vite_version ($(since "$t"))"
+else
+    cat "$LOG/build"
+    fail "vite build, vite $vite_version"
+    finish
+fi
+
+# 3. The .wasm is emitted as an asset, and is a WebAssembly module.
+wasm="$(find dist/assets -maxdepth 1 -name '*.wasm' -print -quit 2>/dev/null)"
+if [ -n "$wasm" ] && [ "$(head -c 4 "$wasm" | od -An -tx1 | tr -d ' \n')" = "0061736d" ]; then
+    ok "wasm asset emitted: $wasm ($(wc -c <"$wasm") bytes)"
+else
+    cat "$LOG/build"
+    fail "no WebAssembly .wasm in tests/bundler/dist/assets"
+fi
+
+# 4. The built JS references that asset by its hashed name.
+if [ -n "$wasm" ] && grep -lF "$(basename "$wasm")" dist/assets/*.js >/dev/null 2>&1; then
+    ok "built JS references $(basename "$wasm")"
+else
+    fail "no JS in tests/bundler/dist/assets references the .wasm"
+fi
+
+# 5. The browser bundle took the web entry, not the Node one (which reads the .wasm with fs).
+if grep -qE "readFileSync|require\(['\"]fs['\"]\)|['\"]node:" dist/assets/*.js; then
+    fail "the browser bundle contains Node-only code (wrong exports condition?)"
+else
+    ok "browser bundle has no Node-only code"
+fi
+
+# 6. Node, from the same install, resolves the node condition.
+resolved="$(node --input-type=module -e "console.log(import.meta.resolve('mithril-lite'))" 2>&1)"
+case "$resolved" in
+    */pkg/src/node.js) ok "node resolves mithril-lite to src/node.js" ;;
+    *) fail "node resolves mithril-lite to: $resolved" ;;
+esac
+
+# 7. And the node entry imports cleanly and exports the verifier.
+if node -e "import('mithril-lite').then(m => { if (typeof m.CertificateVerifier !== 'function') process.exit(1) })" >"$LOG/node" 2>&1; then
+    ok "node: import('mithril-lite') exports CertificateVerifier"
+else
+    cat "$LOG/node"
+    fail "node: import('mithril-lite') has no CertificateVerifier"
+fi
+
+finish
