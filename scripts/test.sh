@@ -13,6 +13,7 @@
 #   wasm-test-browser  the same in headless Chromium (Debian's chromium + chromedriver)
 #   node               scripts/test-node.sh (the npm package: node --test, tsc --strict)
 #   browser            scripts/test-browser.sh (www/ demo and MV3 extension, Playwright)
+#   bundler            scripts/test-bundler.sh (a Vite build importing the package)
 #
 # Usage: scripts/test.sh [STAGE...]     (no stage: all of them, in the order above)
 #
@@ -34,7 +35,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-STAGES=(fmt clippy test no-std wasm-build wasm-size wasm-test-node wasm-test-browser node browser)
+STAGES=(fmt clippy test no-std wasm-build wasm-size wasm-test-node wasm-test-browser node browser bundler)
 
 # cargo lives in ~/.cargo/bin under rustup; a non-login shell may not have it on PATH.
 bin="${CARGO_HOME:-$HOME/.cargo}/bin"
@@ -82,6 +83,10 @@ stage_node() {
 
 stage_browser() {
     bash "$ROOT/scripts/test-browser.sh"
+}
+
+stage_bundler() {
+    bash "$ROOT/scripts/test-bundler.sh"
 }
 
 stage_wasm_build() {
