@@ -86,9 +86,11 @@ export_c_env() {
 start=$SECONDS
 for t in "${targets[@]}"; do
     export_c_env "$t"
-    say "cargo build --lib --no-default-features --target $t"
+    # Only the rlib: the crate also lists cdylib (for wasm-pack), and a cdylib for a bare-metal
+    # target needs the final program's allocator and panic handler.
+    say "cargo rustc --lib --crate-type rlib --no-default-features --target $t"
     t0=$SECONDS
-    cargo build "${locked[@]}" --lib --no-default-features --target "$t"
+    cargo rustc "${locked[@]}" --lib --crate-type rlib --no-default-features --target "$t"
     say "ok: $t ($((SECONDS - t0))s)"
 done
 
