@@ -62,12 +62,6 @@ fn walk(
 
 fn check(file: &str, id: &str, body: &[u8], cert: &VerifiedCertificate) -> Result<String, Failure> {
     let fail = |e: proofs::ProofError| (e.code().to_string(), e.to_string());
-    let not_certified = |missing: &[String]| {
-        (
-            "item_not_certified".to_string(),
-            format!("{} not certified by the proof", missing.join(", ")),
-        )
-    };
     match file {
         "mithril-stake-distributions.json" => proofs::verify_mithril_stake_distribution(body, cert)
             .map(|d| format!("epoch {}, {} signers", d.epoch, d.signers.len()))
@@ -91,34 +85,49 @@ fn check(file: &str, id: &str, body: &[u8], cert: &VerifiedCertificate) -> Resul
             }),
         "ctx-proofs.json" => {
             let items = proofs::verify_transactions_proof_v1(body, cert, &[id]).map_err(fail)?;
-            if !items.non_certified.is_empty() {
-                return Err(not_certified(&items.non_certified));
-            }
-            Ok(format!("latest block {}", items.latest_block_number))
+            Ok(format!(
+                "latest block {}",
+                requested_certified(items)?.latest_block_number
+            ))
         }
         "ctx-proofs-v2.json" => {
             let items = proofs::verify_transactions_proof_v2(body, cert, &[id]).map_err(fail)?;
-            if !items.non_certified.is_empty() {
-                return Err(not_certified(&items.non_certified));
-            }
-            Ok(format!(
-                "latest block {} + offset {}",
+            let items = requested_certified(items)?;
+            Ok(finality(
                 items.latest_block_number,
-                items.block_number_offset.unwrap_or(0)
+                items.block_number_offset,
             ))
         }
         _ => {
             let items = proofs::verify_blocks_proof(body, cert, &[id]).map_err(fail)?;
-            if !items.non_certified.is_empty() {
-                return Err(not_certified(&items.non_certified));
-            }
-            Ok(format!(
-                "latest block {} + offset {}",
+            let items = requested_certified(items)?;
+            Ok(finality(
                 items.latest_block_number,
-                items.block_number_offset.unwrap_or(0)
+                items.block_number_offset,
             ))
         }
     }
+}
+
+/// The item named by the file's key must be among the certified ones.
+fn requested_certified<T>(
+    items: proofs::CertifiedItems<T>,
+) -> Result<proofs::CertifiedItems<T>, Failure> {
+    if items.non_certified.is_empty() {
+        return Ok(items);
+    }
+    let missing = items.non_certified.join(", ");
+    Err((
+        "item_not_certified".into(),
+        format!("{missing} not certified by the proof"),
+    ))
+}
+
+fn finality(latest_block_number: u64, offset: Option<u64>) -> String {
+    format!(
+        "latest block {latest_block_number} + offset {}",
+        offset.unwrap_or(0)
+    )
 }
 
 /// Run the command; `Ok(true)` when every artifact verified.
