@@ -1,8 +1,9 @@
 //! Failures of the proofs layer, with stable codes.
 //!
-//! The core [`Error`](crate::Error) has no variants for proofs yet; until it does, this layer
-//! reports a [`ProofError`] whose codes (string and number) are meant to move unchanged into
-//! the core enum.
+//! A type of its own rather than variants of the core [`Error`](crate::Error): the core error
+//! sits below the proofs layer (codec to chain use it), and imports run one way. The two share
+//! one code space: [`ProofError`] numbers are the 400 range (oversized input keeps the core's
+//! `input_too_large`, 100), and the README's error table lists both, which a test checks.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -266,5 +267,18 @@ mod tests {
             assert!(!e.to_string().is_empty());
         }
         assert!(all[7].to_string().contains("latest_block_number"));
+
+        // Every code is in the README's error table, and only oversized input shares its
+        // number with the core error (the 400 range is the proofs layer's own).
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        for e in &all {
+            let row = alloc::format!("| `{}` | {} |", e.code(), e.numeric_code());
+            assert!(readme.contains(&row), "README lacks the row {row}");
+            match e {
+                ProofError::InputTooLarge { .. } => assert_eq!(e.numeric_code(), 100),
+                _ => assert!((400..500).contains(&e.numeric_code()), "{}", e.code()),
+            }
+        }
     }
 }
