@@ -101,15 +101,51 @@ export type VerificationErrorCode =
   | 'stm_index_not_unique'
   | 'stm_quorum_not_reached'
   | 'stm_batch_path_invalid'
-  | 'stm_signature_invalid';
+  | 'stm_signature_invalid'
+  | ProofErrorCode;
+
+/** Stable codes of proof and artifact verdicts (the core's `ProofError::code`). `input_too_large`
+ * (100) is shared with the chain codes. */
+export type ProofErrorCode =
+  | 'input_too_large'
+  /** 400: the body does not decode (JSON, hex, bincode), or names no certificate. */
+  | 'proof_malformed'
+  /** 401: an inconsistent Merkle proof (leaf height, two leaves at one position, size, sibling
+   * count, a sub-proof not among the master proof's leaves). */
+  | 'proof_invalid'
+  /** 402: the proof's leaves and siblings do not lead to its announced root. */
+  | 'proof_root_mismatch'
+  /** 403: an item the aggregator lists as certified is not a leaf of the proof. */
+  | 'item_not_certified'
+  /** 404: the body certifies nothing. */
+  | 'proof_nothing_certified'
+  /** 405: the body names another certificate than the one it was checked against. */
+  | 'proof_certificate_mismatch'
+  /** 406: with the body's root, block numbers, offset (or stake distribution root, database
+   * root), the certificate's protocol message no longer hashes to its signed message. */
+  | 'proof_message_mismatch'
+  /** 407: a signer's key or proof of possession is invalid. */
+  | 'signer_key_invalid'
+  /** 408: a stake distribution cannot be registered (empty, duplicate key, zero stake). */
+  | 'stake_distribution_invalid'
+  /** 409: the artifact's AVK, epoch or beacon is not what the certificate signed. */
+  | 'artifact_mismatch';
 
 /** The verifier's verdict when a chain does not verify (thrown by the wasm walk). */
 export interface MithrilVerificationError extends Error {
   name: 'MithrilVerificationError';
   code: VerificationErrorCode;
-  /** Stable numeric code (100s: input and fetch, 200s: STM, 300s: certificate and chain rules). */
+  /** Stable numeric code (100s: input and fetch, 200s: STM, 300s: certificate and chain rules,
+   * 400s: proofs and artifacts). */
   numericCode: number;
-  cause: { certificate?: string };
+  cause: {
+    /** The certificate concerned (for a proof: the one it names or was checked against). */
+    certificate?: string;
+    /** item_not_certified: the item that is not a leaf of the proof. */
+    item?: string;
+    /** proof_message_mismatch: the protocol-message parts whose value differs. */
+    parts?: string[];
+  };
 }
 
 /** What an aborted call rejects with. */
@@ -120,10 +156,16 @@ export interface AbortError extends Error {
   cause: unknown;
 }
 
-/** verifyLatest could not learn the newest certificate from the aggregator. */
+/** verifyLatest could not learn the newest certificate from the aggregator, or a proof or
+ * artifact requested by hash could not be fetched. */
 export interface AggregatorError extends Error {
   name: 'AggregatorError';
-  code: 'certificate_list_unavailable' | 'certificate_list_malformed' | 'certificate_list_empty';
+  code:
+    | 'certificate_list_unavailable'
+    | 'certificate_list_malformed'
+    | 'certificate_list_empty'
+    | 'proof_unavailable'
+    | 'artifact_unavailable';
   cause: { url: string; status?: number; error?: unknown };
 }
 
@@ -159,6 +201,12 @@ export type ProgressEvent =
       hash: string;
       certificatesChecked: number;
       anchor: Anchor;
+    }
+  | {
+      /** A proof or artifact requested by hash was downloaded (before its chain is walked). */
+      type: 'proof-fetched';
+      url: string;
+      bytes: number;
     };
 
 export type ProgressListener = (event: ProgressEvent) => void;
@@ -203,6 +251,131 @@ export interface FetchResponseLike {
   body?: ReadableStream<Uint8Array> | null;
   arrayBuffer?(): Promise<ArrayBuffer>;
   text?(): Promise<string>;
+}
+
+/** A proof or artifact body as the aggregator served it: its text, or its bytes. Never a
+ * JSON.parse'd object (block numbers and stakes can exceed 2^53). */
+export type ProofBody = string | Uint8Array | ArrayBuffer | ArrayBufferView;
+
+/** What the proof and artifact methods verify a body against: an aggregator base URL (needed
+ * when the body is fetched by request) or a CertificateSource (with a body given). */
+export type ProofSource = string | URL | CertificateSource;
+
+/** A transaction as v2 proofs certify it, with its block. */
+export interface CertifiedTransaction {
+  transactionHash: string;
+  blockHash: string;
+  blockNumber: bigint;
+  slotNumber: bigint;
+}
+
+/** A block as block proofs certify it. */
+export interface CertifiedBlock {
+  blockHash: string;
+  blockNumber: bigint;
+  slotNumber: bigint;
+}
+
+/** What every transaction or block proof result says. */
+export interface CertifiedItemsBase {
+  /** The certificate that signs the proof's root (its chain verified: see `certificate`). */
+  certificateHash: string;
+  /** Hex of the proof's Merkle root, as signed. */
+  merkleRoot: string;
+  /** The requested hashes the proof does not certify (nothing requested: the aggregator's own
+   * `non_certified_*` list, which nothing can confirm). Lower case. */
+  nonCertified: string[];
+  /** The latest block number the certificate covers. */
+  latestBlockNumber: bigint;
+  /** The verified chain of the certificate. */
+  certificate: VerifiedChain;
+}
+
+/** A v1 transactions proof, verified. Transactions are identified by hash only. */
+export interface TransactionProofV1Result extends CertifiedItemsBase {
+  version: 1;
+  /** The requested transactions the proof certifies (all proven ones if none requested), in
+   * request order. */
+  certified: Array<{ transactionHash: string }>;
+}
+
+/** A v2 transactions proof, verified. */
+export interface TransactionProofV2Result extends CertifiedItemsBase {
+  version: 2;
+  certified: CertifiedTransaction[];
+  /** The certified block-number offset (the security parameter): the blocks up to
+   * `latestBlockNumber` are final once the chain tip reaches `latestBlockNumber +
+   * blockNumberOffset`. */
+  blockNumberOffset: bigint;
+}
+
+export type TransactionProofResult = TransactionProofV1Result | TransactionProofV2Result;
+
+/** A blocks proof, verified. */
+export interface BlockProofResult extends CertifiedItemsBase {
+  certified: CertifiedBlock[];
+  /** As for v2 transaction proofs. */
+  blockNumberOffset: bigint;
+}
+
+/** A signer of a Mithril stake distribution, in registration (signer index) order. */
+export interface RegisteredSigner {
+  /** The artifact's party id (not bound to the key by the AVK: the aggregator's word). */
+  partyId: string;
+  /** Hex of the compressed BLS verification key (96 bytes). */
+  verificationKey: string;
+  stake: bigint;
+}
+
+/** A Mithril stake distribution whose signers form the AVK its certificate signed. */
+export interface MithrilStakeDistributionResult {
+  epoch: number;
+  certificateHash: string;
+  /** JSON-hex of the AVK (= the certificate's signed `next_aggregate_verification_key`). */
+  aggregateVerificationKey: string;
+  signers: RegisteredSigner[];
+  certificate: VerifiedChain;
+}
+
+/** A Cardano stake distribution whose Merkle root its certificate signed. */
+export interface CardanoStakeDistributionResult {
+  epoch: number;
+  certificateHash: string;
+  merkleRoot: string;
+  /** Stake per pool id, in pool-id order. */
+  stakeDistribution: Map<string, bigint>;
+  certificate: VerifiedChain;
+}
+
+/** A Cardano database artifact whose beacon and Merkle root its certificate signed. */
+export interface CardanoDatabaseResult {
+  /** The artifact's hash. */
+  hash: string;
+  certificateHash: string;
+  merkleRoot: string;
+  epoch: number;
+  immutableFileNumber: number;
+  /** "verified": the given digests lead to the signed root (check each file against its
+   * digest); "not-included": no digests were given, the content is not checked. */
+  digests: { status: 'verified'; immutableFiles: number } | { status: 'not-included' };
+  certificate: VerifiedChain;
+}
+
+export interface TransactionProofOptions extends VerifyOptions {
+  /** The transactions asked about; default: those of a fetch request, else every proven one. */
+  transactions?: string[];
+  /** The body's version (default: detected; a fetch request uses the v2 route). */
+  version?: 1 | 2;
+}
+
+export interface BlockProofOptions extends VerifyOptions {
+  /** The blocks asked about; default: those of a fetch request, else every proven one. */
+  blocks?: string[];
+}
+
+export interface CardanoDatabaseOptions extends VerifyOptions {
+  /** The immutable files' digests list (`[{immutable_file_name, digest}]` text or bytes). */
+  digests?: ProofBody;
 }
 
 /** Where checkpoints persist: any object with these async methods. Values are plain JSON-able
@@ -253,6 +426,51 @@ export declare class CertificateVerifier {
   /** Verify the newest certificate the aggregator lists (`{url}/certificates`).
    * @throws MithrilVerificationError | AggregatorError | AbortError | UsageError */
   verifyLatest(aggregatorUrl: string | URL, options?: VerifyOptions): Promise<VerifiedChain>;
+  /**
+   * Verify a Cardano transactions proof and the chain of the certificate it names: the Merkle
+   * proof, that its items are among its leaves, and that the certificate's protocol message
+   * with the proof's root and latest block number (v2: and offset) hashes to its signed
+   * message.
+   * @param proof the body (v1 `/proof/cardano-transaction` or v2
+   *   `/proof/v2/cardano-transaction`), or `{ transactions }` to fetch it from `source` (an
+   *   aggregator URL).
+   * @throws MithrilVerificationError (chain or proof code) | AggregatorError | AbortError |
+   *   UsageError
+   */
+  verifyTransactionProof(
+    proof: ProofBody | { transactions: string[] },
+    source: ProofSource,
+    options?: TransactionProofOptions,
+  ): Promise<TransactionProofResult>;
+  /** Verify a `/proof/v2/cardano-block` proof (body, or `{ blocks }` to fetch it) and its
+   * certificate's chain. */
+  verifyBlockProof(
+    proof: ProofBody | { blocks: string[] },
+    source: ProofSource,
+    options?: BlockProofOptions,
+  ): Promise<BlockProofResult>;
+  /** Verify a Mithril stake distribution artifact (body, or `{ hash }` to fetch
+   * `/artifact/mithril-stake-distribution/{hash}`): the AVK rebuilt from its signers is the
+   * one its certificate signed. */
+  verifyMithrilStakeDistribution(
+    artifact: ProofBody | { hash: string },
+    source: ProofSource,
+    options?: VerifyOptions,
+  ): Promise<MithrilStakeDistributionResult>;
+  /** Verify a Cardano stake distribution artifact (body, or `{ hash }` / `{ epoch }` to fetch
+   * it): its recomputed Merkle root is the signed one. */
+  verifyCardanoStakeDistribution(
+    artifact: ProofBody | { hash: string } | { epoch: number },
+    source: ProofSource,
+    options?: VerifyOptions,
+  ): Promise<CardanoStakeDistributionResult>;
+  /** Verify a Cardano database artifact (body, or `{ hash }` to fetch it) and, with
+   * `options.digests`, the immutable files' digests against the signed root. */
+  verifyCardanoDatabase(
+    artifact: ProofBody | { hash: string },
+    source: ProofSource,
+    options?: CardanoDatabaseOptions,
+  ): Promise<CardanoDatabaseResult>;
   /** The checkpoints stored for this genesis key, validated, newest first. */
   trustedCheckpoints(): Promise<Checkpoint[]>;
   /** Forget this genesis key's checkpoints. */

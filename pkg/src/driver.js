@@ -4,6 +4,14 @@
 
 import { abortError, abortPromise, aggregatorError, throwIfAborted, usageError } from './errors.js';
 import { listHashes } from './json-scan.js';
+import {
+  bodyBytes,
+  fetchBody,
+  hashList,
+  listQuery,
+  readProof,
+  transactionsProofVersion,
+} from './proofs.js';
 import { aggregatorBase, readBody, resolveFetch, toFetcher, describe } from './sources.js';
 import {
   DEFAULT_MAX_CHECKPOINTS,
@@ -26,8 +34,20 @@ const HASH = /^[0-9a-f]{64}$/;
  *   fetchFailed(hash: string, detail: string): void,
  *   certificatesFed(): number,
  *   currentEpoch(): number | undefined,
+ *   verifiedCertificate(): WasmCertificate | undefined,
  *   free(): void,
  * }} WasmWalk
+ * @typedef {{
+ *   readonly hash: string,
+ *   verifyTransactionsProofV1(body: Uint8Array, requested?: string[]): object,
+ *   verifyTransactionsProofV2(body: Uint8Array, requested?: string[]): object,
+ *   verifyBlocksProof(body: Uint8Array, requested?: string[]): object,
+ *   verifyMithrilStakeDistribution(body: Uint8Array): object,
+ *   verifyCardanoStakeDistribution(body: Uint8Array): object,
+ *   verifyCardanoDatabase(body: Uint8Array, digests?: Uint8Array): object,
+ *   free(): void,
+ * }} WasmCertificate
+ * @typedef {(certificate: WasmCertificate, body: Uint8Array, text: string) => object} ProofCheck
  * @typedef {{
  *   Walk: new (key: string, hash: string, options: object) => WasmWalk,
  *   decodeGenesisKey(text: string): string,
@@ -235,6 +255,22 @@ export function createApi(binding) {
      * @param {AbortSignal | undefined} signal
      */
     async #verify(hash, fetcher, onProgress, signal) {
+      const { chain, certificate } = await this.#walk(hash, fetcher, onProgress, signal, false);
+      certificate?.free();
+      return chain;
+    }
+
+    /**
+     * The walk behind every verification. With `keep`, also the verified certificate as a
+     * wasm handle (the caller frees it) for the proof checks.
+     * @param {string} hash
+     * @param {CertificateFetcher} fetcher
+     * @param {ProgressListener | undefined} onProgress
+     * @param {AbortSignal | undefined} signal
+     * @param {boolean} keep
+     * @returns {Promise<{chain: ReturnType<typeof result>, certificate: WasmCertificate | undefined}>}
+     */
+    async #walk(hash, fetcher, onProgress, signal, keep) {
       const wasm = binding.current();
       throwIfAborted(signal);
       const trusted = await this.#readTrust();
@@ -257,25 +293,217 @@ export function createApi(binding) {
       const aborted = abortPromise(signal);
       /** @type {WasmChain} */
       let chain;
+      /** @type {WasmCertificate | undefined} */
+      let certificate;
       try {
         chain = await drive(walk, fetcher, fetches.signal, aborted.promise, signal, emit);
+        if (keep) certificate = walk.verifiedCertificate();
       } finally {
         fetches.abort();
         signal?.removeEventListener('abort', relay);
         aborted.dispose();
         walk.free();
       }
-      emit({
-        type: 'chain-verified',
-        hash: chain.certificate.hash,
-        certificatesChecked: chain.certificatesChecked,
-        anchor: { kind: chain.anchorKind, hash: chain.anchorHash },
-      });
-      // The commit point: an abort before it leaves the store untouched; after it, the result
-      // stands.
-      throwIfAborted(signal);
+      try {
+        if (keep && !certificate) {
+          throw new Error('mithril-lite: the walk succeeded but holds no verified certificate');
+        }
+        emit({
+          type: 'chain-verified',
+          hash: chain.certificate.hash,
+          certificatesChecked: chain.certificatesChecked,
+          anchor: { kind: chain.anchorKind, hash: chain.anchorHash },
+        });
+        // The commit point: an abort before it leaves the store untouched; after it, the
+        // result stands.
+        throwIfAborted(signal);
+      } catch (e) {
+        certificate?.free();
+        throw e;
+      }
       const trustStored = await this.#commit(chain.links);
-      return result(chain, trustStored);
+      return { chain: result(chain, trustStored), certificate };
+    }
+
+    /**
+     * Verify the chain of the certificate a proof or artifact body names, then the body
+     * against that certificate (synchronously, in wasm: nothing can interrupt it after the
+     * trust commit).
+     * @param {Uint8Array} body
+     * @param {string} what
+     * @param {unknown} source
+     * @param {ProgressListener | undefined} onProgress
+     * @param {AbortSignal | undefined} signal
+     * @param {ProofCheck} check
+     */
+    async #verifyBody(body, what, source, onProgress, signal, check) {
+      const fetcher = this.#certificateFetcher(source);
+      const { text, certificateHash } = readProof(body, what);
+      const { chain, certificate } = await this.#walk(
+        certificateHash,
+        fetcher,
+        onProgress,
+        signal,
+        true,
+      );
+      const held = /** @type {WasmCertificate} */ (certificate);
+      try {
+        return { ...check(held, body, text), certificate: chain };
+      } finally {
+        held.free();
+      }
+    }
+
+    /** @param {unknown} source */
+    #certificateFetcher(source) {
+      return toFetcher(source, {
+        fetch: this.#fetch,
+        maxBytes: this.#maxCertificateBytes ?? 8 * 1024 * 1024,
+      });
+    }
+
+    /**
+     * The body of a proof or artifact: the caller's text or bytes, or, for a request object,
+     * fetched from `source` (then an aggregator URL) at `path(request)`.
+     * @param {unknown} input
+     * @param {unknown} source
+     * @param {AbortSignal | undefined} signal
+     * @param {ProgressListener | undefined} onProgress
+     * @param {'proof_unavailable' | 'artifact_unavailable'} code
+     * @param {(request: Record<string, unknown>) => string} path
+     * @returns {Promise<Uint8Array>}
+     */
+    async #body(input, source, signal, onProgress, code, path) {
+      const given = bodyBytes(input);
+      if (given) return given;
+      if (typeof input !== 'object' || input === null) {
+        throw usageError('invalid_argument', 'expected the body (text or bytes) or a request object');
+      }
+      const route = path(/** @type {Record<string, unknown>} */ (input));
+      if (typeof source !== 'string' && !(source instanceof URL)) {
+        throw usageError(
+          'invalid_argument',
+          'fetching a proof or artifact needs an aggregator URL as source (or pass its body)',
+        );
+      }
+      const url = `${aggregatorBase(String(source))}${route}`;
+      const bytes = await fetchBody(url, resolveFetch(this.#fetch), signal, code);
+      throwIfAborted(signal);
+      onProgress?.({ type: 'proof-fetched', url, bytes: bytes.byteLength });
+      return bytes;
+    }
+
+    /**
+     * Verify a Cardano transactions proof (v1 `/proof/cardano-transaction` or v2
+     * `/proof/v2/cardano-transaction`) and the chain of the certificate it names.
+     * @param {unknown} proof the body (text or bytes), or `{transactions: string[]}` to fetch it
+     * @param {unknown} source
+     * @param {{transactions?: string[], version?: 1 | 2, onProgress?: ProgressListener, signal?: AbortSignal}} [opts]
+     */
+    async verifyTransactionProof(proof, source, opts = {}) {
+      const { onProgress, signal } = callOptions(opts);
+      const explicit = proofVersion(opts);
+      let requested = hashList(opts?.transactions, 'options.transactions');
+      throwIfAborted(signal);
+      const body = await this.#body(proof, source, signal, onProgress, 'proof_unavailable', (r) => {
+        const hashes = requestHashes(r.transactions, 'proof.transactions');
+        requested ??= hashes;
+        const route = explicit === 1 ? '/proof/cardano-transaction' : '/proof/v2/cardano-transaction';
+        return route + listQuery('transaction_hashes', hashes);
+      });
+      return this.#verifyBody(body, 'transactions proof', source, onProgress, signal, (c, b, text) => {
+        const version = explicit ?? transactionsProofVersion(text);
+        return {
+          version,
+          ...(version === 1
+            ? c.verifyTransactionsProofV1(b, requested)
+            : c.verifyTransactionsProofV2(b, requested)),
+        };
+      });
+    }
+
+    /**
+     * Verify a Cardano blocks proof (`/proof/v2/cardano-block`) and its certificate's chain.
+     * @param {unknown} proof the body (text or bytes), or `{blocks: string[]}` to fetch it
+     * @param {unknown} source
+     * @param {{blocks?: string[], onProgress?: ProgressListener, signal?: AbortSignal}} [opts]
+     */
+    async verifyBlockProof(proof, source, opts = {}) {
+      const { onProgress, signal } = callOptions(opts);
+      let requested = hashList(opts?.blocks, 'options.blocks');
+      throwIfAborted(signal);
+      const body = await this.#body(proof, source, signal, onProgress, 'proof_unavailable', (r) => {
+        const hashes = requestHashes(r.blocks, 'proof.blocks');
+        requested ??= hashes;
+        return '/proof/v2/cardano-block' + listQuery('block_hashes', hashes);
+      });
+      return this.#verifyBody(body, 'blocks proof', source, onProgress, signal, (c, b) =>
+        c.verifyBlocksProof(b, requested),
+      );
+    }
+
+    /**
+     * Verify a Mithril stake distribution artifact: the AVK of its signers is the one its
+     * certificate signed as next AVK.
+     * @param {unknown} artifact the body (text or bytes), or `{hash}` to fetch it
+     * @param {unknown} source
+     * @param {{onProgress?: ProgressListener, signal?: AbortSignal}} [opts]
+     */
+    async verifyMithrilStakeDistribution(artifact, source, opts = {}) {
+      const { onProgress, signal } = callOptions(opts);
+      throwIfAborted(signal);
+      const body = await this.#body(artifact, source, signal, onProgress, 'artifact_unavailable', (r) =>
+        `/artifact/mithril-stake-distribution/${encodeURIComponent(requestHash(r))}`,
+      );
+      return this.#verifyBody(body, 'mithril stake distribution', source, onProgress, signal, (c, b) =>
+        c.verifyMithrilStakeDistribution(b),
+      );
+    }
+
+    /**
+     * Verify a Cardano stake distribution artifact: its Merkle root is the signed one.
+     * @param {unknown} artifact the body (text or bytes), or `{hash}` / `{epoch}` to fetch it
+     * @param {unknown} source
+     * @param {{onProgress?: ProgressListener, signal?: AbortSignal}} [opts]
+     */
+    async verifyCardanoStakeDistribution(artifact, source, opts = {}) {
+      const { onProgress, signal } = callOptions(opts);
+      throwIfAborted(signal);
+      const body = await this.#body(artifact, source, signal, onProgress, 'artifact_unavailable', (r) => {
+        if (r.epoch !== undefined) {
+          if (typeof r.epoch !== 'number' || !Number.isSafeInteger(r.epoch) || r.epoch < 0) {
+            throw usageError('invalid_argument', 'artifact.epoch must be a non-negative integer');
+          }
+          return `/artifact/cardano-stake-distribution/epoch/${r.epoch}`;
+        }
+        return `/artifact/cardano-stake-distribution/${encodeURIComponent(requestHash(r))}`;
+      });
+      return this.#verifyBody(body, 'cardano stake distribution', source, onProgress, signal, (c, b) =>
+        c.verifyCardanoStakeDistribution(b),
+      );
+    }
+
+    /**
+     * Verify a Cardano database artifact: its beacon and Merkle root are the signed ones and,
+     * with `digests` (the immutable files' digests list), the digests lead to that root.
+     * @param {unknown} artifact the body (text or bytes), or `{hash}` to fetch it
+     * @param {unknown} source
+     * @param {{digests?: string | Uint8Array | ArrayBuffer, onProgress?: ProgressListener, signal?: AbortSignal}} [opts]
+     */
+    async verifyCardanoDatabase(artifact, source, opts = {}) {
+      const { onProgress, signal } = callOptions(opts);
+      const given = opts?.digests;
+      const digests = given === undefined || given === null ? undefined : bodyBytes(given);
+      if (given !== undefined && given !== null && !digests) {
+        throw usageError('invalid_options', 'options.digests must be the digests list (text or bytes)');
+      }
+      throwIfAborted(signal);
+      const body = await this.#body(artifact, source, signal, onProgress, 'artifact_unavailable', (r) =>
+        `/artifact/cardano-database/${encodeURIComponent(requestHash(r))}`,
+      );
+      return this.#verifyBody(body, 'cardano database', source, onProgress, signal, (c, b) =>
+        c.verifyCardanoDatabase(b, digests),
+      );
     }
   }
 
@@ -512,6 +740,46 @@ function callOptions(opts) {
     onProgress: /** @type {ProgressListener | undefined} */ (onProgress),
     signal: /** @type {AbortSignal | undefined} */ (signal),
   };
+}
+
+/**
+ * `options.version` of a transactions proof: 1, 2, or undefined (detected from the body; v2
+ * when fetching).
+ * @param {unknown} opts
+ * @returns {1 | 2 | undefined}
+ */
+function proofVersion(opts) {
+  const version = /** @type {{version?: unknown} | undefined} */ (opts)?.version;
+  if (version === undefined || version === null) return undefined;
+  if (version !== 1 && version !== 2) {
+    throw usageError('invalid_options', 'options.version must be 1 or 2');
+  }
+  return version;
+}
+
+/**
+ * The hashes of a fetch request: a non-empty array of strings.
+ * @param {unknown} value
+ * @param {string} name
+ * @returns {string[]}
+ */
+function requestHashes(value, name) {
+  const hashes = hashList(value, name);
+  if (!hashes || hashes.length === 0) {
+    throw usageError('invalid_argument', `${name} must be a non-empty array of hash strings`);
+  }
+  return hashes;
+}
+
+/**
+ * The `hash` of an artifact request.
+ * @param {Record<string, unknown>} request
+ */
+function requestHash(request) {
+  if (typeof request.hash !== 'string' || request.hash.length === 0) {
+    throw usageError('invalid_argument', 'the artifact request needs a `hash` string');
+  }
+  return request.hash;
 }
 
 /**

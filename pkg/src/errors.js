@@ -67,3 +67,21 @@ export function abortPromise(signal) {
   promise.catch(() => {});
   return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
 }
+
+/**
+ * A proof or artifact refused before the wasm saw it (too large, not UTF-8, no
+ * `certificate_hash` to walk from), shaped like the wasm's proof verdicts: name
+ * "MithrilVerificationError", the core's `code` and `numericCode` for the same failure.
+ * @param {'input_too_large' | 'proof_malformed'} code
+ * @param {string} message
+ */
+export function proofInputError(code, message) {
+  const err = /** @type {Error & {code: string, numericCode: number}} */ (
+    new Error(message, { cause: {} })
+  );
+  err.name = 'MithrilVerificationError';
+  err.code = code;
+  // The core's numeric codes (ProofError::numeric_code): 100 oversized input, 400 malformed.
+  err.numericCode = code === 'input_too_large' ? 100 : 400;
+  return err;
+}

@@ -139,3 +139,42 @@ export function listHashes(text) {
     throw e;
   }
 }
+
+/**
+ * The text of the top-level members `keys` of a JSON object text (the first occurrence of
+ * each; numbers stay text), or undefined if the text is not one JSON object. Used to read a
+ * proof's `certificate_hash` and its shape; the proof itself is parsed in Rust.
+ * @param {string} text
+ * @param {readonly string[]} keys
+ * @returns {Map<string, string> | undefined}
+ */
+export function topLevelMembers(text, keys) {
+  try {
+    const { members, end } = objectSpans(text, 0);
+    if (skipWs(text, end) !== text.length) return undefined;
+    /** @type {Map<string, string>} */
+    const out = new Map();
+    for (const key of keys) {
+      const span = members.get(key);
+      if (span) out.set(key, text.slice(span[0], span[1]));
+    }
+    return out;
+  } catch (e) {
+    if (e instanceof ScanError || e instanceof SyntaxError) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * A JSON string literal's value (exact), or undefined if `literal` is not one.
+ * @param {string | undefined} literal
+ * @returns {string | undefined}
+ */
+export function stringValue(literal) {
+  if (literal === undefined || literal[0] !== '"') return undefined;
+  try {
+    return /** @type {string} */ (JSON.parse(literal));
+  } catch {
+    return undefined;
+  }
+}

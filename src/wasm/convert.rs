@@ -8,6 +8,7 @@ use wasm_bindgen::JsValue;
 use crate::certificate::SignedEntityType;
 use crate::chain::walk::Anchor;
 use crate::chain::{VerifiedCertificate, VerifiedChain};
+use crate::proofs::ProofError;
 use crate::stm::Parameters;
 use crate::Error;
 
@@ -33,6 +34,46 @@ pub fn error(e: &Error) -> JsValue {
         );
     }
     set("cause", &cause);
+    err.into()
+}
+
+/// A proof failure as a JS `Error`, shaped like [`error`]'s (same name, so hosts catch chain and
+/// proof verdicts alike): `code` and `numericCode` are `ProofError`'s; `cause` holds
+/// `certificate` (the certificate concerned), `item` (an item that is not a leaf of the proof)
+/// and `parts` (protocol-message parts that differ), when the error has them.
+pub fn proof_error(e: &ProofError) -> JsValue {
+    let err = js_sys::Error::new(&alloc::format!("{e}"));
+    err.set_name("MithrilVerificationError");
+    let set = |o: &JsValue, k: &str, v: &JsValue| {
+        let _ = js_sys::Reflect::set(o, &JsValue::from_str(k), v);
+    };
+    set(&err, "code", &JsValue::from_str(e.code()));
+    set(
+        &err,
+        "numericCode",
+        &JsValue::from_f64(f64::from(e.numeric_code())),
+    );
+    let cause: JsValue = js_sys::Object::new().into();
+    match e {
+        ProofError::CertificateMismatch { expected, .. } => {
+            set(&cause, "certificate", &JsValue::from_str(expected));
+        }
+        ProofError::MessageMismatch {
+            certificate, parts, ..
+        } => {
+            set(&cause, "certificate", &JsValue::from_str(certificate));
+            let list: js_sys::Array = parts.iter().map(|p| JsValue::from_str(p)).collect();
+            set(&cause, "parts", &list);
+        }
+        ProofError::ArtifactMismatch { certificate, .. } => {
+            set(&cause, "certificate", &JsValue::from_str(certificate));
+        }
+        ProofError::ItemNotCertified { item } => {
+            set(&cause, "item", &JsValue::from_str(item));
+        }
+        _ => {}
+    }
+    set(&err, "cause", &cause);
     err.into()
 }
 

@@ -6,6 +6,7 @@ use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 
 use super::convert;
+use super::proofs::VerifiedCertificateHandle;
 use crate::certificate::GenesisVerificationKey;
 use crate::chain::walk::PendingCheck;
 use crate::chain::{ChainWalk, Step, WalkConfig};
@@ -121,6 +122,17 @@ impl Walk {
             self.checks.insert(id, check);
             id
         })
+    }
+
+    /// The certificate the walk verified, once `step()` said `done` without an error, as a
+    /// handle the proof checks run against (it stays in wasm memory; `free()` it when done).
+    /// `undefined` before that, or when the walk failed.
+    #[wasm_bindgen(js_name = verifiedCertificate)]
+    pub fn verified_certificate(&self) -> Option<VerifiedCertificateHandle> {
+        match self.inner.step() {
+            Step::Done(Ok(chain)) => Some(VerifiedCertificateHandle::new(chain.certificate)),
+            _ => None,
+        }
     }
 
     /// The host could not get certificate `hash`.
