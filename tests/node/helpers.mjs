@@ -97,6 +97,128 @@ export function objectMembers(s) {
 }
 
 /**
+ * The elements of the JSON array text `s`: {start, end} span of each element's text.
+ * @param {string} s
+ * @returns {{start: number, end: number}[]}
+ */
+export function arrayElements(s) {
+  /** @type {{start: number, end: number}[]} */
+  const elements = [];
+  let i = ws(s, 0);
+  if (s[i] !== '[') throw new Error('not an array');
+  i = ws(s, i + 1);
+  if (s[i] === ']') return elements;
+  for (;;) {
+    const start = i;
+    const end = endOfValue(s, start);
+    elements.push({ start, end });
+    i = ws(s, end);
+    if (s[i] === ',') {
+      i = ws(s, i + 1);
+      continue;
+    }
+    if (s[i] === ']') return elements;
+    throw new Error(`expected ',' or ']' at ${i}`);
+  }
+}
+
+/**
+ * Replace the text of the value at `path` (object keys and array indices) of a JSON text,
+ * leaving every other byte as it was (numbers are never parsed).
+ * @param {string} text
+ * @param {(string | number)[]} path
+ * @param {(old: string) => string} edit given the old value text, returns the new value text
+ * @returns {string}
+ */
+export function editPath(text, path, edit) {
+  if (path.length === 0) return edit(text);
+  const [step, ...rest] = path;
+  const span =
+    typeof step === 'number' ? arrayElements(text)[step] : objectMembers(text).get(step);
+  if (!span) throw new Error(`no ${step} in the JSON text`);
+  const inner = editPath(text.slice(span.start, span.end), rest, edit);
+  return text.slice(0, span.start) + inner + text.slice(span.end);
+}
+
+/**
+ * The text of the value at `path` of a JSON text.
+ * @param {string} text
+ * @param {(string | number)[]} path
+ */
+export function valueAt(text, path) {
+  let found = '';
+  editPath(text, path, (old) => (found = old));
+  return found;
+}
+
+/**
+ * A fixture file mapping keys to bodies (e.g. ctx-proofs.json: transaction hash -> proof
+ * body): key -> exact body text.
+ * @param {string} file name in tests/fixtures/devnet
+ * @returns {Map<string, string>}
+ */
+export function loadBodies(file) {
+  const text = readFileSync(join(DEVNET, file), 'utf8');
+  /** @type {Map<string, string>} */
+  const bodies = new Map();
+  for (const [key, { start, end }] of objectMembers(text)) bodies.set(key, text.slice(start, end));
+  return bodies;
+}
+
+/**
+ * Where the nodes of a bincode (v2) map proof are: byte spans [offset, length] of the master
+ * proof's root, leaves and sibling items, and the same for each sub-proof. Layout (spec §7):
+ * varints (< 251 in one byte; 251/252/253: u16/u32/u64 follow), a node is a varint length and
+ * its bytes, MkProof = root, leaves [(position, node)], size, items [node]; MkMapProof =
+ * master MkProof, sub-proofs [(start, end, MkMapProof)].
+ * @param {Uint8Array} bytes
+ */
+export function mapProofLayout(bytes) {
+  let at = 0;
+  const varint = () => {
+    const b = bytes[at++];
+    if (b < 251) return b;
+    const width = { 251: 2, 252: 4, 253: 8 }[b];
+    if (!width) throw new Error(`bad varint prefix ${b}`);
+    let n = 0;
+    for (let i = width - 1; i >= 0; i--) n = n * 256 + bytes[at + i];
+    at += width;
+    return n;
+  };
+  /** @returns {[number, number]} */
+  const node = () => {
+    const length = varint();
+    const span = /** @type {[number, number]} */ ([at, length]);
+    at += length;
+    return span;
+  };
+  /**
+   * @returns {{root: [number, number], leaves: [number, number][], items: [number, number][], subs: any[]}}
+   */
+  const mapProof = () => {
+    const root = node();
+    const leaves = [];
+    for (let n = varint(); n > 0; n--) {
+      varint();
+      leaves.push(node());
+    }
+    varint();
+    const items = [];
+    for (let n = varint(); n > 0; n--) items.push(node());
+    const subs = [];
+    for (let n = varint(); n > 0; n--) {
+      varint();
+      varint();
+      subs.push(mapProof());
+    }
+    return { root, leaves, items, subs };
+  };
+  const layout = mapProof();
+  if (at !== bytes.length) throw new Error(`${bytes.length - at} trailing bytes`);
+  return layout;
+}
+
+/**
  * The value of a top-level string member of a JSON object text.
  * @param {string} text
  * @param {string} key
@@ -209,19 +331,29 @@ export function mapSource(certificates, opts = {}) {
 
 /**
  * An aggregator on 127.0.0.1: GET /certificate/{hash} (exact text, 404 when unknown) and
- * GET /certificates (the given list text).
+ * GET /certificates (the given list text); any other GET is asked of `route` (path below
+ * /aggregator, and the query), which returns the body or undefined for 404.
  * @param {Map<string, string>} certificates
  * @param {string} listText
+ * @param {(path: string, query: URLSearchParams) => string | undefined | Promise<string | undefined>} [route]
  * @returns {Promise<{url: string, requests: string[], close: () => Promise<void>}>}
  */
-export async function serveAggregator(certificates, listText) {
+export async function serveAggregator(certificates, listText, route) {
   /** @type {string[]} */
   const requests = [];
-  const server = createServer((req, res) => {
+  const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    requests.push(url.pathname);
+    requests.push(url.pathname + url.search);
     const m = /^\/aggregator\/certificate\/([^/]+)$/.exec(url.pathname);
-    if (req.method === 'GET' && m && certificates.has(decodeURIComponent(m[1]))) {
+    const other =
+      route && req.method === 'GET' && !m && url.pathname.startsWith('/aggregator/')
+        ? await route(url.pathname.slice('/aggregator'.length), url.searchParams)
+        : undefined;
+    if (res.destroyed) return;
+    if (other !== undefined) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(other);
+    } else if (req.method === 'GET' && m && certificates.has(decodeURIComponent(m[1]))) {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(certificates.get(decodeURIComponent(m[1])));
     } else if (req.method === 'GET' && url.pathname === '/aggregator/certificates') {
