@@ -10,7 +10,8 @@ const wasm = typeof generated.Walk === 'function' ? generated : generated.defaul
  * @param {string[]} [log] receives "feed <hash>", "check-start <index>", "check-end <index>"
  */
 export function instrumentedApi(log = []) {
-  const counts = { created: 0, freed: 0 };
+  // handles/handlesFreed: the verified-certificate handles proof checks run against.
+  const counts = { created: 0, freed: 0, handles: 0, handlesFreed: 0 };
   class Walk extends wasm.Walk {
     /** @type {Map<number, number>} check id -> certificate index */
     #index = new Map();
@@ -39,6 +40,18 @@ export function instrumentedApi(log = []) {
     free() {
       counts.freed++;
       super.free();
+    }
+    verifiedCertificate() {
+      const handle = super.verifiedCertificate();
+      if (handle) {
+        counts.handles++;
+        const free = handle.free.bind(handle);
+        handle.free = () => {
+          counts.handlesFreed++;
+          free();
+        };
+      }
+      return handle;
     }
   }
   const binding = { ...wasm, Walk };

@@ -27,6 +27,7 @@ import {
   stringMember,
   valueAt,
 } from './helpers.mjs';
+import { instrumentedApi } from './instrumented.mjs';
 
 const devnet = loadDevnet();
 const ctxV1 = loadBodies('ctx-proofs.json');
@@ -612,6 +613,32 @@ describe('the certificate chain decides first', () => {
       verdict('proof_message_mismatch'),
     );
   });
+});
+
+test('every walk and certificate handle is freed, whatever the verdict', async () => {
+  const { api, counts } = instrumentedApi();
+  const v = new api.CertificateVerifier(devnet.genesisKey, { trustStore: null });
+  const [block, body] = first(cblk);
+  const source = () => mapSource(devnet.certificates);
+  await v.verifyBlockProof(body, source(), { blocks: [block] });
+  const latest = editMember(body, 'latest_block_number', (n) => String(Number(n) + 1));
+  await assert.rejects(v.verifyBlockProof(latest, source()), verdict('proof_message_mismatch'));
+  await assert.rejects(v.verifyBlockProof(body, mapSource(new Map())));
+  const controller = new AbortController();
+  await assert.rejects(
+    v.verifyBlockProof(body, source(), {
+      signal: controller.signal,
+      onProgress: (e) => {
+        if (e.type === 'chain-verified') controller.abort();
+      },
+    }),
+    isAbort,
+  );
+  await v.verifyChain(certificateOf(body), source());
+  assert.equal(counts.created, 5);
+  assert.equal(counts.freed, 5);
+  assert.equal(counts.handles, 3, 'a handle per walk that verified, for proofs only');
+  assert.equal(counts.handlesFreed, 3);
 });
 
 describe('abort during a proof verification', () => {

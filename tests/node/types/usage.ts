@@ -13,11 +13,18 @@ import {
   version,
   type AbortError,
   type AggregatorError,
+  type BlockProofResult,
+  type CardanoDatabaseResult,
+  type CardanoStakeDistributionResult,
   type CertificateSource,
+  type CertifiedTransaction,
   type Checkpoint,
+  type MithrilStakeDistributionResult,
   type MithrilVerificationError,
+  type ProofErrorCode,
   type ProgressEvent,
   type SignedEntityType,
+  type TransactionProofResult,
   type TrustStore,
   type UsageError,
   type VerifiedChain,
@@ -121,6 +128,60 @@ async function main(): Promise<void> {
       console.log(err.cause.url, err.cause.status);
     }
   }
+
+  // Light-wallet proofs: typed results, 64-bit integers as bigint.
+  const txProof: TransactionProofResult = await verifier.verifyTransactionProof(
+    { transactions: ['ab'.repeat(32)] },
+    'https://aggregator.example/api',
+    { onProgress, signal: controller.signal },
+  );
+  const latestBlock: bigint = txProof.latestBlockNumber;
+  if (txProof.version === 2) {
+    const offset: bigint = txProof.blockNumberOffset;
+    const tx: CertifiedTransaction | undefined = txProof.certified[0];
+    const final: boolean = tx !== undefined && tx.blockNumber + offset <= latestBlock;
+    console.log(final);
+  } else {
+    const hashes: string[] = txProof.certified.map((t) => t.transactionHash);
+    console.log(hashes);
+  }
+  const v1 = await verifier.verifyTransactionProof(new Uint8Array(2), source, {
+    transactions: ['ab'],
+    version: 1,
+  });
+  const blocks: BlockProofResult = await verifier.verifyBlockProof('{}', source, { blocks: ['ab'] });
+  const blockNumber: bigint = blocks.certified[0].blockNumber + blocks.blockNumberOffset;
+  const msd: MithrilStakeDistributionResult = await verifier.verifyMithrilStakeDistribution(
+    { hash: 'ab' },
+    'https://aggregator.example/api',
+  );
+  const signerStake: bigint = msd.signers[0].stake;
+  const csd: CardanoStakeDistributionResult = await verifier.verifyCardanoStakeDistribution(
+    { epoch: 12 },
+    'https://aggregator.example/api',
+  );
+  const poolStake: bigint | undefined = csd.stakeDistribution.get('pool1');
+  const db: CardanoDatabaseResult = await verifier.verifyCardanoDatabase('{}', source, {
+    digests: '[]',
+  });
+  const files: number = db.digests.status === 'verified' ? db.digests.immutableFiles : 0;
+  const chainOfProof: VerifiedChain = db.certificate;
+  console.log(v1.certificate.epoch, blockNumber, signerStake, poolStake, files, chainOfProof);
+  try {
+    await verifier.verifyBlockProof('{}', source);
+  } catch (e) {
+    const err = e as MithrilVerificationError;
+    const code: VerificationErrorCode = err.code;
+    const proofCode: ProofErrorCode | undefined =
+      code === 'proof_root_mismatch' || code === 'item_not_certified' ? code : undefined;
+    console.log(proofCode, err.cause.item, err.cause.parts);
+  }
+  // @ts-expect-error a fetch request for blocks names blocks
+  await verifier.verifyBlockProof({ transactions: ['ab'] }, source);
+  // @ts-expect-error the version is 1 or 2
+  await verifier.verifyTransactionProof('{}', source, { version: 3 });
+  // @ts-expect-error never a parsed body
+  await verifier.verifyMithrilStakeDistribution({ epoch: 1, signers: [] }, source);
 
   // @ts-expect-error the source must be a URL or have getCertificate
   await verifier.verifyChain('x', { get: async () => '' });
