@@ -229,8 +229,8 @@ impl VerifiedCertificateHandle {
             Some(bytes) => Some(proofs::parse_digests(bytes).map_err(thrown)?),
             None => None,
         };
-        let db = proofs::verify_cardano_database(body, &self.inner, list.as_deref())
-            .map_err(thrown)?;
+        let db =
+            proofs::verify_cardano_database(body, &self.inner, list.as_deref()).map_err(thrown)?;
         let digests = match db.digests {
             DigestsCheck::Verified { immutable_files } => Obj::new()
                 .set("status", "verified")
