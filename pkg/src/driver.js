@@ -47,7 +47,15 @@ const HASH = /^[0-9a-f]{64}$/;
  *   verifyCardanoDatabase(body: Uint8Array, digests?: Uint8Array): object,
  *   free(): void,
  * }} WasmCertificate
- * @typedef {(certificate: WasmCertificate, body: Uint8Array, text: string) => object} ProofCheck
+ * @typedef {{
+ *   what: string,
+ *   unavailable: 'proof_unavailable' | 'artifact_unavailable',
+ *   route: (request: Record<string, unknown>) => string,
+ *   check: (certificate: WasmCertificate, body: Uint8Array, text: string) => object,
+ * }} ProofKind
+ *   What a proof method verifies: `route` is the aggregator path of a request object (it
+ *   throws a usage error for a bad request), `check` the wasm check of the body.
+ * @typedef {{onProgress?: ProgressListener, signal?: AbortSignal}} VerifyCallOptions
  * @typedef {{
  *   Walk: new (key: string, hash: string, options: object) => WasmWalk,
  *   decodeGenesisKey(text: string): string,
@@ -326,31 +334,28 @@ export function createApi(binding) {
     }
 
     /**
-     * Verify the chain of the certificate a proof or artifact body names, then the body
-     * against that certificate (synchronously, in wasm: nothing can interrupt it after the
-     * trust commit).
-     * @param {Uint8Array} body
-     * @param {string} what
+     * The path every proof method takes: the body (given, or fetched at `kind.route(request)`
+     * from the aggregator `source`), the chain of the certificate it names (as verifyChain),
+     * then `kind.check` against that certificate in wasm. The check is synchronous: nothing
+     * can interrupt it once the trust commit is done.
+     * @param {unknown} input the body (text or bytes) or a request object
      * @param {unknown} source
-     * @param {ProgressListener | undefined} onProgress
-     * @param {AbortSignal | undefined} signal
-     * @param {ProofCheck} check
+     * @param {unknown} opts
+     * @param {ProofKind} kind
      */
-    async #verifyBody(body, what, source, onProgress, signal, check) {
+    async #verifyProof(input, source, opts, kind) {
+      const { onProgress, signal } = callOptions(opts);
       const fetcher = this.#certificateFetcher(source);
-      const { text, certificateHash } = readProof(body, what);
-      const { chain, certificate } = await this.#walk(
-        certificateHash,
-        fetcher,
-        onProgress,
-        signal,
-        true,
-      );
-      const held = /** @type {WasmCertificate} */ (certificate);
+      throwIfAborted(signal);
+      const body =
+        bodyBytes(input) ?? (await this.#fetchProof(input, source, signal, onProgress, kind));
+      const { text, certificateHash } = readProof(body, kind.what);
+      const walked = await this.#walk(certificateHash, fetcher, onProgress, signal, true);
+      const certificate = /** @type {WasmCertificate} */ (walked.certificate);
       try {
-        return { ...check(held, body, text), certificate: chain };
+        return { ...kind.check(certificate, body, text), certificate: walked.chain };
       } finally {
-        held.free();
+        certificate.free();
       }
     }
 
@@ -363,23 +368,19 @@ export function createApi(binding) {
     }
 
     /**
-     * The body of a proof or artifact: the caller's text or bytes, or, for a request object,
-     * fetched from `source` (then an aggregator URL) at `path(request)`.
-     * @param {unknown} input
+     * Fetch the body a request object names from the aggregator `source`.
+     * @param {unknown} request
      * @param {unknown} source
      * @param {AbortSignal | undefined} signal
      * @param {ProgressListener | undefined} onProgress
-     * @param {'proof_unavailable' | 'artifact_unavailable'} code
-     * @param {(request: Record<string, unknown>) => string} path
+     * @param {ProofKind} kind
      * @returns {Promise<Uint8Array>}
      */
-    async #body(input, source, signal, onProgress, code, path) {
-      const given = bodyBytes(input);
-      if (given) return given;
-      if (typeof input !== 'object' || input === null) {
-        throw usageError('invalid_argument', 'expected the body (text or bytes) or a request object');
+    async #fetchProof(request, source, signal, onProgress, kind) {
+      if (typeof request !== 'object' || request === null) {
+        throw usageError('invalid_argument', 'expected the body (text or bytes) or a request');
       }
-      const route = path(/** @type {Record<string, unknown>} */ (input));
+      const route = kind.route(/** @type {Record<string, unknown>} */ (request));
       if (typeof source !== 'string' && !(source instanceof URL)) {
         throw usageError(
           'invalid_argument',
@@ -387,7 +388,7 @@ export function createApi(binding) {
         );
       }
       const url = `${aggregatorBase(String(source))}${route}`;
-      const bytes = await fetchBody(url, resolveFetch(this.#fetch), signal, code);
+      const bytes = await fetchBody(url, resolveFetch(this.#fetch), signal, kind.unavailable);
       throwIfAborted(signal);
       onProgress?.({ type: 'proof-fetched', url, bytes: bytes.byteLength });
       return bytes;
@@ -398,27 +399,28 @@ export function createApi(binding) {
      * `/proof/v2/cardano-transaction`) and the chain of the certificate it names.
      * @param {unknown} proof the body (text or bytes), or `{transactions: string[]}` to fetch it
      * @param {unknown} source
-     * @param {{transactions?: string[], version?: 1 | 2, onProgress?: ProgressListener, signal?: AbortSignal}} [opts]
+     * @param {{transactions?: string[], version?: 1 | 2} & VerifyCallOptions} [opts]
      */
     async verifyTransactionProof(proof, source, opts = {}) {
-      const { onProgress, signal } = callOptions(opts);
       const explicit = proofVersion(opts);
       let requested = hashList(opts?.transactions, 'options.transactions');
-      throwIfAborted(signal);
-      const body = await this.#body(proof, source, signal, onProgress, 'proof_unavailable', (r) => {
-        const hashes = requestHashes(r.transactions, 'proof.transactions');
-        requested ??= hashes;
-        const route = explicit === 1 ? '/proof/cardano-transaction' : '/proof/v2/cardano-transaction';
-        return route + listQuery('transaction_hashes', hashes);
-      });
-      return this.#verifyBody(body, 'transactions proof', source, onProgress, signal, (c, b, text) => {
-        const version = explicit ?? transactionsProofVersion(text);
-        return {
-          version,
-          ...(version === 1
-            ? c.verifyTransactionsProofV1(b, requested)
-            : c.verifyTransactionsProofV2(b, requested)),
-        };
+      return this.#verifyProof(proof, source, opts, {
+        what: 'transactions proof',
+        unavailable: 'proof_unavailable',
+        route: (r) => {
+          const hashes = requestHashes(r.transactions, 'proof.transactions');
+          requested ??= hashes;
+          const path = explicit === 1 ? '/proof/cardano-transaction' : '/proof/v2/cardano-transaction';
+          return path + listQuery('transaction_hashes', hashes);
+        },
+        check: (certificate, body, text) => {
+          const version = explicit ?? transactionsProofVersion(text);
+          const items =
+            version === 1
+              ? certificate.verifyTransactionsProofV1(body, requested)
+              : certificate.verifyTransactionsProofV2(body, requested);
+          return { version, ...items };
+        },
       });
     }
 
@@ -426,20 +428,20 @@ export function createApi(binding) {
      * Verify a Cardano blocks proof (`/proof/v2/cardano-block`) and its certificate's chain.
      * @param {unknown} proof the body (text or bytes), or `{blocks: string[]}` to fetch it
      * @param {unknown} source
-     * @param {{blocks?: string[], onProgress?: ProgressListener, signal?: AbortSignal}} [opts]
+     * @param {{blocks?: string[]} & VerifyCallOptions} [opts]
      */
     async verifyBlockProof(proof, source, opts = {}) {
-      const { onProgress, signal } = callOptions(opts);
       let requested = hashList(opts?.blocks, 'options.blocks');
-      throwIfAborted(signal);
-      const body = await this.#body(proof, source, signal, onProgress, 'proof_unavailable', (r) => {
-        const hashes = requestHashes(r.blocks, 'proof.blocks');
-        requested ??= hashes;
-        return '/proof/v2/cardano-block' + listQuery('block_hashes', hashes);
+      return this.#verifyProof(proof, source, opts, {
+        what: 'blocks proof',
+        unavailable: 'proof_unavailable',
+        route: (r) => {
+          const hashes = requestHashes(r.blocks, 'proof.blocks');
+          requested ??= hashes;
+          return '/proof/v2/cardano-block' + listQuery('block_hashes', hashes);
+        },
+        check: (certificate, body) => certificate.verifyBlocksProof(body, requested),
       });
-      return this.#verifyBody(body, 'blocks proof', source, onProgress, signal, (c, b) =>
-        c.verifyBlocksProof(b, requested),
-      );
     }
 
     /**
@@ -447,40 +449,38 @@ export function createApi(binding) {
      * certificate signed as next AVK.
      * @param {unknown} artifact the body (text or bytes), or `{hash}` to fetch it
      * @param {unknown} source
-     * @param {{onProgress?: ProgressListener, signal?: AbortSignal}} [opts]
+     * @param {VerifyCallOptions} [opts]
      */
     async verifyMithrilStakeDistribution(artifact, source, opts = {}) {
-      const { onProgress, signal } = callOptions(opts);
-      throwIfAborted(signal);
-      const body = await this.#body(artifact, source, signal, onProgress, 'artifact_unavailable', (r) =>
-        `/artifact/mithril-stake-distribution/${encodeURIComponent(requestHash(r))}`,
-      );
-      return this.#verifyBody(body, 'mithril stake distribution', source, onProgress, signal, (c, b) =>
-        c.verifyMithrilStakeDistribution(b),
-      );
+      return this.#verifyProof(artifact, source, opts, {
+        what: 'mithril stake distribution',
+        unavailable: 'artifact_unavailable',
+        route: (r) => `/artifact/mithril-stake-distribution/${requestHash(r)}`,
+        check: (certificate, body) => certificate.verifyMithrilStakeDistribution(body),
+      });
     }
 
     /**
      * Verify a Cardano stake distribution artifact: its Merkle root is the signed one.
      * @param {unknown} artifact the body (text or bytes), or `{hash}` / `{epoch}` to fetch it
      * @param {unknown} source
-     * @param {{onProgress?: ProgressListener, signal?: AbortSignal}} [opts]
+     * @param {VerifyCallOptions} [opts]
      */
     async verifyCardanoStakeDistribution(artifact, source, opts = {}) {
-      const { onProgress, signal } = callOptions(opts);
-      throwIfAborted(signal);
-      const body = await this.#body(artifact, source, signal, onProgress, 'artifact_unavailable', (r) => {
-        if (r.epoch !== undefined) {
+      return this.#verifyProof(artifact, source, opts, {
+        what: 'cardano stake distribution',
+        unavailable: 'artifact_unavailable',
+        route: (r) => {
+          if (r.epoch === undefined) {
+            return `/artifact/cardano-stake-distribution/${requestHash(r)}`;
+          }
           if (typeof r.epoch !== 'number' || !Number.isSafeInteger(r.epoch) || r.epoch < 0) {
             throw usageError('invalid_argument', 'artifact.epoch must be a non-negative integer');
           }
           return `/artifact/cardano-stake-distribution/epoch/${r.epoch}`;
-        }
-        return `/artifact/cardano-stake-distribution/${encodeURIComponent(requestHash(r))}`;
+        },
+        check: (certificate, body) => certificate.verifyCardanoStakeDistribution(body),
       });
-      return this.#verifyBody(body, 'cardano stake distribution', source, onProgress, signal, (c, b) =>
-        c.verifyCardanoStakeDistribution(b),
-      );
     }
 
     /**
@@ -488,22 +488,20 @@ export function createApi(binding) {
      * with `digests` (the immutable files' digests list), the digests lead to that root.
      * @param {unknown} artifact the body (text or bytes), or `{hash}` to fetch it
      * @param {unknown} source
-     * @param {{digests?: string | Uint8Array | ArrayBuffer, onProgress?: ProgressListener, signal?: AbortSignal}} [opts]
+     * @param {{digests?: string | Uint8Array | ArrayBuffer} & VerifyCallOptions} [opts]
      */
     async verifyCardanoDatabase(artifact, source, opts = {}) {
-      const { onProgress, signal } = callOptions(opts);
       const given = opts?.digests;
       const digests = given === undefined || given === null ? undefined : bodyBytes(given);
       if (given !== undefined && given !== null && !digests) {
         throw usageError('invalid_options', 'options.digests must be the digests list (text or bytes)');
       }
-      throwIfAborted(signal);
-      const body = await this.#body(artifact, source, signal, onProgress, 'artifact_unavailable', (r) =>
-        `/artifact/cardano-database/${encodeURIComponent(requestHash(r))}`,
-      );
-      return this.#verifyBody(body, 'cardano database', source, onProgress, signal, (c, b) =>
-        c.verifyCardanoDatabase(b, digests),
-      );
+      return this.#verifyProof(artifact, source, opts, {
+        what: 'cardano database',
+        unavailable: 'artifact_unavailable',
+        route: (r) => `/artifact/cardano-database/${requestHash(r)}`,
+        check: (certificate, body) => certificate.verifyCardanoDatabase(body, digests),
+      });
     }
   }
 
@@ -772,14 +770,14 @@ function requestHashes(value, name) {
 }
 
 /**
- * The `hash` of an artifact request.
+ * The `hash` of an artifact request, URL-encoded.
  * @param {Record<string, unknown>} request
  */
 function requestHash(request) {
   if (typeof request.hash !== 'string' || request.hash.length === 0) {
     throw usageError('invalid_argument', 'the artifact request needs a `hash` string');
   }
-  return request.hash;
+  return encodeURIComponent(request.hash);
 }
 
 /**
