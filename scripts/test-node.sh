@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Node tests of the npm package in pkg/ (node --test over tests/node/*.test.mjs): the devnet
 # and reference chains through getCertificate sources and a local HTTP aggregator, every
-# negative reference case, abort, trust checkpoints, pipelining, the exports map (also from a
-# packed tarball) and the TypeScript declarations (tsc --strict, inside package.test.mjs).
+# negative reference case, abort, trust checkpoints, pipelining, light-wallet proofs and
+# artifacts (every devnet one, tampered ones, fetched ones; proofs.test.mjs), the exports map
+# (also from a packed tarball) and the TypeScript declarations (tsc --strict, inside
+# package.test.mjs).
 # Also type-checks the package's JavaScript (tsc --checkJs --strict).
 #
 # Assumes scripts/build-wasm.sh has run (pkg/dist/{web,bundler,nodejs}). Installs the test
