@@ -3,7 +3,9 @@
 
 pub mod config;
 pub mod rules;
+pub mod trust;
 pub mod walk;
 
 pub use config::WalkConfig;
+pub use trust::{CheckpointError, TrustCheckpoints};
 pub use walk::{ChainWalk, Fed, Step, VerifiedCertificate, VerifiedChain};
