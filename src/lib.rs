@@ -45,6 +45,8 @@ pub mod certificate;
 pub mod chain;
 pub mod codec;
 pub mod error;
+#[cfg(feature = "ffi")]
+pub mod ffi;
 pub mod proofs;
 pub mod stm;
 #[cfg(feature = "wasm")]

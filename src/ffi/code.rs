@@ -1,0 +1,547 @@
+//! Result codes, the last error, and the library version.
+
+use core::ffi::c_char;
+use std::ffi::CStr;
+
+use super::boundary::{guard, last_error, write_str, FfiError};
+
+/// What a call did: `MITHRIL_LITE_CODE_OK` (0), a status (`MITHRIL_LITE_CODE_DONE`), or why
+/// it failed.
+///
+/// Codes from 100 up are the Rust core's stable numeric codes, unchanged (`Error`,
+/// `ProofError`, `CheckpointError`); codes below 100 are the binding's own (null pointers,
+/// buffers, panics). `mithril_lite_code_name` gives the core's string code for each.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum mithril_lite_code {
+    /// Success.
+    Ok = 0,
+    /// Status of `mithril_lite_walk_next_needed`: nothing more to fetch, the verdict is ready
+    /// (`mithril_lite_walk_result`).
+    Done = 1,
+    /// A required pointer argument is null.
+    NullPointer = 10,
+    /// A handle argument is not a live handle of the expected type (another type, or freed).
+    InvalidHandle = 11,
+    /// A string argument is not UTF-8.
+    InvalidUtf8 = 12,
+    /// The caller's buffer is too small; the needed length was stored.
+    BufferTooSmall = 13,
+    /// The call does not fit the object's state (feeding a finished walk, reading the result
+    /// of an unfinished one).
+    InvalidState = 14,
+    /// An argument is out of range (a zero limit, an item index past the end).
+    InvalidArgument = 15,
+    /// The value asked for does not exist for this result (a v1 proof has no block-number
+    /// offset).
+    NotAvailable = 16,
+    /// A bug in the binding (a core code it does not know). Not expected; please report.
+    Internal = 98,
+    /// A panic was caught at the boundary (a bug; please report). Free the handles the call
+    /// used: their state is unspecified.
+    Panic = 99,
+    /// `input_too_large`
+    InputTooLarge = 100,
+    /// `invalid_hex`
+    InvalidHex = 101,
+    /// `invalid_json`
+    InvalidJson = 102,
+    /// `certificate_malformed`
+    CertificateMalformed = 103,
+    /// `invalid_genesis_key`
+    InvalidGenesisKey = 104,
+    /// `unexpected_certificate`
+    UnexpectedCertificate = 105,
+    /// `certificate_unavailable`
+    CertificateUnavailable = 106,
+    /// `chain_too_long`
+    ChainTooLong = 107,
+    /// `unsupported_hash_scheme`
+    UnsupportedHashScheme = 108,
+    /// `stm_malformed`
+    StmMalformed = 200,
+    /// `stm_invalid_point`
+    StmInvalidPoint = 201,
+    /// `stm_unsupported_proof`
+    StmUnsupportedProof = 202,
+    /// `stm_invalid_parameters`
+    StmInvalidParameters = 203,
+    /// `stm_index_out_of_range`
+    StmIndexOutOfRange = 204,
+    /// `stm_lottery_lost`
+    StmLotteryLost = 205,
+    /// `stm_index_not_unique`
+    StmIndexNotUnique = 206,
+    /// `stm_quorum_not_reached`
+    StmQuorumNotReached = 207,
+    /// `stm_batch_path_invalid`
+    StmBatchPathInvalid = 208,
+    /// `stm_signature_invalid`
+    StmSignatureInvalid = 209,
+    /// `chain_infinite_loop`
+    ChainInfiniteLoop = 300,
+    /// `certificate_hash_mismatch`
+    CertificateHashMismatch = 301,
+    /// `certificate_protocol_message_mismatch`
+    CertificateProtocolMessageMismatch = 302,
+    /// `genesis_signature_invalid`
+    GenesisSignatureInvalid = 303,
+    /// `certificate_epoch_mismatch`
+    CertificateEpochMismatch = 304,
+    /// `chain_missing_epoch`
+    ChainMissingEpoch = 305,
+    /// `chain_previous_hash_mismatch`
+    ChainPreviousHashMismatch = 306,
+    /// `chain_avk_mismatch`
+    ChainAvkMismatch = 307,
+    /// `chain_parameters_mismatch`
+    ChainParametersMismatch = 308,
+    /// `chain_genesis_anchor_mismatch`
+    ChainGenesisAnchorMismatch = 309,
+    /// `proof_malformed`
+    ProofMalformed = 400,
+    /// `proof_invalid`
+    ProofInvalid = 401,
+    /// `proof_root_mismatch`
+    ProofRootMismatch = 402,
+    /// `item_not_certified`
+    ItemNotCertified = 403,
+    /// `proof_nothing_certified`
+    ProofNothingCertified = 404,
+    /// `proof_certificate_mismatch`
+    ProofCertificateMismatch = 405,
+    /// `proof_message_mismatch`
+    ProofMessageMismatch = 406,
+    /// `signer_key_invalid`
+    SignerKeyInvalid = 407,
+    /// `stake_distribution_invalid`
+    StakeDistributionInvalid = 408,
+    /// `artifact_mismatch`
+    ArtifactMismatch = 409,
+    /// `checkpoint_malformed`
+    CheckpointMalformed = 500,
+    /// `checkpoint_unsupported_version`
+    CheckpointUnsupportedVersion = 501,
+    /// `checkpoint_genesis_key_mismatch`
+    CheckpointGenesisKeyMismatch = 502,
+}
+
+use mithril_lite_code as C;
+
+/// Every code with its string code (NUL-terminated for C). The core's codes must appear here
+/// with the core's strings: a unit test checks every core error.
+const CODES: &[(C, &CStr)] = &[
+    (C::Ok, c"ok"),
+    (C::Done, c"done"),
+    (C::NullPointer, c"null_pointer"),
+    (C::InvalidHandle, c"invalid_handle"),
+    (C::InvalidUtf8, c"invalid_utf8"),
+    (C::BufferTooSmall, c"buffer_too_small"),
+    (C::InvalidState, c"invalid_state"),
+    (C::InvalidArgument, c"invalid_argument"),
+    (C::NotAvailable, c"not_available"),
+    (C::Internal, c"internal"),
+    (C::Panic, c"panic"),
+    (C::InputTooLarge, c"input_too_large"),
+    (C::InvalidHex, c"invalid_hex"),
+    (C::InvalidJson, c"invalid_json"),
+    (C::CertificateMalformed, c"certificate_malformed"),
+    (C::InvalidGenesisKey, c"invalid_genesis_key"),
+    (C::UnexpectedCertificate, c"unexpected_certificate"),
+    (C::CertificateUnavailable, c"certificate_unavailable"),
+    (C::ChainTooLong, c"chain_too_long"),
+    (C::UnsupportedHashScheme, c"unsupported_hash_scheme"),
+    (C::StmMalformed, c"stm_malformed"),
+    (C::StmInvalidPoint, c"stm_invalid_point"),
+    (C::StmUnsupportedProof, c"stm_unsupported_proof"),
+    (C::StmInvalidParameters, c"stm_invalid_parameters"),
+    (C::StmIndexOutOfRange, c"stm_index_out_of_range"),
+    (C::StmLotteryLost, c"stm_lottery_lost"),
+    (C::StmIndexNotUnique, c"stm_index_not_unique"),
+    (C::StmQuorumNotReached, c"stm_quorum_not_reached"),
+    (C::StmBatchPathInvalid, c"stm_batch_path_invalid"),
+    (C::StmSignatureInvalid, c"stm_signature_invalid"),
+    (C::ChainInfiniteLoop, c"chain_infinite_loop"),
+    (C::CertificateHashMismatch, c"certificate_hash_mismatch"),
+    (
+        C::CertificateProtocolMessageMismatch,
+        c"certificate_protocol_message_mismatch",
+    ),
+    (C::GenesisSignatureInvalid, c"genesis_signature_invalid"),
+    (C::CertificateEpochMismatch, c"certificate_epoch_mismatch"),
+    (C::ChainMissingEpoch, c"chain_missing_epoch"),
+    (
+        C::ChainPreviousHashMismatch,
+        c"chain_previous_hash_mismatch",
+    ),
+    (C::ChainAvkMismatch, c"chain_avk_mismatch"),
+    (C::ChainParametersMismatch, c"chain_parameters_mismatch"),
+    (
+        C::ChainGenesisAnchorMismatch,
+        c"chain_genesis_anchor_mismatch",
+    ),
+    (C::ProofMalformed, c"proof_malformed"),
+    (C::ProofInvalid, c"proof_invalid"),
+    (C::ProofRootMismatch, c"proof_root_mismatch"),
+    (C::ItemNotCertified, c"item_not_certified"),
+    (C::ProofNothingCertified, c"proof_nothing_certified"),
+    (C::ProofCertificateMismatch, c"proof_certificate_mismatch"),
+    (C::ProofMessageMismatch, c"proof_message_mismatch"),
+    (C::SignerKeyInvalid, c"signer_key_invalid"),
+    (C::StakeDistributionInvalid, c"stake_distribution_invalid"),
+    (C::ArtifactMismatch, c"artifact_mismatch"),
+    (C::CheckpointMalformed, c"checkpoint_malformed"),
+    (
+        C::CheckpointUnsupportedVersion,
+        c"checkpoint_unsupported_version",
+    ),
+    (
+        C::CheckpointGenesisKeyMismatch,
+        c"checkpoint_genesis_key_mismatch",
+    ),
+];
+
+impl mithril_lite_code {
+    /// The code with this number, if there is one.
+    pub fn from_u32(n: u32) -> Option<Self> {
+        CODES.iter().find(|(c, _)| *c as u32 == n).map(|(c, _)| *c)
+    }
+
+    /// The code for a core numeric code; [`mithril_lite_code::Internal`] if the binding does
+    /// not know it (a unit test makes sure it knows them all).
+    pub fn from_core(n: u32) -> Self {
+        match Self::from_u32(n) {
+            Some(c) if n >= 100 => c,
+            _ => C::Internal,
+        }
+    }
+
+    /// The string code (the core's, for codes from 100 up).
+    pub fn name(self) -> &'static str {
+        self.c_name().to_str().unwrap_or("internal")
+    }
+
+    fn c_name(self) -> &'static CStr {
+        CODES
+            .iter()
+            .find(|(c, _)| *c == self)
+            .map_or(c"internal", |(_, n)| *n)
+    }
+}
+
+/// The string code of a numeric code (`"certificate_hash_mismatch"` for 301), the same as the
+/// Rust core's `Error::code()`; `"unknown"` for a number that is no code. The string is static:
+/// never free it.
+#[no_mangle]
+pub extern "C" fn mithril_lite_code_name(code: u32) -> *const c_char {
+    // No allocation, no panic possible: a table lookup.
+    mithril_lite_code::from_u32(code).map_or(c"unknown".as_ptr(), |c| c.c_name().as_ptr())
+}
+
+/// The code of the last failed call on this thread (`MITHRIL_LITE_CODE_OK` if none failed
+/// yet). Successful calls leave it unchanged, like `errno`: read it right after a failure.
+#[no_mangle]
+pub extern "C" fn mithril_lite_last_error_code() -> mithril_lite_code {
+    last_error().map_or(C::Ok, |(c, _)| c)
+}
+
+/// Copy the message of the last failed call on this thread into `buf` (NUL-terminated UTF-8,
+/// empty if none failed yet), snprintf-style: `*len_out` (if not null) gets the message's
+/// length without the NUL; when `cap` is too small the message is cut to fit and
+/// `MITHRIL_LITE_CODE_BUFFER_TOO_SMALL` is returned. This call never changes the last error.
+///
+/// # Safety
+/// `buf` is null with `cap` 0, or writable for `cap` bytes; `len_out` is null or writable.
+#[no_mangle]
+pub unsafe extern "C" fn mithril_lite_last_error_message(
+    buf: *mut c_char,
+    cap: usize,
+    len_out: *mut usize,
+) -> mithril_lite_code {
+    let saved = last_error();
+    let code = guard(|| {
+        let message = saved.as_ref().map_or("", |(_, m)| m.as_str());
+        // SAFETY: forwarded caller promise.
+        unsafe { write_str(message, buf, cap, len_out) }
+    });
+    // Reading the message must not replace it (e.g. by buffer_too_small).
+    if let Some((c, m)) = saved {
+        super::boundary::set_last_error(c, m);
+    }
+    code
+}
+
+/// The library version (`"0.1.0"`), static: never free it.
+#[no_mangle]
+pub extern "C" fn mithril_lite_version() -> *const c_char {
+    const VERSION: &CStr =
+        match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+            Ok(v) => v,
+            Err(_) => c"unknown",
+        };
+    VERSION.as_ptr()
+}
+
+/// Convenience for the other modules.
+pub(crate) fn invalid_argument(message: impl Into<String>) -> FfiError {
+    FfiError::new(C::InvalidArgument, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chain::CheckpointError;
+    use crate::proofs::ProofError;
+    use crate::{Error, StmError};
+
+    /// One value of every core error variant; the exhaustive matches fail to compile when a
+    /// variant is added, so a new core code cannot be missed here.
+    fn core_codes() -> Vec<(u32, &'static str)> {
+        let c = || String::from("c");
+        let stm = vec![
+            StmError::Malformed {
+                what: "x",
+                detail: c(),
+            },
+            StmError::InvalidPoint {
+                what: "signature",
+                entry: 0,
+            },
+            StmError::UnsupportedProof { signature_type: 1 },
+            StmError::InvalidParameters { detail: c() },
+            StmError::IndexOutOfRange {
+                signer_index: 0,
+                index: 9,
+                m: 8,
+            },
+            StmError::LotteryLost {
+                signer_index: 0,
+                index: 1,
+            },
+            StmError::IndexNotUnique,
+            StmError::NotEnoughIndices { got: 1, k: 2 },
+            StmError::BatchPathInvalid,
+            StmError::SignatureInvalid,
+        ];
+        for e in &stm {
+            match e {
+                StmError::Malformed { .. }
+                | StmError::InvalidPoint { .. }
+                | StmError::UnsupportedProof { .. }
+                | StmError::InvalidParameters { .. }
+                | StmError::IndexOutOfRange { .. }
+                | StmError::LotteryLost { .. }
+                | StmError::IndexNotUnique
+                | StmError::NotEnoughIndices { .. }
+                | StmError::BatchPathInvalid
+                | StmError::SignatureInvalid => {}
+            }
+        }
+        let mut core = vec![
+            Error::InputTooLarge {
+                what: "x",
+                size: 2,
+                limit: 1,
+            },
+            Error::InvalidHex { what: "x" },
+            Error::InvalidJson {
+                what: "x",
+                detail: c(),
+            },
+            Error::CertificateMalformed {
+                certificate: c(),
+                detail: c(),
+            },
+            Error::InvalidGenesisKey { detail: c() },
+            Error::UnexpectedCertificate {
+                expected: c(),
+                got: c(),
+            },
+            Error::CertificateUnavailable {
+                certificate: c(),
+                detail: c(),
+            },
+            Error::ChainTooLong { limit: 1 },
+            Error::ChainInfiniteLoop { certificate: c() },
+            Error::CertificateHashMismatch {
+                certificate: c(),
+                computed: c(),
+            },
+            Error::ProtocolMessageMismatch {
+                certificate: c(),
+                computed: c(),
+                signed_message: c(),
+            },
+            Error::GenesisSignatureInvalid { certificate: c() },
+            Error::EpochMismatch {
+                certificate: c(),
+                epoch: 1,
+                signed_epoch: None,
+            },
+            Error::ChainMissingEpoch {
+                certificate: c(),
+                epoch: 3,
+                previous_epoch: 1,
+            },
+            Error::ChainPreviousHashMismatch {
+                certificate: c(),
+                expected: c(),
+                got: c(),
+            },
+            Error::ChainAvkMismatch {
+                certificate: c(),
+                previous: c(),
+            },
+            Error::ChainParametersMismatch {
+                certificate: c(),
+                previous: c(),
+            },
+            Error::ChainGenesisAnchorMismatch {
+                certificate: c(),
+                detail: "x",
+            },
+            Error::UnsupportedHashScheme {
+                certificate: c(),
+                scheme: c(),
+            },
+        ];
+        for e in &core {
+            match e {
+                Error::InputTooLarge { .. }
+                | Error::InvalidHex { .. }
+                | Error::InvalidJson { .. }
+                | Error::CertificateMalformed { .. }
+                | Error::InvalidGenesisKey { .. }
+                | Error::UnexpectedCertificate { .. }
+                | Error::CertificateUnavailable { .. }
+                | Error::ChainTooLong { .. }
+                | Error::ChainInfiniteLoop { .. }
+                | Error::CertificateHashMismatch { .. }
+                | Error::ProtocolMessageMismatch { .. }
+                | Error::MultiSignature { .. }
+                | Error::GenesisSignatureInvalid { .. }
+                | Error::EpochMismatch { .. }
+                | Error::ChainMissingEpoch { .. }
+                | Error::ChainPreviousHashMismatch { .. }
+                | Error::ChainAvkMismatch { .. }
+                | Error::ChainParametersMismatch { .. }
+                | Error::ChainGenesisAnchorMismatch { .. }
+                | Error::UnsupportedHashScheme { .. } => {}
+            }
+        }
+        core.extend(stm.into_iter().map(|error| Error::MultiSignature {
+            certificate: c(),
+            error,
+        }));
+        let proofs = vec![
+            ProofError::InputTooLarge {
+                what: "x",
+                size: 2,
+                limit: 1,
+            },
+            ProofError::Malformed {
+                what: "x",
+                detail: c(),
+            },
+            ProofError::Invalid { detail: c() },
+            ProofError::RootMismatch {
+                computed: c(),
+                claimed: c(),
+            },
+            ProofError::ItemNotCertified { item: c() },
+            ProofError::NothingCertified,
+            ProofError::CertificateMismatch {
+                expected: c(),
+                got: c(),
+            },
+            ProofError::MessageMismatch {
+                certificate: c(),
+                computed: c(),
+                signed_message: c(),
+                parts: vec![],
+            },
+            ProofError::SignerKeyInvalid {
+                party_id: c(),
+                detail: c(),
+            },
+            ProofError::StakeDistributionInvalid { detail: c() },
+            ProofError::ArtifactMismatch {
+                certificate: c(),
+                what: "x",
+                artifact: c(),
+                signed: c(),
+            },
+        ];
+        for e in &proofs {
+            match e {
+                ProofError::InputTooLarge { .. }
+                | ProofError::Malformed { .. }
+                | ProofError::Invalid { .. }
+                | ProofError::RootMismatch { .. }
+                | ProofError::ItemNotCertified { .. }
+                | ProofError::NothingCertified
+                | ProofError::CertificateMismatch { .. }
+                | ProofError::MessageMismatch { .. }
+                | ProofError::SignerKeyInvalid { .. }
+                | ProofError::StakeDistributionInvalid { .. }
+                | ProofError::ArtifactMismatch { .. } => {}
+            }
+        }
+        let checkpoints = vec![
+            CheckpointError::Malformed { detail: "x" },
+            CheckpointError::UnsupportedVersion { version: 2 },
+            CheckpointError::GenesisKeyMismatch,
+        ];
+        for e in &checkpoints {
+            match e {
+                CheckpointError::Malformed { .. }
+                | CheckpointError::UnsupportedVersion { .. }
+                | CheckpointError::GenesisKeyMismatch => {}
+            }
+        }
+        core.iter()
+            .map(|e| (e.numeric_code(), e.code()))
+            .chain(proofs.iter().map(|e| (e.numeric_code(), e.code())))
+            .chain(checkpoints.iter().map(|e| (e.numeric_code(), e.code())))
+            .collect()
+    }
+
+    #[test]
+    fn every_core_code_is_in_the_c_enum_with_its_number_and_name() {
+        let core = core_codes();
+        for (number, name) in &core {
+            let c = mithril_lite_code::from_core(*number);
+            assert_ne!(c, C::Internal, "core code {number} ({name}) missing");
+            assert_eq!(c as u32, *number);
+            assert_eq!(c.name(), *name, "code {number}");
+            let ptr = mithril_lite_code_name(*number);
+            assert_eq!(unsafe { CStr::from_ptr(ptr) }.to_str().unwrap(), *name);
+        }
+        // And the enum has nothing the core lacks from 100 up.
+        for (c, _) in CODES {
+            if (*c as u32) >= 100 {
+                assert!(
+                    core.iter().any(|(n, _)| *n == *c as u32),
+                    "{c:?} is not a core code"
+                );
+            }
+        }
+        let mut numbers: Vec<u32> = CODES.iter().map(|(c, _)| *c as u32).collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        assert_eq!(numbers.len(), CODES.len());
+        assert_eq!(
+            unsafe { CStr::from_ptr(mithril_lite_code_name(7)) }
+                .to_str()
+                .unwrap(),
+            "unknown"
+        );
+    }
+
+    #[test]
+    fn version_is_the_crate_version() {
+        let v = unsafe { CStr::from_ptr(mithril_lite_version()) };
+        assert_eq!(v.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
+    }
+}
