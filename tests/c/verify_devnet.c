@@ -1,0 +1,802 @@
+/*
+ * C test of the mithril-lite C ABI (include/mithril_lite.h), linked against the host static
+ * library. Usage: verify_devnet FIXTURE_DIR (a directory laid out like tests/fixtures/devnet).
+ *
+ * 1. walks the devnet chain from its latest certificate back to genesis through the sans-IO
+ *    walk API, the way an app does (it "fetches" from certificates.json);
+ * 2. checks that garbage, truncated JSON, the wrong certificate, a tampered certificate, an
+ *    oversized body, a too-long chain and a missing certificate give their codes, and that
+ *    misuse (null pointers, wrong handle types, wrong state, small buffers) gives its codes;
+ * 3. exports trust checkpoints, imports them into a fresh verifier, and checks that walks
+ *    stop there; refuses malformed, future-version and other-key checkpoints;
+ * 4. verifies every artifact and proof of the fixture against its certificate (walked first),
+ *    and checks that tampered ones are refused with their specific codes.
+ *
+ * Exit status 0 when every check passed. Everything allocated is freed (the test runs under
+ * valgrind --leak-check=full too).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mithril_lite.h"
+
+static int failures = 0;
+static int checks = 0;
+
+static void fail(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "FAIL: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
+    failures++;
+}
+
+/* The last error's message (static buffer: valid until the next call). */
+static const char *last_message(void) {
+    static char msg[1024];
+    mithril_lite_last_error_message(msg, sizeof msg, NULL);
+    return msg;
+}
+
+/* Check a call's code; on mismatch report both codes by name and the last error message. */
+static int expect(mithril_lite_code got, mithril_lite_code want, const char *what) {
+    checks++;
+    if (got == want) return 1;
+    fail("%s: got %u (%s) expected %u (%s): %s", what, (unsigned)got, mithril_lite_code_name(got),
+         (unsigned)want, mithril_lite_code_name(want), got != MITHRIL_LITE_CODE_OK ? last_message() : "");
+    return 0;
+}
+
+static void expect_true(int cond, const char *what) {
+    checks++;
+    if (!cond) fail("%s", what);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Files and a minimal JSON scanner: enough to split the fixture's {"key": value, ...} maps. */
+
+typedef struct {
+    char *data;
+    size_t len;
+} buffer;
+
+static buffer read_file(const char *dir, const char *name) {
+    buffer b = {NULL, 0};
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fail("cannot open %s", path);
+        return b;
+    }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    b.data = malloc((size_t)n + 1);
+    if (b.data && fread(b.data, 1, (size_t)n, f) == (size_t)n) {
+        b.len = (size_t)n;
+        b.data[n] = 0;
+    } else {
+        fail("cannot read %s", path);
+        free(b.data);
+        b.data = NULL;
+    }
+    fclose(f);
+    return b;
+}
+
+static const char *skip_ws(const char *p, const char *end) {
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
+    return p;
+}
+
+/* p at an opening quote: returns the position after the closing quote (NULL if unterminated). */
+static const char *skip_string(const char *p, const char *end) {
+    for (p++; p < end; p++) {
+        if (*p == '\\') {
+            p++;
+        } else if (*p == '"') {
+            return p + 1;
+        }
+    }
+    return NULL;
+}
+
+/* p at a value: returns the position after it. */
+static const char *skip_value(const char *p, const char *end) {
+    if (p >= end) return NULL;
+    if (*p == '"') return skip_string(p, end);
+    if (*p == '{' || *p == '[') {
+        int depth = 0;
+        while (p < end) {
+            if (*p == '"') {
+                p = skip_string(p, end);
+                if (!p) return NULL;
+                continue;
+            }
+            if (*p == '{' || *p == '[') depth++;
+            if (*p == '}' || *p == ']') {
+                depth--;
+                if (depth == 0) return p + 1;
+            }
+            p++;
+        }
+        return NULL;
+    }
+    while (p < end && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\n') p++;
+    return p;
+}
+
+typedef struct {
+    char key[128];
+    const char *value;
+    size_t len;
+} entry;
+
+typedef struct {
+    buffer file;
+    entry *entries;
+    size_t count;
+} json_map;
+
+/* Split a top-level JSON object into (key, raw value) entries pointing into the file. */
+static json_map load_map(const char *dir, const char *name) {
+    json_map m = {read_file(dir, name), NULL, 0};
+    if (!m.file.data) return m;
+    const char *p = m.file.data, *end = m.file.data + m.file.len;
+    size_t cap = 0;
+    p = skip_ws(p, end);
+    if (p >= end || *p != '{') {
+        fail("%s: not a JSON object", name);
+        return m;
+    }
+    p = skip_ws(p + 1, end);
+    while (p < end && *p == '"') {
+        const char *key_end = skip_string(p, end);
+        if (!key_end || (size_t)(key_end - p - 2) >= sizeof m.entries[0].key) break;
+        const char *v = skip_ws(key_end, end);
+        if (v >= end || *v != ':') break;
+        v = skip_ws(v + 1, end);
+        const char *v_end = skip_value(v, end);
+        if (!v_end) break;
+        if (m.count == cap) {
+            cap = cap ? 2 * cap : 16;
+            entry *grown = realloc(m.entries, cap * sizeof *grown);
+            if (!grown) break;
+            m.entries = grown;
+        }
+        entry *e = &m.entries[m.count++];
+        memcpy(e->key, p + 1, (size_t)(key_end - p - 2));
+        e->key[key_end - p - 2] = 0;
+        e->value = v;
+        e->len = (size_t)(v_end - v);
+        p = skip_ws(v_end, end);
+        if (p < end && *p == ',') p = skip_ws(p + 1, end);
+    }
+    if (p >= end || *p != '}') fail("%s: could not split the object", name);
+    return m;
+}
+
+static void free_map(json_map *m) {
+    free(m->entries);
+    free(m->file.data);
+    m->entries = NULL;
+    m->file.data = NULL;
+}
+
+static const entry *find(const json_map *m, const char *key) {
+    for (size_t i = 0; i < m->count; i++)
+        if (strcmp(m->entries[i].key, key) == 0) return &m->entries[i];
+    return NULL;
+}
+
+/* The position of the value of the first `"key":` in body (NULL if absent). */
+static const char *find_key(const char *body, size_t len, const char *key) {
+    char quoted[128];
+    snprintf(quoted, sizeof quoted, "\"%s\"", key);
+    size_t qlen = strlen(quoted);
+    const char *end = body + len;
+    for (const char *p = body; p + qlen <= end; p++) {
+        if (memcmp(p, quoted, qlen) != 0) continue;
+        const char *v = skip_ws(p + qlen, end);
+        if (v < end && *v == ':') return skip_ws(v + 1, end);
+    }
+    return NULL;
+}
+
+/* The string value of the first `"key": "..."` in body, copied into out. */
+static int string_field(const char *body, size_t len, const char *key, char *out, size_t cap) {
+    const char *v = find_key(body, len, key);
+    if (!v || *v != '"') return 0;
+    const char *v_end = skip_string(v, body + len);
+    if (!v_end || (size_t)(v_end - v - 2) >= cap) return 0;
+    memcpy(out, v + 1, (size_t)(v_end - v - 2));
+    out[v_end - v - 2] = 0;
+    return 1;
+}
+
+/* A copy of body with the number after the first `"key":` increased by one (malloc'd). */
+static char *bump_number(const char *body, size_t len, const char *key, size_t *out_len) {
+    const char *v = find_key(body, len, key);
+    if (!v) {
+        fail("no %s to tamper with", key);
+        return NULL;
+    }
+    char *rest = NULL;
+    unsigned long long n = strtoull(v, &rest, 10);
+    char number[32];
+    int nlen = snprintf(number, sizeof number, "%llu", n + 1);
+    size_t before = (size_t)(v - body), after = len - (size_t)(rest - body);
+    char *out = malloc(before + (size_t)nlen + after + 1);
+    if (!out) return NULL;
+    memcpy(out, body, before);
+    memcpy(out + before, number, (size_t)nlen);
+    memcpy(out + before + (size_t)nlen, rest, after);
+    *out_len = before + (size_t)nlen + after;
+    out[*out_len] = 0;
+    return out;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The walk loop an app runs; `tamper` may replace the body fed for the fetch number `at`.   */
+
+typedef struct {
+    size_t at;             /* which fetch to tamper with (0 = the starting certificate) */
+    const char *body;      /* the body to feed instead (NULL: report a failed fetch) */
+    size_t len;
+} tamper;
+
+static mithril_lite_code walk_chain(const mithril_lite_verifier *verifier, const json_map *certs,
+                                    const char *hash, const tamper *t,
+                                    mithril_lite_certificate **out) {
+    mithril_lite_walk *walk = NULL;
+    mithril_lite_code rc = mithril_lite_walk_new(verifier, hash, &walk);
+    if (!expect(rc, MITHRIL_LITE_CODE_OK, "walk_new")) return rc;
+    char needed[65];
+    for (size_t fetch = 0;; fetch++) {
+        rc = mithril_lite_walk_next_needed(walk, needed, sizeof needed, NULL);
+        if (rc == MITHRIL_LITE_CODE_DONE) break;
+        if (!expect(rc, MITHRIL_LITE_CODE_OK, "walk_next_needed")) break;
+        if (t && t->at == fetch) {
+            if (t->body)
+                rc = mithril_lite_walk_feed(walk, (const uint8_t *)t->body, t->len);
+            else
+                rc = mithril_lite_walk_fetch_failed(walk, "HTTP 404 (simulated)");
+        } else {
+            const entry *e = find(certs, needed);
+            if (e)
+                rc = mithril_lite_walk_feed(walk, (const uint8_t *)e->value, e->len);
+            else
+                rc = mithril_lite_walk_fetch_failed(walk, "not in certificates.json");
+        }
+        /* feed takes the body whatever its verdict: the verdict comes at the end. */
+        if (!expect(rc, MITHRIL_LITE_CODE_OK, "walk_feed")) break;
+    }
+    rc = mithril_lite_walk_result(walk, out);
+    mithril_lite_walk_free(&walk);
+    expect_true(walk == NULL, "walk_free sets the pointer to NULL");
+    return rc;
+}
+
+/* Walk with a tampered fetch and expect a verdict code, and a message naming something. */
+static void expect_verdict(const mithril_lite_verifier *verifier, const json_map *certs,
+                           const char *hash, const tamper *t, mithril_lite_code want,
+                           const char *what) {
+    mithril_lite_certificate *cert = NULL;
+    mithril_lite_code rc = walk_chain(verifier, certs, hash, t, &cert);
+    if (expect(rc, want, what)) {
+        expect_true(cert == NULL, "a failed walk gives no certificate");
+        expect_true(mithril_lite_last_error_code() == want, "last_error_code is the verdict's");
+        expect_true(strlen(last_message()) > 0, "a failed walk has a message");
+        printf("  ok   %-34s -> %s: %.90s\n", what, mithril_lite_code_name(rc), last_message());
+    }
+    mithril_lite_certificate_free(&cert);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static void test_chain_and_errors(const char *dir, const char *genesis, const json_map *certs,
+                                  const char *latest, mithril_lite_verifier *verifier) {
+    /* The chain, back to genesis. */
+    mithril_lite_certificate *cert = NULL;
+    if (!expect(walk_chain(verifier, certs, latest, NULL, &cert), MITHRIL_LITE_CODE_OK,
+                "devnet chain from the latest certificate"))
+        return;
+    char hash[65], json[16384], entity[256];
+    uint64_t epoch = 0;
+    size_t len = 0;
+    expect(mithril_lite_certificate_hash(cert, hash, sizeof hash, &len), MITHRIL_LITE_CODE_OK,
+           "certificate_hash");
+    expect_true(strcmp(hash, latest) == 0 && len == 64, "the verified certificate is the latest");
+    expect(mithril_lite_certificate_epoch(cert, &epoch), MITHRIL_LITE_CODE_OK, "certificate_epoch");
+    expect(mithril_lite_certificate_signed_entity_type(cert, entity, sizeof entity, NULL),
+           MITHRIL_LITE_CODE_OK, "certificate_signed_entity_type");
+    expect(mithril_lite_certificate_protocol_message(cert, json, sizeof json, NULL),
+           MITHRIL_LITE_CODE_OK, "certificate_protocol_message");
+    expect_true(strstr(json, "\"current_epoch\":") != NULL, "the protocol message has current_epoch");
+    expect(mithril_lite_certificate_json(cert, json, sizeof json, &len), MITHRIL_LITE_CODE_OK,
+           "certificate_json");
+    expect_true(strstr(json, "\"anchor\":{\"hash\"") != NULL && strstr(json, "\"kind\":\"genesis\""),
+                "the chain is anchored at genesis");
+    printf("  ok   devnet chain: %s (epoch %llu, %s), %zu bytes of JSON\n", hash,
+           (unsigned long long)epoch, entity, len);
+
+    /* Buffers: too small gives the needed length and a cut, NUL-terminated string. */
+    char small[10];
+    expect(mithril_lite_certificate_hash(cert, small, sizeof small, &len),
+           MITHRIL_LITE_CODE_BUFFER_TOO_SMALL, "a 10-byte buffer for a hash");
+    expect_true(len == 64 && strlen(small) == 9 && strncmp(small, latest, 9) == 0,
+                "a too-small buffer gets the needed length and a cut string");
+    expect(mithril_lite_certificate_hash(cert, NULL, 0, &len), MITHRIL_LITE_CODE_BUFFER_TOO_SMALL,
+           "a size query");
+    expect(mithril_lite_certificate_hash(cert, NULL, 5, &len), MITHRIL_LITE_CODE_NULL_POINTER,
+           "a null buffer with a size");
+
+    /* Bodies for the negative walks. */
+    const entry *first = find(certs, latest);
+    const entry *other = NULL;
+    for (size_t i = 0; i < certs->count && !other; i++)
+        if (strcmp(certs->entries[i].key, latest) != 0) other = &certs->entries[i];
+    if (!first || !other) {
+        fail("fixture lacks certificates");
+        mithril_lite_certificate_free(&cert);
+        return;
+    }
+    static const char garbage[] = "\x01\x02 this is not JSON at all \xff";
+    tamper t_garbage = {0, garbage, sizeof garbage - 1};
+    expect_verdict(verifier, certs, latest, &t_garbage, MITHRIL_LITE_CODE_CERTIFICATE_MALFORMED,
+                   "garbage bytes");
+    tamper t_truncated = {0, first->value, first->len / 2};
+    expect_verdict(verifier, certs, latest, &t_truncated, MITHRIL_LITE_CODE_CERTIFICATE_MALFORMED,
+                   "truncated JSON");
+    tamper t_empty = {0, NULL, 0};
+    t_empty.body = "";
+    expect_verdict(verifier, certs, latest, &t_empty, MITHRIL_LITE_CODE_CERTIFICATE_MALFORMED,
+                   "an empty body");
+    tamper t_wrong = {0, other->value, other->len};
+    expect_verdict(verifier, certs, latest, &t_wrong, MITHRIL_LITE_CODE_UNEXPECTED_CERTIFICATE,
+                   "another certificate first");
+    tamper t_again = {1, first->value, first->len};
+    expect_verdict(verifier, certs, latest, &t_again, MITHRIL_LITE_CODE_CHAIN_PREVIOUS_HASH_MISMATCH,
+                   "the wrong predecessor");
+    tamper t_missing = {1, NULL, 0};
+    expect_verdict(verifier, certs, latest, &t_missing, MITHRIL_LITE_CODE_CERTIFICATE_UNAVAILABLE,
+                   "a predecessor that cannot be fetched");
+    size_t bumped_len = 0;
+    char *bumped = bump_number(first->value, first->len, "epoch", &bumped_len);
+    if (bumped) {
+        tamper t_epoch = {0, bumped, bumped_len};
+        expect_verdict(verifier, certs, latest, &t_epoch, MITHRIL_LITE_CODE_CERTIFICATE_HASH_MISMATCH,
+                       "a tampered epoch");
+        free(bumped);
+    }
+
+    /* Limits. */
+    mithril_lite_verifier *limited = NULL;
+    expect(mithril_lite_verifier_new(genesis, &limited), MITHRIL_LITE_CODE_OK, "verifier_new");
+    expect(mithril_lite_verifier_set_limits(limited, 10000, 100), MITHRIL_LITE_CODE_OK, "set_limits");
+    expect_verdict(limited, certs, latest, NULL, MITHRIL_LITE_CODE_INPUT_TOO_LARGE,
+                   "a body over max_certificate_bytes");
+    expect(mithril_lite_verifier_set_limits(limited, 2, 1 << 20), MITHRIL_LITE_CODE_OK, "set_limits");
+    expect_verdict(limited, certs, latest, NULL, MITHRIL_LITE_CODE_CHAIN_TOO_LONG,
+                   "a chain over max_chain_length");
+    expect(mithril_lite_verifier_set_limits(limited, 0, 1), MITHRIL_LITE_CODE_INVALID_ARGUMENT,
+           "a zero limit");
+    mithril_lite_verifier_free(&limited);
+
+    /* Misuse. */
+    mithril_lite_verifier *v = (mithril_lite_verifier *)1;
+    expect(mithril_lite_verifier_new(NULL, &v), MITHRIL_LITE_CODE_NULL_POINTER, "verifier_new(NULL)");
+    expect_true(v == NULL, "a failed _new sets the out-parameter to NULL");
+    expect(mithril_lite_verifier_new("not a key", &v), MITHRIL_LITE_CODE_INVALID_GENESIS_KEY,
+           "a bad genesis key");
+    expect(mithril_lite_verifier_new(genesis, NULL), MITHRIL_LITE_CODE_NULL_POINTER,
+           "verifier_new without an out-parameter");
+    expect(mithril_lite_verifier_new("\xc3\x28", &v), MITHRIL_LITE_CODE_INVALID_UTF8,
+           "a key that is not UTF-8");
+    mithril_lite_walk *walk = NULL;
+    expect(mithril_lite_walk_new(NULL, latest, &walk), MITHRIL_LITE_CODE_NULL_POINTER,
+           "walk_new(NULL verifier)");
+    expect(mithril_lite_walk_new((const mithril_lite_verifier *)cert, latest, &walk),
+           MITHRIL_LITE_CODE_INVALID_HANDLE, "a certificate passed as a verifier");
+    expect(mithril_lite_walk_new(verifier, NULL, &walk), MITHRIL_LITE_CODE_NULL_POINTER,
+           "walk_new(NULL hash)");
+    expect(mithril_lite_walk_feed(NULL, (const uint8_t *)"{}", 2), MITHRIL_LITE_CODE_NULL_POINTER,
+           "walk_feed(NULL)");
+    expect(mithril_lite_walk_new(verifier, latest, &walk), MITHRIL_LITE_CODE_OK, "walk_new");
+    mithril_lite_certificate *none = NULL;
+    expect(mithril_lite_walk_result(walk, &none), MITHRIL_LITE_CODE_INVALID_STATE,
+           "walk_result before the walk is done");
+    expect(mithril_lite_walk_feed(walk, NULL, 5), MITHRIL_LITE_CODE_NULL_POINTER,
+           "walk_feed(NULL body, 5)");
+    expect(mithril_lite_walk_next_needed(walk, small, sizeof small, &len),
+           MITHRIL_LITE_CODE_BUFFER_TOO_SMALL, "next_needed into a small buffer");
+    expect_true(len == 64, "next_needed reports the hash length");
+    expect(mithril_lite_walk_feed(walk, (const uint8_t *)"{", 1), MITHRIL_LITE_CODE_OK, "walk_feed");
+    expect(mithril_lite_walk_next_needed(walk, NULL, 0, NULL), MITHRIL_LITE_CODE_DONE,
+           "a malformed first certificate ends the walk");
+    expect(mithril_lite_walk_feed(walk, (const uint8_t *)"{}", 2), MITHRIL_LITE_CODE_INVALID_STATE,
+           "walk_feed after the walk is done");
+    expect(mithril_lite_walk_fetch_failed(walk, NULL), MITHRIL_LITE_CODE_INVALID_STATE,
+           "walk_fetch_failed after the walk is done");
+    expect(mithril_lite_walk_result(walk, &none), MITHRIL_LITE_CODE_CERTIFICATE_MALFORMED,
+           "the verdict, read twice (1)");
+    expect(mithril_lite_walk_result(walk, &none), MITHRIL_LITE_CODE_CERTIFICATE_MALFORMED,
+           "the verdict, read twice (2)");
+    expect(mithril_lite_walk_result(walk, NULL), MITHRIL_LITE_CODE_NULL_POINTER,
+           "walk_result without an out-parameter");
+    mithril_lite_walk_free(&walk);
+    mithril_lite_walk_free(&walk); /* the pointer is NULL now: a no-op */
+    mithril_lite_walk_free(NULL);
+    expect(mithril_lite_certificate_epoch(cert, NULL), MITHRIL_LITE_CODE_NULL_POINTER,
+           "certificate_epoch(NULL out)");
+
+    /* The last error message: snprintf-style, and reading it changes nothing. */
+    expect(mithril_lite_walk_new(NULL, latest, &walk), MITHRIL_LITE_CODE_NULL_POINTER, "walk_new(NULL)");
+    char tiny[4];
+    size_t msg_len = 0;
+    expect(mithril_lite_last_error_message(tiny, sizeof tiny, &msg_len),
+           MITHRIL_LITE_CODE_BUFFER_TOO_SMALL, "last_error_message into 4 bytes");
+    expect_true(strlen(tiny) == 3 && msg_len > 3, "the message is cut and its length reported");
+    expect_true(mithril_lite_last_error_code() == MITHRIL_LITE_CODE_NULL_POINTER,
+                "reading the message keeps the last error");
+    expect_true(strcmp(mithril_lite_code_name(MITHRIL_LITE_CODE_CHAIN_AVK_MISMATCH),
+                       "chain_avk_mismatch") == 0 &&
+                    strcmp(mithril_lite_code_name(12345), "unknown") == 0,
+                "code names are the core's");
+    mithril_lite_certificate_free(&cert);
+    expect_true(cert == NULL, "certificate_free sets the pointer to NULL");
+    mithril_lite_certificate_free(&cert);
+    (void)dir;
+}
+
+/* Export, import and use trust checkpoints. */
+static void test_checkpoints(const char *genesis, const json_map *certs, const char *latest,
+                             mithril_lite_verifier *verifier) {
+    mithril_lite_certificate *cert = NULL;
+    if (!expect(walk_chain(verifier, certs, latest, NULL, &cert), MITHRIL_LITE_CODE_OK,
+                "chain before trusting"))
+        return;
+    expect(mithril_lite_verifier_trust(verifier, cert), MITHRIL_LITE_CODE_OK, "verifier_trust");
+    size_t count = 0, len = 0;
+    expect(mithril_lite_verifier_checkpoint_count(verifier, &count), MITHRIL_LITE_CODE_OK,
+           "checkpoint_count");
+    expect(mithril_lite_verifier_export_checkpoints(verifier, NULL, 0, &len),
+           MITHRIL_LITE_CODE_BUFFER_TOO_SMALL, "export size query");
+    expect_true(len == 41 + 40 * count, "export length: header + 40 bytes per checkpoint");
+    uint8_t *bytes = malloc(len);
+    size_t len2 = 0;
+    expect(mithril_lite_verifier_export_checkpoints(verifier, bytes, len, &len2), MITHRIL_LITE_CODE_OK,
+           "export");
+    expect_true(len2 == len && memcmp(bytes, "MLTC\x01", 5) == 0, "export: magic and version");
+    printf("  ok   trusted %zu certificates, %zu bytes of checkpoints\n", count, len);
+
+    mithril_lite_verifier *fresh = NULL;
+    expect(mithril_lite_verifier_new(genesis, &fresh), MITHRIL_LITE_CODE_OK, "verifier_new");
+    expect(mithril_lite_verifier_import_checkpoints(fresh, bytes, len - 1),
+           MITHRIL_LITE_CODE_CHECKPOINT_MALFORMED, "import truncated checkpoints");
+    bytes[4] = 2;
+    expect(mithril_lite_verifier_import_checkpoints(fresh, bytes, len),
+           MITHRIL_LITE_CODE_CHECKPOINT_UNSUPPORTED_VERSION, "import a future version");
+    bytes[4] = 1;
+    expect(mithril_lite_verifier_import_checkpoints(fresh, (const uint8_t *)"garbage", 7),
+           MITHRIL_LITE_CODE_CHECKPOINT_MALFORMED, "import garbage");
+    expect(mithril_lite_verifier_import_checkpoints(fresh, NULL, 3), MITHRIL_LITE_CODE_NULL_POINTER,
+           "import NULL");
+    size_t fresh_count = 1;
+    expect(mithril_lite_verifier_checkpoint_count(fresh, &fresh_count), MITHRIL_LITE_CODE_OK,
+           "checkpoint_count");
+    expect_true(fresh_count == 0, "refused imports add nothing");
+    /* Another genesis key (the Ed25519 base point: a valid key, not devnet's). */
+    mithril_lite_verifier *stranger = NULL;
+    expect(mithril_lite_verifier_new(
+               "5866666666666666666666666666666666666666666666666666666666666666", &stranger),
+           MITHRIL_LITE_CODE_OK, "verifier_new with another key");
+    expect(mithril_lite_verifier_import_checkpoints(stranger, bytes, len),
+           MITHRIL_LITE_CODE_CHECKPOINT_GENESIS_KEY_MISMATCH, "import under another genesis key");
+    expect(mithril_lite_verifier_trust(stranger, cert), MITHRIL_LITE_CODE_CHECKPOINT_GENESIS_KEY_MISMATCH,
+           "trust a chain verified under another key");
+    mithril_lite_verifier_free(&stranger);
+
+    expect(mithril_lite_verifier_import_checkpoints(fresh, bytes, len), MITHRIL_LITE_CODE_OK, "import");
+    expect(mithril_lite_verifier_checkpoint_count(fresh, &fresh_count), MITHRIL_LITE_CODE_OK,
+           "checkpoint_count");
+    expect_true(fresh_count == count, "import restores every checkpoint");
+    /* Now the walk stops at the first certificate: a trusted one. */
+    mithril_lite_certificate *again = NULL;
+    if (expect(walk_chain(fresh, certs, latest, NULL, &again), MITHRIL_LITE_CODE_OK,
+               "walk with imported checkpoints")) {
+        char json[16384];
+        expect(mithril_lite_certificate_json(again, json, sizeof json, NULL), MITHRIL_LITE_CODE_OK,
+               "certificate_json");
+        expect_true(strstr(json, "\"kind\":\"trusted\"") && strstr(json, "\"certificates_checked\":1"),
+                    "the walk stopped at a trust checkpoint after one certificate");
+    }
+    mithril_lite_certificate_free(&again);
+    /* A trusted certificate is still hash-checked. */
+    const entry *first = find(certs, latest);
+    size_t bumped_len = 0;
+    char *bumped = first ? bump_number(first->value, first->len, "epoch", &bumped_len) : NULL;
+    if (bumped) {
+        tamper t = {0, bumped, bumped_len};
+        expect_verdict(fresh, certs, latest, &t, MITHRIL_LITE_CODE_CERTIFICATE_HASH_MISMATCH,
+                       "a tampered trusted certificate");
+        free(bumped);
+    }
+    expect(mithril_lite_verifier_clear_checkpoints(fresh), MITHRIL_LITE_CODE_OK, "clear_checkpoints");
+    expect(mithril_lite_verifier_checkpoint_count(fresh, &fresh_count), MITHRIL_LITE_CODE_OK,
+           "checkpoint_count");
+    expect_true(fresh_count == 0, "clear forgets every checkpoint");
+    mithril_lite_verifier_free(&fresh);
+    expect_true(fresh == NULL, "verifier_free sets the pointer to NULL");
+    mithril_lite_verifier_free(&fresh);
+    free(bytes);
+    mithril_lite_certificate_free(&cert);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Artifacts and proofs.                                                                     */
+
+enum kind { MSD, CSD, DB, TX_V1, TX_V2, BLOCKS };
+static const struct {
+    enum kind kind;
+    const char *file;
+    size_t expected;
+} KINDS[] = {
+    {MSD, "mithril-stake-distributions.json", 9}, {CSD, "cardano-stake-distributions.json", 9},
+    {DB, "cardano-databases.json", 11},           {TX_V1, "ctx-proofs.json", 4},
+    {TX_V2, "ctx-proofs-v2.json", 4},             {BLOCKS, "cblk-proofs.json", 20},
+};
+
+/* Verified certificates by hash: each certificate is walked once. */
+typedef struct {
+    char hash[65];
+    mithril_lite_certificate *cert;
+} cached;
+static cached cache[64];
+static size_t cached_count = 0;
+
+static const mithril_lite_certificate *certificate_for(mithril_lite_verifier *verifier,
+                                                       const json_map *certs, const char *hash) {
+    for (size_t i = 0; i < cached_count; i++)
+        if (strcmp(cache[i].hash, hash) == 0) return cache[i].cert;
+    if (cached_count == sizeof cache / sizeof cache[0]) {
+        fail("too many certificates for the test's cache");
+        return NULL;
+    }
+    mithril_lite_certificate *cert = NULL;
+    if (!expect(walk_chain(verifier, certs, hash, NULL, &cert), MITHRIL_LITE_CODE_OK, hash))
+        return NULL;
+    /* Later walks stop at this chain, as an app's would. */
+    expect(mithril_lite_verifier_trust(verifier, cert), MITHRIL_LITE_CODE_OK, "verifier_trust");
+    snprintf(cache[cached_count].hash, sizeof cache[0].hash, "%s", hash);
+    cache[cached_count].cert = cert;
+    return cache[cached_count++].cert;
+}
+
+static mithril_lite_code verify(enum kind kind, const mithril_lite_certificate *cert, const char *body,
+                                size_t len, const char *id, mithril_lite_proof_result **out) {
+    const uint8_t *b = (const uint8_t *)body;
+    const char *ids[1] = {id};
+    switch (kind) {
+    case MSD:
+        return mithril_lite_verify_mithril_stake_distribution(cert, b, len, out);
+    case CSD:
+        return mithril_lite_verify_cardano_stake_distribution(cert, b, len, out);
+    case DB:
+        return mithril_lite_verify_cardano_database(cert, b, len, NULL, 0, out);
+    case TX_V1:
+        return mithril_lite_verify_transactions_proof_v1(cert, b, len, ids, 1, out);
+    case TX_V2:
+        return mithril_lite_verify_transactions_proof_v2(cert, b, len, ids, 1, out);
+    case BLOCKS:
+        return mithril_lite_verify_blocks_proof(cert, b, len, ids, 1, out);
+    }
+    return MITHRIL_LITE_CODE_INTERNAL;
+}
+
+/* The typed accessors agree with what the kind of result must have. */
+static void check_result(enum kind kind, const mithril_lite_proof_result *r, const char *id) {
+    uint64_t value = 0;
+    size_t n = 0;
+    char item[128];
+    int items = kind == TX_V1 || kind == TX_V2 || kind == BLOCKS;
+    if (items) {
+        expect(mithril_lite_proof_result_certified_count(r, &n), MITHRIL_LITE_CODE_OK, "certified_count");
+        expect_true(n == 1, "the requested item is certified");
+        expect(mithril_lite_proof_result_certified_item(r, 0, item, sizeof item, NULL),
+               MITHRIL_LITE_CODE_OK, "certified_item");
+        expect_true(strcmp(item, id) == 0, "the certified item is the requested one");
+        expect(mithril_lite_proof_result_certified_item(r, 1, item, sizeof item, NULL),
+               MITHRIL_LITE_CODE_INVALID_ARGUMENT, "certified_item past the end");
+        expect(mithril_lite_proof_result_non_certified_count(r, &n), MITHRIL_LITE_CODE_OK,
+               "non_certified_count");
+        expect_true(n == 0, "nothing requested is left uncertified");
+        expect(mithril_lite_proof_result_latest_block_number(r, &value), MITHRIL_LITE_CODE_OK,
+               "latest_block_number");
+        expect(mithril_lite_proof_result_block_number_offset(r, &value),
+               kind == TX_V1 ? MITHRIL_LITE_CODE_NOT_AVAILABLE : MITHRIL_LITE_CODE_OK,
+               "block_number_offset");
+        expect(mithril_lite_proof_result_epoch(r, &value), MITHRIL_LITE_CODE_NOT_AVAILABLE, "epoch");
+    } else {
+        expect(mithril_lite_proof_result_epoch(r, &value), MITHRIL_LITE_CODE_OK, "epoch");
+        expect(mithril_lite_proof_result_latest_block_number(r, &value),
+               MITHRIL_LITE_CODE_NOT_AVAILABLE, "latest_block_number of an artifact");
+    }
+    size_t json_len = 0;
+    expect(mithril_lite_proof_result_json(r, NULL, 0, &json_len), MITHRIL_LITE_CODE_BUFFER_TOO_SMALL,
+           "result json size query");
+    char *json = malloc(json_len + 1);
+    if (json) {
+        expect(mithril_lite_proof_result_json(r, json, json_len + 1, NULL), MITHRIL_LITE_CODE_OK,
+               "result json");
+        expect_true(json[0] == '{' && strstr(json, "\"kind\":") != NULL, "the result JSON is an object");
+        free(json);
+    }
+}
+
+/* A tampered body must be refused with `want`. */
+static void expect_refused(enum kind kind, const mithril_lite_certificate *cert, const char *body,
+                           size_t len, const char *id, mithril_lite_code want, const char *what) {
+    mithril_lite_proof_result *r = NULL;
+    if (expect(verify(kind, cert, body, len, id, &r), want, what))
+        printf("  ok   %-34s -> %s\n", what, mithril_lite_code_name(want));
+    expect_true(r == NULL, "a refused proof gives no result");
+    mithril_lite_proof_result_free(&r);
+}
+
+static void test_artifacts(const char *dir, const json_map *certs, mithril_lite_verifier *verifier) {
+    for (size_t k = 0; k < sizeof KINDS / sizeof KINDS[0]; k++) {
+        json_map m = load_map(dir, KINDS[k].file);
+        size_t valid = 0;
+        for (size_t i = 0; i < m.count; i++) {
+            const entry *e = &m.entries[i];
+            char cert_hash[65];
+            if (!string_field(e->value, e->len, "certificate_hash", cert_hash, sizeof cert_hash)) {
+                fail("%s %s: no certificate_hash", KINDS[k].file, e->key);
+                continue;
+            }
+            const mithril_lite_certificate *cert = certificate_for(verifier, certs, cert_hash);
+            if (!cert) continue;
+            mithril_lite_proof_result *r = NULL;
+            if (expect(verify(KINDS[k].kind, cert, e->value, e->len, e->key, &r), MITHRIL_LITE_CODE_OK,
+                       e->key)) {
+                check_result(KINDS[k].kind, r, e->key);
+                valid++;
+            }
+            mithril_lite_proof_result_free(&r);
+            expect_true(r == NULL, "proof_result_free sets the pointer to NULL");
+            mithril_lite_proof_result_free(&r);
+
+            if (i != 0) continue;
+            /* Tampering with the first body of each kind. */
+            const char *key = KINDS[k].kind == MSD      ? "stake"
+                              : KINDS[k].kind == CSD    ? "epoch"
+                              : KINDS[k].kind == DB     ? "immutable_file_number"
+                                                        : "latest_block_number";
+            mithril_lite_code want = KINDS[k].kind == MSD || KINDS[k].kind == CSD || KINDS[k].kind == DB
+                                         ? MITHRIL_LITE_CODE_ARTIFACT_MISMATCH
+                                         : MITHRIL_LITE_CODE_PROOF_MESSAGE_MISMATCH;
+            size_t bad_len = 0;
+            char *bad = bump_number(e->value, e->len, key, &bad_len);
+            if (bad) {
+                char what[96];
+                snprintf(what, sizeof what, "%s: %s + 1", KINDS[k].file, key);
+                expect_refused(KINDS[k].kind, cert, bad, bad_len, e->key, want, what);
+                free(bad);
+            }
+            expect_refused(KINDS[k].kind, cert, e->value, e->len / 2, e->key,
+                           MITHRIL_LITE_CODE_PROOF_MALFORMED, "a truncated body");
+        }
+        printf("%-34s %zu/%zu valid\n", KINDS[k].file, valid, m.count);
+        expect_true(valid == m.count && m.count == KINDS[k].expected, KINDS[k].file);
+        free_map(&m);
+    }
+
+    /* A proof checked against another certificate, and a request the proof does not cover. */
+    json_map v2 = load_map(dir, "ctx-proofs-v2.json");
+    if (v2.count > 0 && cached_count > 1) {
+        const entry *e = &v2.entries[0];
+        char cert_hash[65];
+        string_field(e->value, e->len, "certificate_hash", cert_hash, sizeof cert_hash);
+        const mithril_lite_certificate *own = certificate_for(verifier, certs, cert_hash);
+        const mithril_lite_certificate *wrong = NULL;
+        for (size_t i = 0; i < cached_count && !wrong; i++)
+            if (strcmp(cache[i].hash, cert_hash) != 0) wrong = cache[i].cert;
+        expect_refused(TX_V2, wrong, e->value, e->len, e->key,
+                       MITHRIL_LITE_CODE_PROOF_CERTIFICATE_MISMATCH, "a proof for another certificate");
+        mithril_lite_proof_result *r = NULL;
+        const char *ids[2] = {e->key, "00000000000000000000000000000000000000000000000000000000000000ff"};
+        if (expect(mithril_lite_verify_transactions_proof_v2(own, (const uint8_t *)e->value, e->len, ids,
+                                                             2, &r),
+                   MITHRIL_LITE_CODE_OK, "a request with an unproven transaction")) {
+            size_t certified = 0, non_certified = 0;
+            char item[128];
+            mithril_lite_proof_result_certified_count(r, &certified);
+            mithril_lite_proof_result_non_certified_count(r, &non_certified);
+            mithril_lite_proof_result_non_certified_item(r, 0, item, sizeof item, NULL);
+            expect_true(certified == 1 && non_certified == 1 && strcmp(item, ids[1]) == 0,
+                        "the unproven transaction is listed as not certified");
+        }
+        mithril_lite_proof_result_free(&r);
+        expect(mithril_lite_verify_transactions_proof_v2(own, (const uint8_t *)e->value, e->len, NULL, 1,
+                                                         &r),
+               MITHRIL_LITE_CODE_NULL_POINTER, "a NULL request array with a count");
+        const char *null_id[1] = {NULL};
+        expect(mithril_lite_verify_transactions_proof_v2(own, (const uint8_t *)e->value, e->len, null_id,
+                                                         1, &r),
+               MITHRIL_LITE_CODE_NULL_POINTER, "a NULL requested id");
+        expect(mithril_lite_verify_transactions_proof_v2(NULL, (const uint8_t *)e->value, e->len, NULL, 0,
+                                                         &r),
+               MITHRIL_LITE_CODE_NULL_POINTER, "a NULL certificate");
+    } else {
+        fail("ctx-proofs-v2.json: no proof, or fewer than two certificates verified");
+    }
+    free_map(&v2);
+
+    /* Cardano database digests: an empty list does not decode, a wrong one is not signed. */
+    json_map dbs = load_map(dir, "cardano-databases.json");
+    if (dbs.count > 0) {
+        const entry *e = &dbs.entries[0];
+        char cert_hash[65];
+        string_field(e->value, e->len, "certificate_hash", cert_hash, sizeof cert_hash);
+        const mithril_lite_certificate *cert = certificate_for(verifier, certs, cert_hash);
+        mithril_lite_proof_result *r = NULL;
+        static const char empty[] = "[]";
+        expect(mithril_lite_verify_cardano_database(cert, (const uint8_t *)e->value, e->len,
+                                                    (const uint8_t *)empty, 2, &r),
+               MITHRIL_LITE_CODE_PROOF_MALFORMED, "an empty digests list");
+        static const char one[] =
+            "[{\"immutable_file_name\":\"00001.chunk\",\"digest\":"
+            "\"0000000000000000000000000000000000000000000000000000000000000001\"}]";
+        expect(mithril_lite_verify_cardano_database(cert, (const uint8_t *)e->value, e->len,
+                                                    (const uint8_t *)one, sizeof one - 1, &r),
+               MITHRIL_LITE_CODE_PROOF_MESSAGE_MISMATCH, "digests that are not the signed ones");
+        expect_true(r == NULL, "no result for refused digests");
+    }
+    free_map(&dbs);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s FIXTURE_DIR\n", argv[0]);
+        return 2;
+    }
+    const char *dir = argv[1];
+    printf("mithril-lite %s (C ABI)\n", mithril_lite_version());
+
+    buffer key = read_file(dir, "genesis.vkey");
+    buffer latest_file = read_file(dir, "certificates-list.json");
+    json_map certs = load_map(dir, "certificates.json");
+    char latest[65] = {0};
+    /* The aggregator's list is newest first: its first "hash" is the latest certificate. */
+    if (!latest_file.data ||
+        !string_field(latest_file.data, latest_file.len, "hash", latest, sizeof latest) || !key.data) {
+        fail("fixture incomplete");
+    } else {
+        while (key.len > 0 && (key.data[key.len - 1] == '\n' || key.data[key.len - 1] == ' '))
+            key.data[--key.len] = 0;
+        mithril_lite_verifier *verifier = NULL;
+        if (expect(mithril_lite_verifier_new(key.data, &verifier), MITHRIL_LITE_CODE_OK, "verifier_new")) {
+            printf("== chain walk and errors\n");
+            test_chain_and_errors(dir, key.data, &certs, latest, verifier);
+            printf("== trust checkpoints\n");
+            test_checkpoints(key.data, &certs, latest, verifier);
+            mithril_lite_verifier_clear_checkpoints(verifier);
+            printf("== artifacts and proofs\n");
+            test_artifacts(dir, &certs, verifier);
+            printf("  %zu certificates verified for the artifacts\n", cached_count);
+        }
+        for (size_t i = 0; i < cached_count; i++) mithril_lite_certificate_free(&cache[i].cert);
+        mithril_lite_verifier_free(&verifier);
+    }
+    free_map(&certs);
+    free(latest_file.data);
+    free(key.data);
+    printf("%d checks, %d failed\n", checks, failures);
+    return failures == 0 ? 0 : 1;
+}
