@@ -235,7 +235,9 @@ impl TrustCheckpoints {
         for entry in body.chunks_exact(ENTRY_LEN) {
             let (hash, epoch) = entry.split_at(32);
             if previous.is_some_and(|p| p >= hash) {
-                return Err(malformed("entries are not in strictly ascending hash order"));
+                return Err(malformed(
+                    "entries are not in strictly ascending hash order",
+                ));
             }
             previous = Some(hash);
             let mut e = [0u8; 8];
@@ -288,7 +290,10 @@ mod tests {
         let back = TrustCheckpoints::decode(&bytes).unwrap();
         assert_eq!(back, t);
         assert!(back.contains(&"cd".repeat(32)), "stored lower-case");
-        assert_eq!(back.entries().map(|(_, e)| e).collect::<Vec<_>>(), [3, 7, 9]);
+        assert_eq!(
+            back.entries().map(|(_, e)| e).collect::<Vec<_>>(),
+            [3, 7, 9]
+        );
         let empty = TrustCheckpoints::new(&key());
         assert_eq!(TrustCheckpoints::decode(&empty.encode()).unwrap(), empty);
     }
