@@ -14,6 +14,10 @@
 #              .tools/node_modules (project-local; scripts/build-wasm.sh puts it first on PATH).
 #              Never Debian's binaryen: its old wasm-opt breaks the module at load time.
 #   --browser  Debian's chromium and chromium-driver (wasm-bindgen tests in headless Chrome)
+#   --c        the C ABI's test tools: cbindgen at CBINDGEN_VERSION (cargo install --locked),
+#              gcc/g++ and valgrind (scripts/test-c.sh)
+#   --mobile   clang, llvm (llvm-ar, llvm-nm) and the rust targets of scripts/build-mobile.sh's
+#              default build (MOBILE_TARGETS)
 #
 # Adding an area (node, ...): write a `setup_<area>` function, add it to AREAS and
 # to the argument parser below.
@@ -23,7 +27,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 # Areas in the order --all runs them.
-AREAS=(rust wasm browser)
+AREAS=(rust wasm browser c mobile)
 
 # Targets the no_std core must build for (keep in sync with scripts/check-no-std.sh).
 NO_STD_TARGETS=(thumbv7em-none-eabihf wasm32v1-none)
@@ -33,6 +37,14 @@ RUST_COMPONENTS=(rustfmt clippy)
 WASM_TARGET=wasm32-unknown-unknown
 BINARYEN_VERSION=132
 TOOLS_DIR="$ROOT/.tools"
+
+# c area. Keep in sync with scripts/test-c.sh: another cbindgen version may format the
+# header differently, and the header check compares it byte for byte.
+CBINDGEN_VERSION=0.29.4
+
+# mobile area: the targets scripts/build-mobile.sh builds by default (and CI builds). The
+# x86_64 Android emulator target is added on demand (scripts/build-mobile.sh --all needs it).
+MOBILE_TARGETS=(aarch64-apple-ios aarch64-linux-android)
 
 # ---------------------------------------------------------------------------------------
 # helpers
@@ -250,6 +262,65 @@ setup_browser() {
     step "browser: done in $(elapsed "$t0")"
 }
 
+setup_c() {
+    local t0=$SECONDS have_version
+
+    ensure_cargo_on_path
+    have cargo || die "cargo not found (looked on PATH and in ${CARGO_HOME:-$HOME/.cargo}/bin)"
+
+    step "c: gcc, g++ and valgrind (the C test, plain and leak-checked)"
+    if have gcc && have g++ && have valgrind; then
+        info "present: $(gcc --version | head -n 1), $(valgrind --version)"
+    else
+        apt_install gcc g++ valgrind
+        have gcc && have g++ && have valgrind || die "gcc/g++/valgrind still missing after apt-get install"
+        info "installed: $(gcc --version | head -n 1), $(valgrind --version)"
+    fi
+
+    step "c: cbindgen $CBINDGEN_VERSION (include/mithril_lite.h)"
+    have_version=""
+    if have cbindgen; then
+        have_version="$(cbindgen --version | awk '{print $2}')"
+    fi
+    if [ "$have_version" = "$CBINDGEN_VERSION" ]; then
+        info "present: cbindgen $have_version"
+    else
+        [ -z "$have_version" ] || info "found cbindgen $have_version, want $CBINDGEN_VERSION"
+        info "cargo install cbindgen --version $CBINDGEN_VERSION --locked (a minute or two)"
+        quietly cargo install cbindgen --version "$CBINDGEN_VERSION" --locked --force
+        info "installed: $(cbindgen --version)"
+    fi
+
+    step "c: done in $(elapsed "$t0")"
+}
+
+setup_mobile() {
+    local t0=$SECONDS installed missing t
+
+    step "mobile: clang, llvm-ar, llvm-nm (blst's C for iOS / Android, symbol check)"
+    ensure_clang
+    have llvm-nm || apt_install llvm
+    have llvm-nm || die "llvm-nm still missing after apt-get install llvm"
+
+    ensure_cargo_on_path
+    have rustup || die "rustup not found (looked on PATH and in ${CARGO_HOME:-$HOME/.cargo}/bin)"
+
+    step "mobile: rust targets (${MOBILE_TARGETS[*]})"
+    installed="$(rustup target list --installed)"
+    missing=()
+    for t in "${MOBILE_TARGETS[@]}"; do
+        grep -qx "$t" <<<"$installed" || missing+=("$t")
+    done
+    if [ "${#missing[@]}" -eq 0 ]; then
+        info "present"
+    else
+        info "rustup target add ${missing[*]}"
+        quietly rustup target add "${missing[@]}"
+    fi
+
+    step "mobile: done in $(elapsed "$t0")"
+}
+
 # ---------------------------------------------------------------------------------------
 # main
 
@@ -264,6 +335,8 @@ for arg in "$@"; do
     --rust) selected+=(rust) ;;
     --wasm) selected+=(wasm) ;;
     --browser) selected+=(browser) ;;
+    --c) selected+=(c) ;;
+    --mobile) selected+=(mobile) ;;
     -h | --help)
         usage
         exit 0

@@ -6,6 +6,10 @@
 #   clippy             cargo clippy --all-targets --all-features -- -D warnings
 #   test               cargo test --all-features
 #   no-std             scripts/check-no-std.sh (the core builds for targets without std)
+#   c                  scripts/test-c.sh (the C ABI: host static library, header is current,
+#                      the C test in tests/c/ plain and under valgrind)
+#   mobile             scripts/build-mobile.sh (static libraries for aarch64-apple-ios and
+#                      aarch64-linux-android; every header function exported)
 #   wasm-build         scripts/build-wasm.sh (pkg/dist/{web,bundler,nodejs}, wasm-pack)
 #   wasm-size          scripts/wasm-size.sh (the .wasm's raw and gzipped size budget; see
 #                      WASM_SIZE_ENFORCE below)
@@ -35,7 +39,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-STAGES=(fmt clippy test no-std wasm-build wasm-size wasm-test-node wasm-test-browser node browser bundler)
+STAGES=(fmt clippy test no-std c mobile wasm-build wasm-size wasm-test-node wasm-test-browser node browser bundler)
 
 # cargo lives in ~/.cargo/bin under rustup; a non-login shell may not have it on PATH.
 bin="${CARGO_HOME:-$HOME/.cargo}/bin"
@@ -75,6 +79,14 @@ stage_test() {
 
 stage_no_std() {
     bash "$ROOT/scripts/check-no-std.sh"
+}
+
+stage_c() {
+    bash "$ROOT/scripts/test-c.sh"
+}
+
+stage_mobile() {
+    bash "$ROOT/scripts/build-mobile.sh"
 }
 
 stage_node() {
