@@ -25,11 +25,11 @@
 // Codes from 100 up are the Rust core's stable numeric codes, unchanged (`Error`,
 // `ProofError`, `CheckpointError`); codes below 100 are the binding's own (null pointers,
 // buffers, panics). `mithril_lite_code_name` gives the core's string code for each.
-enum mithril_lite_code
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
+//
+// A plain C enum (`repr(C)`: 4 bytes on every supported platform) rather than a `uint32_t`
+// typedef, so that Swift imports it as one type whose constants compare with what the
+// functions return.
+typedef enum {
     // Success.
     MITHRIL_LITE_CODE_OK = 0,
     // Status of `mithril_lite_walk_next_needed`: nothing more to fetch, the verdict is ready
@@ -140,14 +140,7 @@ enum mithril_lite_code
     MITHRIL_LITE_CODE_CHECKPOINT_UNSUPPORTED_VERSION = 501,
     // `checkpoint_genesis_key_mismatch`
     MITHRIL_LITE_CODE_CHECKPOINT_GENESIS_KEY_MISMATCH = 502,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum mithril_lite_code mithril_lite_code;
-#else
-typedef uint32_t mithril_lite_code;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
+} mithril_lite_code;
 
 // A certificate verified back to genesis (or to a trust checkpoint) by a walk, with that
 // chain. From `mithril_lite_walk_result`; free it with `mithril_lite_certificate_free`. Proof

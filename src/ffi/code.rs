@@ -11,7 +11,11 @@ use super::boundary::{guard, last_error, write_str, FfiError};
 /// Codes from 100 up are the Rust core's stable numeric codes, unchanged (`Error`,
 /// `ProofError`, `CheckpointError`); codes below 100 are the binding's own (null pointers,
 /// buffers, panics). `mithril_lite_code_name` gives the core's string code for each.
-#[repr(u32)]
+///
+/// A plain C enum (`repr(C)`: 4 bytes on every supported platform) rather than a `uint32_t`
+/// typedef, so that Swift imports it as one type whose constants compare with what the
+/// functions return.
+#[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(non_camel_case_types)]
 pub enum mithril_lite_code {
