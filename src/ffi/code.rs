@@ -239,15 +239,18 @@ impl mithril_lite_code {
 /// never free it.
 #[no_mangle]
 pub extern "C" fn mithril_lite_code_name(code: u32) -> *const c_char {
-    // No allocation, no panic possible: a table lookup.
-    mithril_lite_code::from_u32(code).map_or(c"unknown".as_ptr(), |c| c.c_name().as_ptr())
+    // A table lookup that cannot panic; guarded anyway, like every exported function.
+    std::panic::catch_unwind(|| {
+        mithril_lite_code::from_u32(code).map_or(c"unknown".as_ptr(), |c| c.c_name().as_ptr())
+    })
+    .unwrap_or(c"unknown".as_ptr())
 }
 
 /// The code of the last failed call on this thread (`MITHRIL_LITE_CODE_OK` if none failed
 /// yet). Successful calls leave it unchanged, like `errno`: read it right after a failure.
 #[no_mangle]
 pub extern "C" fn mithril_lite_last_error_code() -> mithril_lite_code {
-    last_error().map_or(C::Ok, |(c, _)| c)
+    std::panic::catch_unwind(|| last_error().map_or(C::Ok, |(c, _)| c)).unwrap_or(C::Panic)
 }
 
 /// Copy the message of the last failed call on this thread into `buf` (NUL-terminated UTF-8,
