@@ -8,6 +8,7 @@ pub mod canonical_json;
 pub mod cbor;
 pub mod float;
 pub mod hex;
+pub mod json;
 pub mod json_hex;
 
 use crate::Error;
