@@ -16,7 +16,11 @@ fn load(name: &str) -> Value {
 }
 
 fn params(v: &Value) -> Parameters {
-    serde_json::from_value(v.clone()).unwrap()
+    Parameters {
+        m: v["m"].as_u64().unwrap(),
+        k: v["k"].as_u64().unwrap(),
+        phi_f: v["phi_f"].as_f64().unwrap(),
+    }
 }
 
 fn seed() -> ScalarSeed {

@@ -1,10 +1,10 @@
 //! The genesis verification key and the Ed25519 signature of genesis certificates.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 use ed25519_dalek::{Signature, VerifyingKey};
 
 use crate::codec::hex;
+use crate::codec::json::JsonReader;
 use crate::Error;
 
 /// The Ed25519 key that signs a network's genesis certificate.
@@ -12,8 +12,7 @@ use crate::Error;
 pub struct GenesisVerificationKey(VerifyingKey);
 
 fn json_byte_array<const N: usize>(json: &[u8]) -> Option<[u8; N]> {
-    let v: Vec<u8> = serde_json::from_slice(json).ok()?;
-    v.try_into().ok()
+    JsonReader::parse(json, |r| r.byte_array()).ok()
 }
 
 impl GenesisVerificationKey {

@@ -3,10 +3,10 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 use chrono::{DateTime, FixedOffset};
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::codec::hex;
+use crate::codec::json::{Fields, JsonReader, JsonResult};
 pub use crate::stm::Parameters as ProtocolParameters;
 
 /// `phi_f` as the reference's U8F24 fixed-point value: round(phi_f * 2^24), ties to even,
@@ -58,7 +58,7 @@ pub fn parameters_equal(a: &ProtocolParameters, b: &ProtocolParameters) -> bool 
 }
 
 /// A signer listed in the metadata.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StakeParty {
     /// Pool id.
     pub party_id: String,
@@ -66,14 +66,68 @@ pub struct StakeParty {
     pub stake: u64,
 }
 
-#[derive(Deserialize)]
+#[derive(Default)]
 pub(crate) struct WireMetadata {
     network: String,
     version: String,
-    parameters: ProtocolParameters,
+    parameters: Option<ProtocolParameters>,
     initiated_at: String,
     sealed_at: String,
     signers: Vec<StakeParty>,
+}
+
+const METADATA_FIELDS: Fields = Fields {
+    names: &[
+        "network",
+        "version",
+        "parameters",
+        "initiated_at",
+        "sealed_at",
+        "signers",
+    ],
+    optional: 0,
+    defaulted: 0,
+    flattened: false,
+};
+
+const PARTY_FIELDS: Fields = Fields {
+    names: &["party_id", "stake"],
+    optional: 0,
+    defaulted: 0,
+    flattened: false,
+};
+
+impl WireMetadata {
+    pub(crate) fn read_json(r: &mut JsonReader<'_>) -> JsonResult<Self> {
+        let mut w = WireMetadata::default();
+        r.record(&METADATA_FIELDS, &mut |r, i| {
+            match i {
+                0 => w.network = r.string()?,
+                1 => w.version = r.string()?,
+                2 => w.parameters = Some(ProtocolParameters::read_json(r)?),
+                3 => w.initiated_at = r.string()?,
+                4 => w.sealed_at = r.string()?,
+                _ => {
+                    w.signers = r.vec(&mut |r| {
+                        let mut party = StakeParty {
+                            party_id: String::new(),
+                            stake: 0,
+                        };
+                        r.record(&PARTY_FIELDS, &mut |r, i| {
+                            match i {
+                                0 => party.party_id = r.string()?,
+                                _ => party.stake = r.u64()?,
+                            }
+                            Ok(())
+                        })?;
+                        Ok(party)
+                    })?
+                }
+            }
+            Ok(())
+        })?;
+        Ok(w)
+    }
 }
 
 /// Certificate metadata.
@@ -112,7 +166,12 @@ impl Metadata {
             sealed_at_nanos: timestamp_nanos(&w.sealed_at)?,
             network: w.network,
             version: w.version,
-            parameters: w.parameters,
+            // Always set: the field is required.
+            parameters: w.parameters.unwrap_or(ProtocolParameters {
+                m: 0,
+                k: 0,
+                phi_f: 0.0,
+            }),
             initiated_at: w.initiated_at,
             sealed_at: w.sealed_at,
             signers: w.signers,

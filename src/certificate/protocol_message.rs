@@ -2,12 +2,10 @@
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
-use core::fmt;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::codec::hex;
+use crate::codec::json::{Fields, JsonReader, JsonResult};
 
 /// A protocol-message part key. The derived order is the declaration order, which is the order
 /// in which the reference hashes the parts (not alphabetical).
@@ -84,16 +82,6 @@ impl PartKey {
     }
 }
 
-impl<'de> Deserialize<'de> for PartKey {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(d)?;
-        // Unknown keys are refused: their position in the hash is unknown.
-        PartKey::from_name(&name).ok_or_else(|| {
-            de::Error::custom(alloc::format!("unknown protocol message part {name:?}"))
-        })
-    }
-}
-
 /// How the message is hashed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum HashScheme {
@@ -113,51 +101,39 @@ pub struct ProtocolMessage {
     pub hash_scheme: HashScheme,
 }
 
-struct PartsVisitor;
+/// The JSON layout: `{"message_parts": {key: value, ..}, "hash_scheme"?: "legacy" | "rigid"}`.
+const FIELDS: Fields = Fields {
+    names: &["message_parts", "hash_scheme"],
+    optional: 0b10,
+    defaulted: 0b10,
+    flattened: false,
+};
 
-impl<'de> Visitor<'de> for PartsVisitor {
-    type Value = BTreeMap<PartKey, String>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a map of protocol message parts")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut parts = BTreeMap::new();
-        while let Some((k, v)) = map.next_entry::<PartKey, String>()? {
-            // A repeated key keeps the last value, as a map deserializer does in the reference.
-            parts.insert(k, v);
-        }
-        Ok(parts)
-    }
-}
-
-fn parts<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<PartKey, String>, D::Error> {
-    d.deserialize_map(PartsVisitor)
-}
-
-fn scheme<'de, D: Deserializer<'de>>(d: D) -> Result<HashScheme, D::Error> {
-    match String::deserialize(d)?.as_str() {
-        "legacy" => Ok(HashScheme::Legacy),
-        "rigid" => Ok(HashScheme::Rigid),
-        other => Err(de::Error::custom(alloc::format!(
-            "unknown hash scheme {other:?}"
-        ))),
-    }
-}
-
-#[derive(Deserialize)]
-pub(crate) struct WireProtocolMessage {
-    #[serde(deserialize_with = "parts")]
-    message_parts: BTreeMap<PartKey, String>,
-    #[serde(default, deserialize_with = "scheme")]
-    hash_scheme: HashScheme,
-}
-
-impl From<WireProtocolMessage> for ProtocolMessage {
-    fn from(w: WireProtocolMessage) -> Self {
-        ProtocolMessage {
-            parts: w.message_parts,
-            hash_scheme: w.hash_scheme,
-        }
+impl ProtocolMessage {
+    /// Read the JSON form. Unknown part keys are refused (their position in the hash is
+    /// unknown); a repeated key keeps the last value, as a map deserializer does in the
+    /// reference.
+    pub(crate) fn read_json(r: &mut JsonReader<'_>) -> JsonResult<Self> {
+        let mut m = ProtocolMessage::default();
+        r.record(&FIELDS, &mut |r, i| {
+            if i == 0 {
+                r.object(&mut |r, name| {
+                    let key = PartKey::from_name(&name)
+                        .ok_or_else(|| r.error("unknown protocol message part"))?;
+                    let value = r.string()?;
+                    m.parts.insert(key, value);
+                    Ok(())
+                })
+            } else {
+                m.hash_scheme = match r.string()?.as_str() {
+                    "legacy" => HashScheme::Legacy,
+                    "rigid" => HashScheme::Rigid,
+                    _ => return Err(r.error("unknown hash scheme")),
+                };
+                Ok(())
+            }
+        })?;
+        Ok(m)
     }
 }
 
@@ -213,8 +189,8 @@ impl ProtocolMessage {
 mod tests {
     use super::*;
 
-    fn parse(json: &str) -> Result<ProtocolMessage, serde_json::Error> {
-        serde_json::from_str::<WireProtocolMessage>(json).map(Into::into)
+    fn parse(json: &str) -> JsonResult<ProtocolMessage> {
+        JsonReader::parse(json.as_bytes(), ProtocolMessage::read_json)
     }
 
     #[test]

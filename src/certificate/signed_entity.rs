@@ -2,11 +2,12 @@
 //! certificate hash.
 
 use alloc::string::String;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::codec::json::{Fields, JsonReader, JsonResult};
+
 /// The signed entity type, externally tagged on the wire.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignedEntityType {
     /// Mithril stake distribution of an epoch.
     MithrilStakeDistribution(u64),
@@ -32,7 +33,64 @@ pub enum SignedEntityType {
     CardanoBlocksTransactions(u64, u64, u64),
 }
 
+/// Variant names, in declaration order (the JSON tags).
+const VARIANTS: [&str; 6] = [
+    "MithrilStakeDistribution",
+    "CardanoStakeDistribution",
+    "CardanoImmutableFilesFull",
+    "CardanoDatabase",
+    "CardanoTransactions",
+    "CardanoBlocksTransactions",
+];
+
+/// The struct variants' fields (object or array form).
+const BEACON_FIELDS: Fields = Fields {
+    names: &["epoch", "immutable_file_number"],
+    optional: 0,
+    defaulted: 0,
+    flattened: false,
+};
+
 impl SignedEntityType {
+    /// Read the externally tagged JSON form, e.g. `{"CardanoTransactions":[24,719]}`.
+    pub(crate) fn read_json(r: &mut JsonReader<'_>) -> JsonResult<Self> {
+        let mut out = SignedEntityType::MithrilStakeDistribution(0);
+        r.variant(&VARIANTS, &mut |r, variant| {
+            let mut v = [0u64; 3];
+            match variant {
+                0 | 1 => v[0] = r.u64()?,
+                2 | 3 => r.record(&BEACON_FIELDS, &mut |r, i| {
+                    v[i] = r.u64()?;
+                    Ok(())
+                })?,
+                4 => r.tuple(2, &mut |r, i| {
+                    v[i] = r.u64()?;
+                    Ok(())
+                })?,
+                _ => r.tuple(3, &mut |r, i| {
+                    v[i] = r.u64()?;
+                    Ok(())
+                })?,
+            }
+            out = match variant {
+                0 => SignedEntityType::MithrilStakeDistribution(v[0]),
+                1 => SignedEntityType::CardanoStakeDistribution(v[0]),
+                2 => SignedEntityType::CardanoImmutableFilesFull {
+                    epoch: v[0],
+                    immutable_file_number: v[1],
+                },
+                3 => SignedEntityType::CardanoDatabase {
+                    epoch: v[0],
+                    immutable_file_number: v[1],
+                },
+                4 => SignedEntityType::CardanoTransactions(v[0], v[1]),
+                _ => SignedEntityType::CardanoBlocksTransactions(v[0], v[1], v[2]),
+            };
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
     /// The variant's name, as on the wire.
     pub fn name(&self) -> &'static str {
         match self {
@@ -101,6 +159,10 @@ impl SignedEntityType {
 mod tests {
     use super::*;
 
+    fn parse(json: &str) -> JsonResult<SignedEntityType> {
+        JsonReader::parse(json.as_bytes(), SignedEntityType::read_json)
+    }
+
     #[test]
     fn parses_every_wire_shape_and_prints_it_back() {
         for json in [
@@ -111,10 +173,27 @@ mod tests {
             r#"{"CardanoTransactions":[24,719]}"#,
             r#"{"CardanoBlocksTransactions":[23,705,1]}"#,
         ] {
-            let t: SignedEntityType = serde_json::from_str(json).unwrap();
+            let t = parse(json).unwrap();
             assert_eq!(t.to_json(), json);
         }
-        assert!(serde_json::from_str::<SignedEntityType>(r#"{"Unknown":1}"#).is_err());
+        for bad in [
+            r#"{"Unknown":1}"#,
+            r#""MithrilStakeDistribution""#,
+            r#"{"MithrilStakeDistribution":-1}"#,
+            r#"{"CardanoTransactions":[24]}"#,
+            r#"{"CardanoTransactions":[24,719,1]}"#,
+            r#"{"CardanoDatabase":{"epoch":20}}"#,
+            r#"{"MithrilStakeDistribution":1,"CardanoStakeDistribution":1}"#,
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            parse(r#"{"CardanoDatabase":[20,5]}"#).unwrap(),
+            SignedEntityType::CardanoDatabase {
+                epoch: 20,
+                immutable_file_number: 5
+            }
+        );
     }
 
     #[test]

@@ -571,8 +571,8 @@ impl<'a> JsonReader<'a> {
         if self.peek() != Some(b'{') {
             return Err(self.error("expected a struct"));
         }
-        self.object(&mut |r, key| {
-            match fields.names.iter().position(|name| *name == key) {
+        self.object(
+            &mut |r, key| match fields.names.iter().position(|name| *name == key) {
                 None if fields.flattened => r.skip_decoding(),
                 None => r.skip(),
                 Some(i) if seen & (1 << i) != 0 => {
@@ -582,8 +582,8 @@ impl<'a> JsonReader<'a> {
                     seen |= 1 << i;
                     field(r, i)
                 }
-            }
-        })?;
+            },
+        )?;
         for (i, name) in fields.names.iter().enumerate() {
             if (seen | fields.optional) & (1 << i) == 0 {
                 return Err(self.field_error("missing field", name));
@@ -665,13 +665,18 @@ mod tests {
             ("1e-400", 0.0),
             ("2.2250738585072011e-308", 2.225_073_858_507_201e-308),
             ("9007199254740993", 9_007_199_254_740_992.0),
-            ("0.1000000000000000055511151231257827021181583404541015625", 0.1),
+            (
+                "0.1000000000000000055511151231257827021181583404541015625",
+                0.1,
+            ),
             ("1E+2", 100.0),
         ] {
             let got = whole(text, |r| r.f64()).unwrap();
             assert_eq!(got.to_bits(), v.to_bits(), "{text}");
         }
-        for bad in ["1e400", "-1e309", ".5", "1.", "NaN", "inf", "+1", "1e", "--1"] {
+        for bad in [
+            "1e400", "-1e309", ".5", "1.", "NaN", "inf", "+1", "1e", "--1",
+        ] {
             assert!(whole(bad, |r| r.f64()).is_err(), "{bad}");
         }
     }
@@ -679,7 +684,10 @@ mod tests {
     #[test]
     fn strings_and_escapes() {
         let s = |t: &str| whole(t, |r| r.string());
-        assert_eq!(s(r#""a\"\\\/\b\f\n\r\t""#).unwrap(), "a\"\\/\u{8}\u{c}\n\r\t");
+        assert_eq!(
+            s(r#""a\"\\\/\b\f\n\r\t""#).unwrap(),
+            "a\"\\/\u{8}\u{c}\n\r\t"
+        );
         assert_eq!(s(r#""\u00e9\uD83D\uDE00""#).unwrap(), "é😀");
         assert_eq!(s("\"é\"").unwrap(), "é");
         for bad in [
@@ -710,7 +718,13 @@ mod tests {
             r.record(&PAIR, &mut |r, i| {
                 match i {
                     0 => a = r.u64()?,
-                    _ => b = if r.null_if_next()? { None } else { Some(r.u64()?) },
+                    _ => {
+                        b = if r.null_if_next()? {
+                            None
+                        } else {
+                            Some(r.u64()?)
+                        }
+                    }
                 }
                 Ok(())
             })?;
@@ -765,7 +779,11 @@ mod tests {
         let unclosed = "[".repeat(100_000);
         assert!(whole(&unclosed, nest).is_err());
         // An unknown field's value: any depth, no stack growth.
-        let skipped = alloc::format!(r#"{{"x":{}{},"a":3}}"#, "[".repeat(100_000), "]".repeat(100_000));
+        let skipped = alloc::format!(
+            r#"{{"x":{}{},"a":3}}"#,
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
         assert_eq!(pair(&skipped), Ok((3, None)));
         let bad = alloc::format!(r#"{{"x":{},"a":3}}"#, "[".repeat(100_000));
         assert!(pair(&bad).is_err());
@@ -802,7 +820,13 @@ mod tests {
         };
         assert_eq!(v(r#"{"B":7}"#), Ok((1, 7)));
         assert_eq!(v(r#" { "\u0041" : 7 } "#), Ok((0, 7)));
-        for bad in [r#"{"C":7}"#, r#"{"A":7,"B":8}"#, r#""A""#, "{}", r#"{"A":-7}"#] {
+        for bad in [
+            r#"{"C":7}"#,
+            r#"{"A":7,"B":8}"#,
+            r#""A""#,
+            "{}",
+            r#"{"A":-7}"#,
+        ] {
             assert!(v(bad).is_err(), "{bad}");
         }
     }

@@ -3,7 +3,6 @@
 //! Nothing here knows about STM or certificates; the layers above describe their types with
 //! these tools.
 
-pub mod byte_array;
 pub mod canonical_json;
 pub mod cbor;
 pub mod float;

@@ -8,16 +8,16 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use serde::Deserialize;
 
-use super::certification::parse_body;
+use super::certification::{fields, parse_body};
 use super::certified_items::CertifiedItems;
 use super::error::ProofError;
-use super::transactions::{verify_v2, ProofsV2, ProvenItemV2, WireSetV2};
+use super::transactions::{read_proofs_v2, verify_v2, ProvenItemV2};
 use crate::chain::VerifiedCertificate;
+use crate::codec::json::{Fields, JsonReader, JsonResult};
 
 /// A block as v2 proofs certify it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardanoBlock {
     /// Block hash (hex).
     pub block_hash: String,
@@ -40,14 +40,18 @@ impl CardanoBlock {
     }
 }
 
-#[derive(Deserialize)]
-struct WireBlockProofs {
-    certificate_hash: String,
-    certified_blocks: Option<WireSetV2<CardanoBlock>>,
-    non_certified_blocks: Vec<String>,
-    latest_block_number: u64,
-    security_parameter: u64,
-}
+const BLOCK: Fields = fields(&["block_hash", "block_number", "slot_number"]);
+/// The body; `certified_blocks` is an `Option` (may be absent or null).
+const PROOFS: Fields = Fields {
+    optional: 0b10,
+    ..fields(&[
+        "certificate_hash",
+        "certified_blocks",
+        "non_certified_blocks",
+        "latest_block_number",
+        "security_parameter",
+    ])
+};
 
 /// Check a `/proof/v2/cardano-block` body against the certificate it names.
 ///
@@ -58,21 +62,29 @@ pub fn verify_blocks_proof<S: AsRef<str>>(
     certificate: &VerifiedCertificate,
     requested: &[S],
 ) -> Result<CertifiedItems<CardanoBlock>, ProofError> {
-    let wire: WireBlockProofs = parse_body("cardano blocks proof", body)?;
-    verify_v2(
-        ProofsV2 {
-            certificate_hash: wire.certificate_hash,
-            set: wire.certified_blocks,
-            non_certified: wire.non_certified_blocks,
-            latest_block_number: wire.latest_block_number,
-            security_parameter: wire.security_parameter,
-        },
-        certificate,
-        requested,
-    )
+    let wire = parse_body("cardano blocks proof", body, |r| {
+        read_proofs_v2::<CardanoBlock>(r, &PROOFS)
+    })?;
+    verify_v2(wire, certificate, requested)
 }
 
 impl ProvenItemV2 for CardanoBlock {
+    fn read_json(r: &mut JsonReader<'_>) -> JsonResult<Self> {
+        let mut b = CardanoBlock {
+            block_hash: String::new(),
+            block_number: 0,
+            slot_number: 0,
+        };
+        r.record(&BLOCK, &mut |r, i| {
+            match i {
+                0 => b.block_hash = r.string()?,
+                1 => b.block_number = r.u64()?,
+                _ => b.slot_number = r.u64()?,
+            }
+            Ok(())
+        })?;
+        Ok(b)
+    }
     fn id(&self) -> &str {
         &self.block_hash
     }

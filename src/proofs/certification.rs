@@ -8,6 +8,7 @@ use alloc::vec::Vec;
 use super::error::ProofError;
 use crate::certificate::{PartKey, SignedEntityType};
 use crate::chain::VerifiedCertificate;
+use crate::codec::json::{Fields, JsonReader, JsonResult};
 
 /// Default bound on a proof or artifact body (16 MiB), checked before anything is parsed.
 pub const MAX_BODY_BYTES: usize = 16 << 20;
@@ -24,13 +25,24 @@ pub(crate) fn check_body_size(what: &'static str, body: &[u8]) -> Result<(), Pro
     Ok(())
 }
 
-/// Parse a JSON body into `T`.
-pub(crate) fn parse_body<'a, T: serde::Deserialize<'a>>(
+/// Parse a JSON body with `read`, after checking its size.
+pub(crate) fn parse_body<'a, T>(
     what: &'static str,
     body: &'a [u8],
+    read: impl FnOnce(&mut JsonReader<'a>) -> JsonResult<T>,
 ) -> Result<T, ProofError> {
     check_body_size(what, body)?;
-    serde_json::from_slice(body).map_err(|e| ProofError::malformed(what, e))
+    JsonReader::parse(body, read).map_err(|e| ProofError::malformed(what, e))
+}
+
+/// The layout of a struct whose fields are all required.
+pub(crate) const fn fields(names: &'static [&'static str]) -> Fields {
+    Fields {
+        names,
+        optional: 0,
+        defaulted: 0,
+        flattened: false,
+    }
 }
 
 /// The proof or artifact names `certificate_hash`: it must be `certificate`.

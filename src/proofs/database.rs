@@ -10,19 +10,19 @@
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
-use serde::Deserialize;
 
 use super::certification::{
-    check_body_size, check_certificate_hash, check_signed_entity, check_signed_parts, parse_body,
+    check_certificate_hash, check_signed_entity, check_signed_parts, fields, parse_body,
 };
 use super::error::ProofError;
 use super::mmr::mmr_root;
 use crate::certificate::{PartKey, SignedEntityType};
 use crate::chain::VerifiedCertificate;
 use crate::codec::hex;
+use crate::codec::json::{Fields, JsonReader, JsonResult};
 
 /// The digest of one immutable file, as the digests list gives it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImmutableFileDigest {
     /// File name, e.g. `00042.chunk`.
     pub immutable_file_name: String,
@@ -32,8 +32,24 @@ pub struct ImmutableFileDigest {
 
 /// Parse a digests list (`[{"immutable_file_name": .., "digest": ..}, ..]`).
 pub fn parse_digests(body: &[u8]) -> Result<Vec<ImmutableFileDigest>, ProofError> {
-    check_body_size("immutable file digests", body)?;
-    serde_json::from_slice(body).map_err(|e| ProofError::malformed("immutable file digests", e))
+    parse_body("immutable file digests", body, |r| {
+        r.vec(&mut |r| {
+            let mut d = ImmutableFileDigest {
+                immutable_file_name: String::new(),
+                digest: String::new(),
+            };
+            r.record(&DIGEST, &mut |r, i| {
+                let v = r.string()?;
+                if i == 0 {
+                    d.immutable_file_name = v;
+                } else {
+                    d.digest = v;
+                }
+                Ok(())
+            })?;
+            Ok(d)
+        })
+    })
 }
 
 /// The database root: the mountain range over the digests ordered by file name. Refuses a
@@ -84,18 +100,40 @@ pub struct CertifiedCardanoDatabase {
     pub digests: DigestsCheck,
 }
 
-#[derive(Deserialize)]
-struct WireBeacon {
-    epoch: u64,
-    immutable_file_number: u64,
-}
+const DIGEST: Fields = fields(&["immutable_file_name", "digest"]);
+const BEACON: Fields = fields(&["epoch", "immutable_file_number"]);
+const DATABASE: Fields = fields(&["hash", "merkle_root", "beacon", "certificate_hash"]);
 
-#[derive(Deserialize)]
+/// The fields of the artifact that are checked.
+#[derive(Default)]
 struct WireCardanoDatabase {
     hash: String,
     merkle_root: String,
-    beacon: WireBeacon,
+    epoch: u64,
+    immutable_file_number: u64,
     certificate_hash: String,
+}
+
+fn read_database(r: &mut JsonReader<'_>) -> JsonResult<WireCardanoDatabase> {
+    let mut w = WireCardanoDatabase::default();
+    r.record(&DATABASE, &mut |r, i| {
+        match i {
+            0 => w.hash = r.string()?,
+            1 => w.merkle_root = r.string()?,
+            2 => r.record(&BEACON, &mut |r, i| {
+                let v = r.u64()?;
+                if i == 0 {
+                    w.epoch = v;
+                } else {
+                    w.immutable_file_number = v;
+                }
+                Ok(())
+            })?,
+            _ => w.certificate_hash = r.string()?,
+        }
+        Ok(())
+    })?;
+    Ok(w)
 }
 
 /// Check that `digests` lead to the database root `certificate` signs; returns the root's hex.
@@ -119,13 +157,13 @@ pub fn verify_cardano_database(
     certificate: &VerifiedCertificate,
     digests: Option<&[ImmutableFileDigest]>,
 ) -> Result<CertifiedCardanoDatabase, ProofError> {
-    let wire: WireCardanoDatabase = parse_body("cardano database", body)?;
+    let wire = parse_body("cardano database", body, read_database)?;
     check_certificate_hash(&wire.certificate_hash, certificate)?;
     check_signed_entity(
         certificate,
         &SignedEntityType::CardanoDatabase {
-            epoch: wire.beacon.epoch,
-            immutable_file_number: wire.beacon.immutable_file_number,
+            epoch: wire.epoch,
+            immutable_file_number: wire.immutable_file_number,
         },
     )?;
     check_signed_parts(
@@ -145,8 +183,8 @@ pub fn verify_cardano_database(
         hash: wire.hash,
         certificate_hash: wire.certificate_hash,
         merkle_root: wire.merkle_root,
-        epoch: wire.beacon.epoch,
-        immutable_file_number: wire.beacon.immutable_file_number,
+        epoch: wire.epoch,
+        immutable_file_number: wire.immutable_file_number,
         digests,
     })
 }

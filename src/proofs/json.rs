@@ -13,87 +13,125 @@
 //! their fields in order, and unknown fields are ignored.
 
 use alloc::vec::Vec;
-use serde::Deserialize;
 
+use super::certification::fields;
 use super::error::ProofError;
 use super::map_proof::{BlockRange, MkMapProof, MAX_MAP_PROOF_DEPTH};
 use super::mmr::MkProof;
-use crate::codec::byte_array::ByteVec;
 use crate::codec::hex;
+use crate::codec::json::{Fields, JsonReader, JsonResult};
 
-#[derive(Deserialize)]
-struct WireNode {
-    hash: ByteVec,
+const NODE: Fields = fields(&["hash"]);
+const MK_PROOF: Fields = fields(&[
+    "inner_root",
+    "inner_leaves",
+    "inner_proof_size",
+    "inner_proof_items",
+]);
+const RANGE: Fields = fields(&["start", "end"]);
+const BLOCK_RANGE: Fields = fields(&["inner_range"]);
+const MAP_PROOF: Fields = fields(&["master_proof", "sub_proofs"]);
+
+/// A node `{"hash":[bytes]}`.
+fn read_node(r: &mut JsonReader<'_>) -> JsonResult<Vec<u8>> {
+    let mut hash = Vec::new();
+    r.record(&NODE, &mut |r, _| {
+        hash = r.bytes(None)?;
+        Ok(())
+    })?;
+    Ok(hash)
 }
 
-#[derive(Deserialize)]
-struct WireMkProof {
-    inner_root: WireNode,
-    inner_leaves: Vec<(u64, WireNode)>,
-    inner_proof_size: u64,
-    inner_proof_items: Vec<WireNode>,
-}
-
-#[derive(Deserialize)]
-struct WireRange {
-    start: u64,
-    end: u64,
-}
-
-#[derive(Deserialize)]
-struct WireBlockRange {
-    inner_range: WireRange,
-}
-
-#[derive(Deserialize)]
-struct WireMapProof {
-    master_proof: WireMkProof,
-    sub_proofs: Vec<(WireBlockRange, WireMapProof)>,
-}
-
-impl From<WireMkProof> for MkProof {
-    fn from(w: WireMkProof) -> Self {
-        MkProof {
-            inner_root: w.inner_root.hash.0,
-            inner_leaves: w
-                .inner_leaves
-                .into_iter()
-                .map(|(pos, node)| (pos, node.hash.0))
-                .collect(),
-            inner_proof_size: w.inner_proof_size,
-            inner_proof_items: w.inner_proof_items.into_iter().map(|n| n.hash.0).collect(),
+fn read_mk_proof(r: &mut JsonReader<'_>) -> JsonResult<MkProof> {
+    let mut p = MkProof {
+        inner_root: Vec::new(),
+        inner_leaves: Vec::new(),
+        inner_proof_size: 0,
+        inner_proof_items: Vec::new(),
+    };
+    r.record(&MK_PROOF, &mut |r, i| {
+        match i {
+            0 => p.inner_root = read_node(r)?,
+            1 => {
+                p.inner_leaves = r.vec(&mut |r| {
+                    let mut leaf = (0, Vec::new());
+                    r.tuple(2, &mut |r, i| {
+                        if i == 0 {
+                            leaf.0 = r.u64()?;
+                        } else {
+                            leaf.1 = read_node(r)?;
+                        }
+                        Ok(())
+                    })?;
+                    Ok(leaf)
+                })?
+            }
+            2 => p.inner_proof_size = r.u64()?,
+            _ => p.inner_proof_items = r.vec(&mut read_node)?,
         }
-    }
+        Ok(())
+    })?;
+    Ok(p)
 }
 
-fn convert(w: WireMapProof, depth: usize) -> Result<MkMapProof, ProofError> {
+fn read_block_range(r: &mut JsonReader<'_>) -> JsonResult<BlockRange> {
+    let mut range = BlockRange { start: 0, end: 0 };
+    r.record(&BLOCK_RANGE, &mut |r, _| {
+        r.record(&RANGE, &mut |r, i| {
+            if i == 0 {
+                range.start = r.u64()?;
+            } else {
+                range.end = r.u64()?;
+            }
+            Ok(())
+        })
+    })?;
+    Ok(range)
+}
+
+fn read_map_proof(r: &mut JsonReader<'_>, depth: usize) -> JsonResult<MkMapProof> {
     if depth > MAX_MAP_PROOF_DEPTH {
-        return Err(ProofError::malformed(
-            "map proof (JSON)",
-            alloc::format!("nested deeper than {MAX_MAP_PROOF_DEPTH} levels"),
-        ));
+        return Err(r.error("map proof nested deeper than its limit"));
     }
-    let mut sub_proofs = Vec::with_capacity(w.sub_proofs.len());
-    for (range, sub) in w.sub_proofs {
-        let range = BlockRange {
-            start: range.inner_range.start,
-            end: range.inner_range.end,
-        };
-        sub_proofs.push((range, convert(sub, depth + 1)?));
-    }
-    Ok(MkMapProof {
-        master_proof: w.master_proof.into(),
-        sub_proofs,
-    })
+    let mut p = MkMapProof {
+        master_proof: MkProof {
+            inner_root: Vec::new(),
+            inner_leaves: Vec::new(),
+            inner_proof_size: 0,
+            inner_proof_items: Vec::new(),
+        },
+        sub_proofs: Vec::new(),
+    };
+    r.record(&MAP_PROOF, &mut |r, i| {
+        if i == 0 {
+            p.master_proof = read_mk_proof(r)?;
+        } else {
+            p.sub_proofs = r.vec(&mut |r| {
+                let mut range = BlockRange { start: 0, end: 0 };
+                let mut sub = None;
+                r.tuple(2, &mut |r, i| {
+                    if i == 0 {
+                        range = read_block_range(r)?;
+                    } else {
+                        sub = Some(read_map_proof(r, depth + 1)?);
+                    }
+                    Ok(())
+                })?;
+                let sub = sub.ok_or_else(|| r.error("too few elements"))?;
+                Ok((range, sub))
+            })?;
+        }
+        Ok(())
+    })?;
+    Ok(p)
 }
 
 impl MkMapProof {
-    /// Parse the compact JSON form. serde_json's recursion limit bounds the nesting while
+    /// Parse the compact JSON form. The reader's depth limit bounds the nesting while
     /// parsing; deeper than [`MAX_MAP_PROOF_DEPTH`] levels is refused.
     pub fn from_json(json: &[u8]) -> Result<Self, ProofError> {
-        let wire: WireMapProof = serde_json::from_slice(json)
-            .map_err(|e| ProofError::malformed("map proof (JSON)", e))?;
-        convert(wire, 1)
+        JsonReader::parse(json, |r| read_map_proof(r, 1))
+            .map_err(|e| ProofError::malformed("map proof (JSON)", e))
     }
 
     /// Decode the JSON-hex form (surrounding whitespace is ignored).
@@ -107,9 +145,7 @@ impl MkMapProof {
 impl MkProof {
     /// Parse the compact JSON form of a single `MKProof`.
     pub fn from_json(json: &[u8]) -> Result<Self, ProofError> {
-        let wire: WireMkProof =
-            serde_json::from_slice(json).map_err(|e| ProofError::malformed("proof (JSON)", e))?;
-        Ok(wire.into())
+        JsonReader::parse(json, read_mk_proof).map_err(|e| ProofError::malformed("proof (JSON)", e))
     }
 }
 
@@ -170,7 +206,7 @@ mod tests {
         }
         let e = MkMapProof::from_json(json.as_bytes()).unwrap_err();
         assert_eq!(e.code(), "proof_malformed");
-        // Far deeper than serde_json's recursion limit: refused, no stack overflow.
+        // Far deeper than the reader's depth limit: refused, no stack overflow.
         let mut deep = String::new();
         for _ in 0..10_000 {
             deep.push_str(r#"{"sub_proofs":[[0,"#);

@@ -10,10 +10,9 @@
 
 use blst::min_sig::{PublicKey as G2Point, SecretKey as MinSigSecretKey, Signature as G1Point};
 use blst::{blst_fp12, blst_p1_affine, blst_p2_affine, BLST_ERROR};
-use serde::Deserialize;
 
-use crate::codec::byte_array::ByteArray;
 use crate::codec::hex;
+use crate::codec::json::{Fields, JsonReader, JsonResult};
 use crate::stm::keys::VerificationKey;
 
 /// The message `k1` signs.
@@ -28,10 +27,29 @@ pub struct SignerKey {
     pub pop: [u8; 96],
 }
 
-#[derive(Deserialize)]
-struct WireSignerKey {
-    vk: ByteArray<96>,
-    pop: ByteArray<96>,
+/// The JSON layout `{"vk": [96 bytes], "pop": [96 bytes]}` (or `[vk, pop]`).
+const FIELDS: Fields = Fields {
+    names: &["vk", "pop"],
+    optional: 0,
+    defaulted: 0,
+    flattened: false,
+};
+
+fn read_json(r: &mut JsonReader<'_>) -> JsonResult<SignerKey> {
+    let mut key = SignerKey {
+        vk: [0; 96],
+        pop: [0; 96],
+    };
+    r.record(&FIELDS, &mut |r, i| {
+        let v = r.byte_array()?;
+        if i == 0 {
+            key.vk = v;
+        } else {
+            key.pop = v;
+        }
+        Ok(())
+    })?;
+    Ok(key)
 }
 
 /// Why a signer key is refused.
@@ -66,11 +84,8 @@ impl SignerKey {
     /// hex of the 192 canonical bytes `vk || pop`.
     pub fn decode(text: &str) -> Result<SignerKey, SignerKeyFault> {
         let raw = hex::decode(text.trim().as_bytes()).ok_or(SignerKeyFault::Undecodable)?;
-        if let Ok(w) = serde_json::from_slice::<WireSignerKey>(&raw) {
-            return Ok(SignerKey {
-                vk: w.vk.0,
-                pop: w.pop.0,
-            });
+        if let Ok(key) = JsonReader::parse(&raw, read_json) {
+            return Ok(key);
         }
         if raw.len() != 192 {
             return Err(SignerKeyFault::Undecodable);

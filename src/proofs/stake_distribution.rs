@@ -17,10 +17,9 @@
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
-use serde::Deserialize;
 
 use super::certification::{
-    check_certificate_hash, check_signed_entity, check_signed_parts, parse_body,
+    check_certificate_hash, check_signed_entity, check_signed_parts, fields, parse_body,
 };
 use super::error::ProofError;
 use super::mmr::mmr_root;
@@ -28,6 +27,7 @@ use super::signer_key::SignerKey;
 use crate::certificate::{PartKey, SignedEntityType};
 use crate::chain::VerifiedCertificate;
 use crate::codec::hex;
+use crate::codec::json::{Fields, JsonReader, JsonResult};
 use crate::stm::merkle::{leaf_hash, tree_root};
 use crate::stm::AggregateVerificationKey;
 
@@ -105,18 +105,48 @@ pub fn aggregate_verification_key(
     })
 }
 
-#[derive(Deserialize)]
+const SIGNER: Fields = fields(&["party_id", "verification_key", "stake"]);
+const MITHRIL_DISTRIBUTION: Fields = fields(&["epoch", "signers", "certificate_hash"]);
+const CARDANO_DISTRIBUTION: Fields = fields(&["epoch", "certificate_hash", "stake_distribution"]);
+
+#[derive(Default)]
 struct WireSigner {
     party_id: String,
     verification_key: String,
     stake: u64,
 }
 
-#[derive(Deserialize)]
+#[derive(Default)]
 struct WireMithrilStakeDistribution {
     epoch: u64,
     signers: Vec<WireSigner>,
     certificate_hash: String,
+}
+
+fn read_mithril_distribution(r: &mut JsonReader<'_>) -> JsonResult<WireMithrilStakeDistribution> {
+    let mut w = WireMithrilStakeDistribution::default();
+    r.record(&MITHRIL_DISTRIBUTION, &mut |r, i| {
+        match i {
+            0 => w.epoch = r.u64()?,
+            1 => {
+                w.signers = r.vec(&mut |r| {
+                    let mut s = WireSigner::default();
+                    r.record(&SIGNER, &mut |r, i| {
+                        match i {
+                            0 => s.party_id = r.string()?,
+                            1 => s.verification_key = r.string()?,
+                            _ => s.stake = r.u64()?,
+                        }
+                        Ok(())
+                    })?;
+                    Ok(s)
+                })?
+            }
+            _ => w.certificate_hash = r.string()?,
+        }
+        Ok(())
+    })?;
+    Ok(w)
 }
 
 /// Check a Mithril stake distribution artifact (`/artifact/mithril-stake-distribution/{hash}`)
@@ -125,7 +155,11 @@ pub fn verify_mithril_stake_distribution(
     body: &[u8],
     certificate: &VerifiedCertificate,
 ) -> Result<CertifiedMithrilStakeDistribution, ProofError> {
-    let wire: WireMithrilStakeDistribution = parse_body("mithril stake distribution", body)?;
+    let wire = parse_body(
+        "mithril stake distribution",
+        body,
+        read_mithril_distribution,
+    )?;
     check_certificate_hash(&wire.certificate_hash, certificate)?;
     check_signed_entity(
         certificate,
@@ -192,11 +226,29 @@ pub fn cardano_stake_distribution_root(distribution: &BTreeMap<String, u64>) -> 
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Default)]
 struct WireCardanoStakeDistribution {
     epoch: u64,
     certificate_hash: String,
     stake_distribution: BTreeMap<String, u64>,
+}
+
+fn read_cardano_distribution(r: &mut JsonReader<'_>) -> JsonResult<WireCardanoStakeDistribution> {
+    let mut w = WireCardanoStakeDistribution::default();
+    r.record(&CARDANO_DISTRIBUTION, &mut |r, i| {
+        match i {
+            0 => w.epoch = r.u64()?,
+            1 => w.certificate_hash = r.string()?,
+            // A pool listed twice keeps its last stake, as a map deserializer does.
+            _ => r.object(&mut |r, pool| {
+                let stake = r.u64()?;
+                w.stake_distribution.insert(pool, stake);
+                Ok(())
+            })?,
+        }
+        Ok(())
+    })?;
+    Ok(w)
 }
 
 /// Check a Cardano stake distribution artifact (`/artifact/cardano-stake-distribution/{hash}`)
@@ -205,7 +257,11 @@ pub fn verify_cardano_stake_distribution(
     body: &[u8],
     certificate: &VerifiedCertificate,
 ) -> Result<CertifiedCardanoStakeDistribution, ProofError> {
-    let wire: WireCardanoStakeDistribution = parse_body("cardano stake distribution", body)?;
+    let wire = parse_body(
+        "cardano stake distribution",
+        body,
+        read_cardano_distribution,
+    )?;
     check_certificate_hash(&wire.certificate_hash, certificate)?;
     check_signed_entity(
         certificate,

@@ -16,18 +16,18 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use serde::Deserialize;
 
-use super::certification::{check_certificate_hash, check_signed_parts, parse_body};
+use super::certification::{check_certificate_hash, check_signed_parts, fields, parse_body};
 use super::certified_items::{normalize_id, select, verify_items, CertifiedItems};
 use super::error::ProofError;
 use super::map_proof::MkMapProof;
 use crate::certificate::PartKey;
 use crate::chain::VerifiedCertificate;
 use crate::codec::hex;
+use crate::codec::json::{Fields, JsonReader, JsonResult};
 
 /// A transaction as v2 proofs certify it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardanoTransaction {
     /// Transaction hash (hex).
     pub transaction_hash: String,
@@ -58,33 +58,81 @@ pub fn transaction_leaf_v1(transaction_hash: &str) -> Vec<u8> {
     transaction_hash.as_bytes().to_vec()
 }
 
-#[derive(Deserialize)]
-struct WireSetV1 {
+const TRANSACTION: Fields = fields(&[
+    "transaction_hash",
+    "block_number",
+    "slot_number",
+    "block_hash",
+]);
+const SET_V1: Fields = fields(&["transactions_hashes", "proof"]);
+const PROOFS_V1: Fields = fields(&[
+    "certificate_hash",
+    "certified_transactions",
+    "non_certified_transactions",
+    "latest_block_number",
+]);
+const SET_V2: Fields = fields(&["items", "proof"]);
+/// The v2 transaction body; `certified_transactions` is an `Option` (may be absent or null).
+const PROOFS_V2: Fields = Fields {
+    optional: 0b10,
+    ..fields(&[
+        "certificate_hash",
+        "certified_transactions",
+        "non_certified_transactions",
+        "latest_block_number",
+        "security_parameter",
+    ])
+};
+
+/// A set of v1 transaction hashes and the JSON-hex proof of their membership.
+struct SetV1 {
     transactions_hashes: Vec<String>,
     proof: String,
 }
 
-#[derive(Deserialize)]
-struct WireProofsV1 {
+/// The v1 body.
+#[derive(Default)]
+struct ProofsV1 {
     certificate_hash: String,
-    certified_transactions: Vec<WireSetV1>,
+    certified_transactions: Vec<SetV1>,
     non_certified_transactions: Vec<String>,
     latest_block_number: u64,
 }
 
-#[derive(Deserialize)]
-pub(crate) struct WireSetV2<T> {
+fn read_proofs_v1(r: &mut JsonReader<'_>) -> JsonResult<ProofsV1> {
+    let mut w = ProofsV1::default();
+    r.record(&PROOFS_V1, &mut |r, i| {
+        match i {
+            0 => w.certificate_hash = r.string()?,
+            1 => {
+                w.certified_transactions = r.vec(&mut |r| {
+                    let mut set = SetV1 {
+                        transactions_hashes: Vec::new(),
+                        proof: String::new(),
+                    };
+                    r.record(&SET_V1, &mut |r, i| {
+                        if i == 0 {
+                            set.transactions_hashes = r.string_vec()?;
+                        } else {
+                            set.proof = r.string()?;
+                        }
+                        Ok(())
+                    })?;
+                    Ok(set)
+                })?
+            }
+            2 => w.non_certified_transactions = r.string_vec()?,
+            _ => w.latest_block_number = r.u64()?,
+        }
+        Ok(())
+    })?;
+    Ok(w)
+}
+
+/// A set of v2 items and the bytes-hex proof of their membership.
+pub(crate) struct SetV2<T> {
     pub(crate) items: Vec<T>,
     pub(crate) proof: String,
-}
-
-#[derive(Deserialize)]
-struct WireProofsV2 {
-    certificate_hash: String,
-    certified_transactions: Option<WireSetV2<CardanoTransaction>>,
-    non_certified_transactions: Vec<String>,
-    latest_block_number: u64,
-    security_parameter: u64,
 }
 
 /// Check a v1 `/proof/cardano-transaction` body against the certificate it names.
@@ -97,7 +145,7 @@ pub fn verify_transactions_proof_v1<S: AsRef<str>>(
     certificate: &VerifiedCertificate,
     requested: &[S],
 ) -> Result<CertifiedItems<String>, ProofError> {
-    let wire: WireProofsV1 = parse_body("cardano transactions proof (v1)", body)?;
+    let wire = parse_body("cardano transactions proof (v1)", body, read_proofs_v1)?;
     let mut root: Option<Vec<u8>> = None;
     let mut proven: Vec<(String, String)> = Vec::new();
     for set in &wire.certified_transactions {
@@ -145,9 +193,10 @@ pub fn verify_transactions_proof_v1<S: AsRef<str>>(
     })
 }
 
-/// Check the v2 parts (root, latest block number, offset) against the certificate.
 /// An item of a v2 proof (transaction or block): its identifier and its Merkle leaf.
 pub(crate) trait ProvenItemV2: Clone {
+    /// Read the item's JSON form.
+    fn read_json(r: &mut JsonReader<'_>) -> JsonResult<Self>;
     /// The hash the wallet asks about.
     fn id(&self) -> &str;
     /// The leaf the proof must contain.
@@ -155,6 +204,24 @@ pub(crate) trait ProvenItemV2: Clone {
 }
 
 impl ProvenItemV2 for CardanoTransaction {
+    fn read_json(r: &mut JsonReader<'_>) -> JsonResult<Self> {
+        let mut t = CardanoTransaction {
+            transaction_hash: String::new(),
+            block_number: 0,
+            slot_number: 0,
+            block_hash: String::new(),
+        };
+        r.record(&TRANSACTION, &mut |r, i| {
+            match i {
+                0 => t.transaction_hash = r.string()?,
+                1 => t.block_number = r.u64()?,
+                2 => t.slot_number = r.u64()?,
+                _ => t.block_hash = r.string()?,
+            }
+            Ok(())
+        })?;
+        Ok(t)
+    }
     fn id(&self) -> &str {
         &self.transaction_hash
     }
@@ -166,10 +233,54 @@ impl ProvenItemV2 for CardanoTransaction {
 /// The parts shared by v2 transaction and block proof bodies.
 pub(crate) struct ProofsV2<T> {
     pub(crate) certificate_hash: String,
-    pub(crate) set: Option<WireSetV2<T>>,
+    pub(crate) set: Option<SetV2<T>>,
     pub(crate) non_certified: Vec<String>,
     pub(crate) latest_block_number: u64,
     pub(crate) security_parameter: u64,
+}
+
+/// Read a v2 body laid out as `layout` (certificate hash, optional set, non-certified ids,
+/// latest block number, security parameter).
+pub(crate) fn read_proofs_v2<T: ProvenItemV2>(
+    r: &mut JsonReader<'_>,
+    layout: &Fields,
+) -> JsonResult<ProofsV2<T>> {
+    let mut w = ProofsV2 {
+        certificate_hash: String::new(),
+        set: None,
+        non_certified: Vec::new(),
+        latest_block_number: 0,
+        security_parameter: 0,
+    };
+    r.record(layout, &mut |r, i| {
+        match i {
+            0 => w.certificate_hash = r.string()?,
+            1 => {
+                w.set = if r.null_if_next()? {
+                    None
+                } else {
+                    let mut set = SetV2 {
+                        items: Vec::new(),
+                        proof: String::new(),
+                    };
+                    r.record(&SET_V2, &mut |r, i| {
+                        if i == 0 {
+                            set.items = r.vec(&mut T::read_json)?;
+                        } else {
+                            set.proof = r.string()?;
+                        }
+                        Ok(())
+                    })?;
+                    Some(set)
+                }
+            }
+            2 => w.non_certified = r.string_vec()?,
+            3 => w.latest_block_number = r.u64()?,
+            _ => w.security_parameter = r.u64()?,
+        }
+        Ok(())
+    })?;
+    Ok(w)
 }
 
 /// Check a v2 proof body (transactions or blocks) against its certificate.
@@ -242,16 +353,8 @@ pub fn verify_transactions_proof_v2<S: AsRef<str>>(
     certificate: &VerifiedCertificate,
     requested: &[S],
 ) -> Result<CertifiedItems<CardanoTransaction>, ProofError> {
-    let wire: WireProofsV2 = parse_body("cardano transactions proof (v2)", body)?;
-    verify_v2(
-        ProofsV2 {
-            certificate_hash: wire.certificate_hash,
-            set: wire.certified_transactions,
-            non_certified: wire.non_certified_transactions,
-            latest_block_number: wire.latest_block_number,
-            security_parameter: wire.security_parameter,
-        },
-        certificate,
-        requested,
-    )
+    let wire = parse_body("cardano transactions proof (v2)", body, |r| {
+        read_proofs_v2::<CardanoTransaction>(r, &PROOFS_V2)
+    })?;
+    verify_v2(wire, certificate, requested)
 }

@@ -4,13 +4,13 @@
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use serde::Deserialize;
 
 use super::keys::{decode_entry_points, Signature, VerificationKey};
-use crate::codec::byte_array::{ByteArray, ByteVec, Null};
 use crate::codec::canonical_json::JsonWriter;
+use crate::codec::cbor::{CborReader, CborResult};
+use crate::codec::hex;
+use crate::codec::json::{Fields, JsonReader, JsonResult};
 use crate::codec::json_hex::WireForm;
-use crate::codec::{cbor, hex};
 use crate::StmError;
 
 /// One signer's contribution to an aggregate.
@@ -46,74 +46,127 @@ pub struct AggregateSignature {
     pub batch_proof: BatchPath,
 }
 
-// ---- JSON wire form -------------------------------------------------------------------------
-// Field names are the reference's: its types derive `Deserialize`, so each struct is accepted as
-// a JSON object or as an array of its fields in order (the aggregator writes the array form for
-// signature entries), except the single signature, whose flattened fields allow only an object.
+// ---- wire forms -----------------------------------------------------------------------------
+// Field names are the reference's: its types derive `Deserialize`, so in JSON each struct is
+// accepted as an object or as an array of its fields in order (the aggregator writes the array
+// form for signature entries), except the single signature, whose flattened fields allow only an
+// object. In CBOR every struct is a map, and each nested value is itself `0x01 || CBOR`.
 
-#[derive(Deserialize)]
-struct WireConcatenationSignature {
-    sigma: ByteArray<48>,
-    indexes: Vec<u64>,
+const fn fields(names: &'static [&'static str]) -> Fields {
+    Fields {
+        names,
+        optional: 0,
+        defaulted: 0,
+        flattened: false,
+    }
 }
 
-#[derive(Deserialize)]
-struct WireSingle {
-    #[serde(flatten)]
-    concatenation: WireConcatenationSignature,
-    signer_index: u64,
+const AGGREGATE: Fields = fields(&["signatures", "batch_proof"]);
+const SIG_REG: Fields = fields(&["sig", "reg_party"]);
+const SINGLE: Fields = Fields {
+    flattened: true,
+    ..fields(&["sigma", "indexes", "signer_index"])
+};
+const REGISTRATION: Fields = fields(&["verification_key_for_concatenation", "stake"]);
+const BATCH_PATH: Fields = fields(&["values", "indices", "hasher"]);
+
+/// One entry as decoded, before its points are checked: (sigma, indexes, signer index, key,
+/// stake).
+type WireEntry = ([u8; 48], Vec<u64>, u64, [u8; 96], u64);
+
+fn read_json_entry(r: &mut JsonReader<'_>) -> JsonResult<WireEntry> {
+    let mut e: WireEntry = ([0; 48], Vec::new(), 0, [0; 96], 0);
+    r.record(&SIG_REG, &mut |r, i| {
+        if i == 0 {
+            r.record(&SINGLE, &mut |r, i| {
+                match i {
+                    0 => e.0 = r.byte_array()?,
+                    1 => e.1 = r.u64_vec()?,
+                    _ => e.2 = r.u64()?,
+                }
+                Ok(())
+            })
+        } else {
+            r.record(&REGISTRATION, &mut |r, i| {
+                match i {
+                    0 => e.3 = r.byte_array()?,
+                    _ => e.4 = r.u64()?,
+                }
+                Ok(())
+            })
+        }
+    })?;
+    Ok(e)
 }
 
-#[derive(Deserialize)]
-struct WireRegistration {
-    verification_key_for_concatenation: ByteArray<96>,
-    stake: u64,
+fn read_json_batch(r: &mut JsonReader<'_>) -> JsonResult<BatchPath> {
+    let mut path = BatchPath::default();
+    r.record(&BATCH_PATH, &mut |r, i| {
+        match i {
+            0 => path.values = r.vec(&mut |r| r.bytes(None))?,
+            1 => path.indices = r.u64_vec()?,
+            _ => r.null()?,
+        }
+        Ok(())
+    })?;
+    Ok(path)
 }
 
-#[derive(Deserialize)]
-struct WireSigReg {
-    sig: WireSingle,
-    reg_party: WireRegistration,
+fn read_cbor_batch(r: &mut CborReader<'_>) -> CborResult<BatchPath> {
+    let mut path = BatchPath::default();
+    r.record(BATCH_PATH.names, false, &mut |r, i| {
+        match i {
+            0 => path.values = r.bytes_vec()?,
+            1 => path.indices = r.u64_vec()?,
+            _ => r.null()?,
+        }
+        Ok(())
+    })?;
+    Ok(path)
 }
 
-#[derive(Deserialize)]
-struct WireBatchPath {
-    values: Vec<ByteVec>,
-    indices: Vec<u64>,
-    #[allow(dead_code)]
-    hasher: Null,
+/// The two byte fields of a CBOR struct, in field order.
+fn cbor_pair(bytes: &[u8], names: &'static [&'static str]) -> CborResult<(Vec<u8>, Vec<u8>)> {
+    CborReader::parse_v1(bytes, |r| {
+        let mut out = (Vec::new(), Vec::new());
+        r.record(names, false, &mut |r, i| {
+            let v = r.bytes(None)?;
+            if i == 0 {
+                out.0 = v;
+            } else {
+                out.1 = v;
+            }
+            Ok(())
+        })?;
+        Ok(out)
+    })
 }
 
-#[derive(Deserialize)]
-struct WireAggregate {
-    signatures: Vec<WireSigReg>,
-    batch_proof: WireBatchPath,
-}
-
-// ---- CBOR wire form (each nested value is itself `0x01 || CBOR`) ---------------------------
-
-#[derive(Deserialize)]
-struct CborEnvelope {
-    signature_type: u64,
-    proof_bytes: ByteVec,
-}
-
-#[derive(Deserialize)]
-struct CborConcatenation {
-    signature_bytes: Vec<ByteVec>,
-    batch_proof_bytes: ByteVec,
-}
-
-#[derive(Deserialize)]
-struct CborSigReg {
-    signature_bytes: ByteVec,
-    registration_entry_bytes: ByteVec,
-}
-
-#[derive(Deserialize)]
-struct CborRegistration {
-    verification_key_bytes: ByteArray<96>,
-    stake: u64,
+fn read_cbor_entry(sig_reg: &[u8]) -> CborResult<WireEntry> {
+    let mut e: WireEntry = ([0; 48], Vec::new(), 0, [0; 96], 0);
+    let (single, registration) =
+        cbor_pair(sig_reg, &["signature_bytes", "registration_entry_bytes"])?;
+    CborReader::parse_v1(&single, |r| {
+        r.record(SINGLE.names, true, &mut |r, i| {
+            match i {
+                // The flattened struct's fields: serde buffers them before decoding.
+                0 => e.0 = r.buffered(|r| r.byte_array())?,
+                1 => e.1 = r.buffered(|r| r.u64_vec())?,
+                _ => e.2 = r.u64()?,
+            }
+            Ok(())
+        })
+    })?;
+    CborReader::parse_v1(&registration, |r| {
+        r.record(&["verification_key_bytes", "stake"], false, &mut |r, i| {
+            match i {
+                0 => e.3 = r.byte_array()?,
+                _ => e.4 = r.u64()?,
+            }
+            Ok(())
+        })
+    })?;
+    Ok(e)
 }
 
 fn malformed(detail: String) -> StmError {
@@ -124,74 +177,87 @@ fn malformed(detail: String) -> StmError {
 }
 
 impl AggregateSignature {
-    fn from_parts(
-        entries: Vec<(WireSingle, [u8; 96], u64)>,
-        batch: WireBatchPath,
-    ) -> Result<Self, StmError> {
-        let points: Vec<([u8; 48], [u8; 96])> = entries
-            .iter()
-            .map(|(sig, vk, _)| (sig.concatenation.sigma.0, *vk))
-            .collect();
+    fn from_parts(entries: Vec<WireEntry>, batch_proof: BatchPath) -> Result<Self, StmError> {
+        let points: Vec<([u8; 48], [u8; 96])> = entries.iter().map(|e| (e.0, e.3)).collect();
         let decoded = decode_entry_points(&points)?;
         let signatures = entries
             .into_iter()
             .zip(decoded)
-            .map(|((sig, _, stake), (sigma, vk))| SignatureEntry {
-                sigma,
-                indexes: sig.concatenation.indexes,
-                signer_index: sig.signer_index,
-                vk,
-                stake,
-            })
+            .map(
+                |((_, indexes, signer_index, _, stake), (sigma, vk))| SignatureEntry {
+                    sigma,
+                    indexes,
+                    signer_index,
+                    vk,
+                    stake,
+                },
+            )
             .collect();
         Ok(AggregateSignature {
             signatures,
-            batch_proof: BatchPath {
-                values: batch.values.into_iter().map(|v| v.0).collect(),
-                indices: batch.indices,
-            },
+            batch_proof,
         })
     }
 
     /// Parse the compact JSON form (the reference's untagged concatenation proof).
     pub fn from_json(json: &[u8]) -> Result<Self, StmError> {
-        let wire: WireAggregate =
-            serde_json::from_slice(json).map_err(|e| malformed(format!("JSON: {e}")))?;
-        let entries = wire
-            .signatures
-            .into_iter()
-            .map(|e| {
-                (
-                    e.sig,
-                    e.reg_party.verification_key_for_concatenation.0,
-                    e.reg_party.stake,
-                )
+        let mut entries = Vec::new();
+        let mut batch = BatchPath::default();
+        JsonReader::parse(json, |r| {
+            r.record(&AGGREGATE, &mut |r, i| {
+                if i == 0 {
+                    entries = r.vec(&mut read_json_entry)?;
+                } else {
+                    batch = read_json_batch(r)?;
+                }
+                Ok(())
             })
-            .collect();
-        Self::from_parts(entries, wire.batch_proof)
+        })
+        .map_err(|e| malformed(format!("JSON: {e}")))?;
+        Self::from_parts(entries, batch)
     }
 
     /// Parse the binary CBOR v1 form.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, StmError> {
-        let envelope: CborEnvelope = cbor::decode_v1(bytes).map_err(malformed)?;
-        if envelope.signature_type != 0 {
-            return Err(StmError::UnsupportedProof {
-                signature_type: envelope.signature_type,
-            });
+        let mut signature_type = 0;
+        let mut proof_bytes = Vec::new();
+        CborReader::parse_v1(bytes, |r| {
+            r.record(&["signature_type", "proof_bytes"], false, &mut |r, i| {
+                if i == 0 {
+                    signature_type = r.u64()?;
+                } else {
+                    proof_bytes = r.bytes(None)?;
+                }
+                Ok(())
+            })
+        })
+        .map_err(malformed)?;
+        if signature_type != 0 {
+            return Err(StmError::UnsupportedProof { signature_type });
         }
-        let proof: CborConcatenation =
-            cbor::decode_v1(&envelope.proof_bytes.0).map_err(malformed)?;
-        let mut entries = Vec::with_capacity(proof.signature_bytes.len());
-        for sig_reg in &proof.signature_bytes {
-            let sig_reg: CborSigReg = cbor::decode_v1(&sig_reg.0).map_err(malformed)?;
-            let single: WireSingle =
-                cbor::decode_v1(&sig_reg.signature_bytes.0).map_err(malformed)?;
-            let reg: CborRegistration =
-                cbor::decode_v1(&sig_reg.registration_entry_bytes.0).map_err(malformed)?;
-            entries.push((single, reg.verification_key_bytes.0, reg.stake));
-        }
-        let batch: WireBatchPath =
-            cbor::decode_v1(&proof.batch_proof_bytes.0).map_err(malformed)?;
+        let mut signature_bytes = Vec::new();
+        let mut batch_proof_bytes = Vec::new();
+        CborReader::parse_v1(&proof_bytes, |r| {
+            r.record(
+                &["signature_bytes", "batch_proof_bytes"],
+                false,
+                &mut |r, i| {
+                    if i == 0 {
+                        signature_bytes = r.bytes_vec()?;
+                    } else {
+                        batch_proof_bytes = r.bytes(None)?;
+                    }
+                    Ok(())
+                },
+            )
+        })
+        .map_err(malformed)?;
+        let entries = signature_bytes
+            .iter()
+            .map(|sig_reg| read_cbor_entry(sig_reg))
+            .collect::<CborResult<Vec<_>>>()
+            .map_err(malformed)?;
+        let batch = CborReader::parse_v1(&batch_proof_bytes, read_cbor_batch).map_err(malformed)?;
         Self::from_parts(entries, batch)
     }
 

@@ -3,12 +3,12 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use serde::Deserialize;
 
-use crate::codec::byte_array::{ByteVec, Null};
 use crate::codec::canonical_json::JsonWriter;
+use crate::codec::cbor::{CborReader, CborResult, CBOR_V1};
+use crate::codec::hex;
+use crate::codec::json::{Fields, JsonReader, JsonResult};
 use crate::codec::json_hex::{decode_json_or_bytes, WireForm};
-use crate::codec::{cbor, hex};
 use crate::Error;
 
 /// Aggregate verification key of a concatenation proof.
@@ -23,36 +23,75 @@ pub struct AggregateVerificationKey {
     pub total_stake: u64,
 }
 
-#[derive(Deserialize)]
-struct WireCommitment {
-    root: ByteVec,
-    nr_leaves: u64,
-    #[allow(dead_code)]
-    hasher: Null,
-}
-
-#[derive(Deserialize)]
-struct WireAvk {
-    mt_commitment: WireCommitment,
-    total_stake: u64,
-}
+/// The JSON layout: `{"mt_commitment":{"root","nr_leaves","hasher":null},"total_stake"}`
+/// (each struct also as an array of its fields).
+const AVK_FIELDS: Fields = Fields {
+    names: &["mt_commitment", "total_stake"],
+    optional: 0,
+    defaulted: 0,
+    flattened: false,
+};
+const COMMITMENT_FIELDS: Fields = Fields {
+    names: &["root", "nr_leaves", "hasher"],
+    optional: 0,
+    defaulted: 0,
+    flattened: false,
+};
 
 impl AggregateVerificationKey {
-    fn from_wire(w: WireAvk) -> Self {
-        AggregateVerificationKey {
-            root: w.mt_commitment.root.0,
-            nr_leaves: w.mt_commitment.nr_leaves,
-            total_stake: w.total_stake,
-        }
+    /// Read the JSON form at `r`.
+    pub(crate) fn read_json(r: &mut JsonReader<'_>) -> JsonResult<Self> {
+        let mut avk = AggregateVerificationKey {
+            root: Vec::new(),
+            nr_leaves: 0,
+            total_stake: 0,
+        };
+        r.record(&AVK_FIELDS, &mut |r, i| {
+            match i {
+                0 => r.record(&COMMITMENT_FIELDS, &mut |r, i| {
+                    match i {
+                        0 => avk.root = r.bytes(None)?,
+                        1 => avk.nr_leaves = r.u64()?,
+                        _ => r.null()?,
+                    }
+                    Ok(())
+                })?,
+                _ => avk.total_stake = r.u64()?,
+            }
+            Ok(())
+        })?;
+        Ok(avk)
     }
 
     /// Parse the compact JSON form.
     pub fn from_json(json: &[u8]) -> Result<Self, Error> {
-        let wire: WireAvk = serde_json::from_slice(json).map_err(|e| Error::InvalidJson {
+        JsonReader::parse(json, Self::read_json).map_err(|e| Error::InvalidJson {
             what: "aggregate verification key",
             detail: alloc::format!("{e}"),
+        })
+    }
+
+    fn read_cbor(r: &mut CborReader<'_>) -> CborResult<Self> {
+        let mut avk = AggregateVerificationKey {
+            root: Vec::new(),
+            nr_leaves: 0,
+            total_stake: 0,
+        };
+        r.record(AVK_FIELDS.names, false, &mut |r, i| {
+            match i {
+                0 => r.record(COMMITMENT_FIELDS.names, false, &mut |r, i| {
+                    match i {
+                        0 => avk.root = r.bytes(None)?,
+                        1 => avk.nr_leaves = r.u64()?,
+                        _ => r.null()?,
+                    }
+                    Ok(())
+                })?,
+                _ => avk.total_stake = r.u64()?,
+            }
+            Ok(())
         })?;
-        Ok(Self::from_wire(wire))
+        Ok(avk)
     }
 
     /// Parse the binary form: CBOR v1, or the legacy packing `nr_leaves || root || total_stake`.
@@ -61,9 +100,8 @@ impl AggregateVerificationKey {
             what: "aggregate verification key (bytes)",
             detail,
         };
-        if bytes.first() == Some(&cbor::CBOR_V1) {
-            let wire: WireAvk = cbor::decode_v1(bytes).map_err(malformed)?;
-            return Ok(Self::from_wire(wire));
+        if bytes.first() == Some(&CBOR_V1) {
+            return CborReader::parse_v1(bytes, Self::read_cbor).map_err(malformed);
         }
         if bytes.len() != 48 {
             return Err(malformed(alloc::format!(

@@ -1,8 +1,5 @@
 //! Core results and errors as JavaScript values.
 
-use alloc::string::String;
-use alloc::vec::Vec;
-use serde::Serialize;
 use wasm_bindgen::JsValue;
 
 use crate::certificate::SignedEntityType;
@@ -84,82 +81,139 @@ pub fn usage_error(code: &str, message: &str) -> JsValue {
     err.into()
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct JsCertificate<'a> {
-    hash: &'a str,
-    previous_hash: &'a str,
-    epoch: u64,
-    signed_entity_type: &'a SignedEntityType,
-    signed_entity_type_name: &'a str,
-    /// Protocol-message parts, key to value, in hashing order.
-    protocol_message: Vec<(&'a str, &'a str)>,
-    signed_message: &'a str,
-    /// JSON-hex of the AVK (its total stake can exceed 2^53: kept as text).
-    aggregate_verification_key: String,
-    parameters: &'a Parameters,
-    is_genesis: bool,
-}
+/// A plain JS object filled key by key (the keys are ours, never the aggregator's).
+struct Obj(js_sys::Object);
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct JsLink<'a> {
-    hash: &'a str,
-    epoch: u64,
-    aggregate_verification_key: String,
-}
+impl Obj {
+    fn new() -> Obj {
+        Obj(js_sys::Object::new())
+    }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct JsChain<'a> {
-    certificate: JsCertificate<'a>,
-    certificates_checked: usize,
-    anchor_kind: &'a str,
-    anchor_hash: &'a str,
-    links: Vec<JsLink<'a>>,
-}
+    fn set(self, key: &str, value: &JsValue) -> Obj {
+        let _ = js_sys::Reflect::set(&self.0, &JsValue::from_str(key), value);
+        self
+    }
 
-fn certificate(c: &VerifiedCertificate) -> JsCertificate<'_> {
-    JsCertificate {
-        hash: &c.hash,
-        previous_hash: &c.previous_hash,
-        epoch: c.epoch,
-        signed_entity_type: &c.signed_entity_type,
-        signed_entity_type_name: c.signed_entity_type.name(),
-        protocol_message: c
-            .protocol_message
-            .parts
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect(),
-        signed_message: &c.signed_message,
-        aggregate_verification_key: c.aggregate_verification_key.to_json_hex(),
-        parameters: &c.parameters,
-        is_genesis: c.is_genesis,
+    fn str(self, key: &str, value: &str) -> Obj {
+        self.set(key, &JsValue::from_str(value))
     }
 }
 
-/// The verified chain as a plain JS object (epochs and block numbers are far below 2^53).
-pub fn chain(v: &VerifiedChain) -> JsValue {
+/// A u64 as a JS number, as serde-wasm-bindgen's JSON-compatible mode wrote it: only when it
+/// is a safe integer (above 2^53 the whole result used to be `null`; epochs and counts are far
+/// below).
+fn num(value: u64) -> Option<JsValue> {
+    (value <= MAX_SAFE_INTEGER).then(|| JsValue::from_f64(value as f64))
+}
+
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// `{"Variant": value}`, as the wire and serde's externally tagged form.
+fn signed_entity_type(t: &SignedEntityType) -> Option<JsValue> {
+    let value: JsValue = match *t {
+        SignedEntityType::MithrilStakeDistribution(e)
+        | SignedEntityType::CardanoStakeDistribution(e) => num(e)?,
+        SignedEntityType::CardanoImmutableFilesFull {
+            epoch,
+            immutable_file_number,
+        }
+        | SignedEntityType::CardanoDatabase {
+            epoch,
+            immutable_file_number,
+        } => Obj::new()
+            .set("epoch", &num(epoch)?)
+            .set("immutable_file_number", &num(immutable_file_number)?)
+            .0
+            .into(),
+        SignedEntityType::CardanoTransactions(a, b) => array(&[a, b])?,
+        SignedEntityType::CardanoBlocksTransactions(a, b, c) => array(&[a, b, c])?,
+    };
+    Some(Obj::new().set(t.name(), &value).0.into())
+}
+
+fn array(values: &[u64]) -> Option<JsValue> {
+    let out = js_sys::Array::new();
+    for v in values {
+        out.push(&num(*v)?);
+    }
+    Some(out.into())
+}
+
+fn parameters(p: &Parameters) -> Option<JsValue> {
+    Some(
+        Obj::new()
+            .set("m", &num(p.m)?)
+            .set("k", &num(p.k)?)
+            .set("phi_f", &JsValue::from_f64(p.phi_f))
+            .0
+            .into(),
+    )
+}
+
+fn certificate(c: &VerifiedCertificate) -> Option<JsValue> {
+    // Protocol-message parts as [key, value] pairs, in hashing order.
+    let parts = js_sys::Array::new();
+    for (k, v) in &c.protocol_message.parts {
+        let pair = js_sys::Array::new();
+        pair.push(&JsValue::from_str(k.as_str()));
+        pair.push(&JsValue::from_str(v));
+        parts.push(&pair);
+    }
+    Some(
+        Obj::new()
+            .str("hash", &c.hash)
+            .str("previousHash", &c.previous_hash)
+            .set("epoch", &num(c.epoch)?)
+            .set(
+                "signedEntityType",
+                &signed_entity_type(&c.signed_entity_type)?,
+            )
+            .str("signedEntityTypeName", c.signed_entity_type.name())
+            .set("protocolMessage", &parts)
+            .str("signedMessage", &c.signed_message)
+            // JSON-hex of the AVK (its total stake can exceed 2^53: kept as text).
+            .str(
+                "aggregateVerificationKey",
+                &c.aggregate_verification_key.to_json_hex(),
+            )
+            .set("parameters", &parameters(&c.parameters)?)
+            .set("isGenesis", &JsValue::from_bool(c.is_genesis))
+            .0
+            .into(),
+    )
+}
+
+fn chain_object(v: &VerifiedChain) -> Option<JsValue> {
     let (anchor_kind, anchor_hash) = match &v.anchor {
         Anchor::Genesis(h) => ("genesis", h.as_str()),
         Anchor::Trusted(h) => ("trusted", h.as_str()),
     };
-    let js = JsChain {
-        certificate: certificate(&v.certificate),
-        certificates_checked: v.certificates_checked,
-        anchor_kind,
-        anchor_hash,
-        links: v
-            .links
-            .iter()
-            .map(|l| JsLink {
-                hash: &l.hash,
-                epoch: l.epoch,
-                aggregate_verification_key: l.aggregate_verification_key.to_json_hex(),
-            })
-            .collect(),
-    };
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    js.serialize(&serializer).unwrap_or(JsValue::NULL)
+    let links = js_sys::Array::new();
+    for l in &v.links {
+        links.push(
+            &Obj::new()
+                .str("hash", &l.hash)
+                .set("epoch", &num(l.epoch)?)
+                .str(
+                    "aggregateVerificationKey",
+                    &l.aggregate_verification_key.to_json_hex(),
+                )
+                .0,
+        );
+    }
+    Some(
+        Obj::new()
+            .set("certificate", &certificate(&v.certificate)?)
+            .set("certificatesChecked", &num(v.certificates_checked as u64)?)
+            .str("anchorKind", anchor_kind)
+            .str("anchorHash", anchor_hash)
+            .set("links", &links)
+            .0
+            .into(),
+    )
+}
+
+/// The verified chain as a plain JS object (epochs and block numbers are far below 2^53).
+pub fn chain(v: &VerifiedChain) -> JsValue {
+    chain_object(v).unwrap_or(JsValue::NULL)
 }
