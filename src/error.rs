@@ -466,7 +466,7 @@ impl std::error::Error for StmError {}
 impl std::error::Error for Error {}
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use alloc::vec;
     use alloc::vec::Vec;
@@ -515,7 +515,9 @@ mod tests {
         all
     }
 
-    fn samples() -> Vec<Error> {
+    /// One value of every variant, STM failures included; the matches fail to compile when a
+    /// variant is added (the C ABI's code table test uses this list too).
+    pub(crate) fn samples() -> Vec<Error> {
         let c = || String::from("c0ffee");
         let mut all = vec![
             Error::InputTooLarge {

@@ -208,13 +208,14 @@ impl fmt::Display for ProofError {
 impl std::error::Error for ProofError {}
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use alloc::string::ToString;
     use alloc::vec;
 
-    #[test]
-    fn codes_are_unique_and_stable() {
+    /// One value of every variant; the match below fails to compile when one is added (the C
+    /// ABI's code table test uses this list too).
+    pub(crate) fn samples() -> Vec<ProofError> {
         let all = vec![
             ProofError::InputTooLarge {
                 what: "proof",
@@ -251,6 +252,27 @@ mod tests {
                 signed: "2".into(),
             },
         ];
+        for e in &all {
+            match e {
+                ProofError::InputTooLarge { .. }
+                | ProofError::Malformed { .. }
+                | ProofError::Invalid { .. }
+                | ProofError::RootMismatch { .. }
+                | ProofError::ItemNotCertified { .. }
+                | ProofError::NothingCertified
+                | ProofError::CertificateMismatch { .. }
+                | ProofError::MessageMismatch { .. }
+                | ProofError::SignerKeyInvalid { .. }
+                | ProofError::StakeDistributionInvalid { .. }
+                | ProofError::ArtifactMismatch { .. } => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn codes_are_unique_and_stable() {
+        let all = samples();
         let mut codes: Vec<&str> = all.iter().map(ProofError::code).collect();
         let mut numbers: Vec<u32> = all.iter().map(ProofError::numeric_code).collect();
         codes.sort_unstable();
