@@ -122,6 +122,21 @@ ensure_clang() {
     fi
 }
 
+# Add the rustup targets among the arguments that are not installed yet.
+ensure_rust_targets() {
+    local installed t missing=()
+    installed="$(rustup target list --installed)"
+    for t in "$@"; do
+        grep -qx "$t" <<<"$installed" || missing+=("$t")
+    done
+    if [ "${#missing[@]}" -eq 0 ]; then
+        info "present"
+    else
+        info "rustup target add ${missing[*]}"
+        quietly rustup target add "${missing[@]}"
+    fi
+}
+
 # The version in `wasm-bindgen = { version = "=X", ... }` (or `wasm-bindgen = "=X"`) in
 # Cargo.toml's [dependencies].
 pinned_wasm_bindgen() {
@@ -141,7 +156,7 @@ pinned_wasm_bindgen() {
 # areas
 
 setup_rust() {
-    local t0=$SECONDS installed missing c t
+    local t0=$SECONDS installed missing c
 
     step "rust: C toolchain for blst (clang, llvm-ar)"
     ensure_clang
@@ -166,17 +181,7 @@ setup_rust() {
     fi
 
     step "rust: targets for the no_std proof (${NO_STD_TARGETS[*]})"
-    installed="$(rustup target list --installed)"
-    missing=()
-    for t in "${NO_STD_TARGETS[@]}"; do
-        grep -qx "$t" <<<"$installed" || missing+=("$t")
-    done
-    if [ "${#missing[@]}" -eq 0 ]; then
-        info "present"
-    else
-        info "rustup target add ${missing[*]}"
-        quietly rustup target add "${missing[@]}"
-    fi
+    ensure_rust_targets "${NO_STD_TARGETS[@]}"
 
     step "rust: done in $(elapsed "$t0") ($(rustc --version), $(cargo --version | cut -d' ' -f1-2))"
 }
@@ -192,12 +197,7 @@ setup_wasm() {
     ensure_clang
 
     step "wasm: target $WASM_TARGET"
-    if grep -qx "$WASM_TARGET" <<<"$(rustup target list --installed)"; then
-        info "present"
-    else
-        info "rustup target add $WASM_TARGET"
-        quietly rustup target add "$WASM_TARGET"
-    fi
+    ensure_rust_targets "$WASM_TARGET"
 
     step "wasm: wasm-pack"
     if have wasm-pack; then
@@ -306,17 +306,7 @@ setup_mobile() {
     have rustup || die "rustup not found (looked on PATH and in ${CARGO_HOME:-$HOME/.cargo}/bin)"
 
     step "mobile: rust targets (${MOBILE_TARGETS[*]})"
-    installed="$(rustup target list --installed)"
-    missing=()
-    for t in "${MOBILE_TARGETS[@]}"; do
-        grep -qx "$t" <<<"$installed" || missing+=("$t")
-    done
-    if [ "${#missing[@]}" -eq 0 ]; then
-        info "present"
-    else
-        info "rustup target add ${missing[*]}"
-        quietly rustup target add "${missing[@]}"
-    fi
+    ensure_rust_targets "${MOBILE_TARGETS[@]}"
 
     step "mobile: done in $(elapsed "$t0")"
 }
