@@ -295,7 +295,7 @@ setup_c() {
 }
 
 setup_mobile() {
-    local t0=$SECONDS installed missing t
+    local t0=$SECONDS
 
     step "mobile: clang, llvm-ar, llvm-nm (blst's C for iOS / Android, symbol check)"
     ensure_clang
