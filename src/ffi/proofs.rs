@@ -422,6 +422,12 @@ pub unsafe extern "C" fn mithril_lite_proof_result_json(
     guard(|| unsafe { write_str(&handle_ref(result)?.json, buf, cap, len_out) })
 }
 
+/// Item `index` of one of a result's lists, or `INVALID_ARGUMENT` past its end.
+fn list_item<'a>(list: &'a [String], index: usize, what: &str) -> Result<&'a String, FfiError> {
+    list.get(index)
+        .ok_or_else(|| invalid_argument(format!("item {index} of {} {what} items", list.len())))
+}
+
 /// Number of requested items the proof certifies (0 for artifacts), in `*count_out`.
 ///
 /// # Safety
@@ -453,13 +459,12 @@ pub unsafe extern "C" fn mithril_lite_proof_result_certified_item(
 ) -> mithril_lite_code {
     guard(|| unsafe {
         let r = handle_ref(result)?;
-        let item = r.certified.get(index).ok_or_else(|| {
-            invalid_argument(format!(
-                "item {index} of {} certified items",
-                r.certified.len()
-            ))
-        })?;
-        write_str(item, buf, cap, len_out)
+        write_str(
+            list_item(&r.certified, index, "certified")?,
+            buf,
+            cap,
+            len_out,
+        )
     })
 }
 
@@ -495,13 +500,12 @@ pub unsafe extern "C" fn mithril_lite_proof_result_non_certified_item(
 ) -> mithril_lite_code {
     guard(|| unsafe {
         let r = handle_ref(result)?;
-        let item = r.non_certified.get(index).ok_or_else(|| {
-            invalid_argument(format!(
-                "item {index} of {} non-certified items",
-                r.non_certified.len()
-            ))
-        })?;
-        write_str(item, buf, cap, len_out)
+        write_str(
+            list_item(&r.non_certified, index, "non-certified")?,
+            buf,
+            cap,
+            len_out,
+        )
     })
 }
 
