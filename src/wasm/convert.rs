@@ -82,20 +82,20 @@ pub fn usage_error(code: &str, message: &str) -> JsValue {
 }
 
 /// A plain JS object filled key by key (the keys are ours, never the aggregator's).
-struct Obj(js_sys::Object);
+pub(crate) struct Obj(js_sys::Object);
 
 impl Obj {
-    fn new() -> Obj {
+    pub(crate) fn new() -> Obj {
         Obj(js_sys::Object::new())
     }
 
-    fn set(self, key: &str, value: &JsValue) -> Obj {
-        let _ = js_sys::Reflect::set(&self.0, &JsValue::from_str(key), value);
+    pub(crate) fn set(self, key: &str, value: impl Into<JsValue>) -> Obj {
+        let _ = js_sys::Reflect::set(&self.0, &JsValue::from_str(key), &value.into());
         self
     }
 
-    fn str(self, key: &str, value: &str) -> Obj {
-        self.set(key, &JsValue::from_str(value))
+    pub(crate) fn done(self) -> JsValue {
+        self.0.into()
     }
 }
 
@@ -121,14 +121,13 @@ fn signed_entity_type(t: &SignedEntityType) -> Option<JsValue> {
             epoch,
             immutable_file_number,
         } => Obj::new()
-            .set("epoch", &num(epoch)?)
-            .set("immutable_file_number", &num(immutable_file_number)?)
-            .0
-            .into(),
+            .set("epoch", num(epoch)?)
+            .set("immutable_file_number", num(immutable_file_number)?)
+            .done(),
         SignedEntityType::CardanoTransactions(a, b) => array(&[a, b])?,
         SignedEntityType::CardanoBlocksTransactions(a, b, c) => array(&[a, b, c])?,
     };
-    Some(Obj::new().set(t.name(), &value).0.into())
+    Some(Obj::new().set(t.name(), value).done())
 }
 
 fn array(values: &[u64]) -> Option<JsValue> {
@@ -142,11 +141,10 @@ fn array(values: &[u64]) -> Option<JsValue> {
 fn parameters(p: &Parameters) -> Option<JsValue> {
     Some(
         Obj::new()
-            .set("m", &num(p.m)?)
-            .set("k", &num(p.k)?)
-            .set("phi_f", &JsValue::from_f64(p.phi_f))
-            .0
-            .into(),
+            .set("m", num(p.m)?)
+            .set("k", num(p.k)?)
+            .set("phi_f", JsValue::from_f64(p.phi_f))
+            .done(),
     )
 }
 
@@ -161,25 +159,24 @@ fn certificate(c: &VerifiedCertificate) -> Option<JsValue> {
     }
     Some(
         Obj::new()
-            .str("hash", &c.hash)
-            .str("previousHash", &c.previous_hash)
-            .set("epoch", &num(c.epoch)?)
+            .set("hash", c.hash.as_str())
+            .set("previousHash", c.previous_hash.as_str())
+            .set("epoch", num(c.epoch)?)
             .set(
                 "signedEntityType",
-                &signed_entity_type(&c.signed_entity_type)?,
+                signed_entity_type(&c.signed_entity_type)?,
             )
-            .str("signedEntityTypeName", c.signed_entity_type.name())
-            .set("protocolMessage", &parts)
-            .str("signedMessage", &c.signed_message)
+            .set("signedEntityTypeName", c.signed_entity_type.name())
+            .set("protocolMessage", parts)
+            .set("signedMessage", c.signed_message.as_str())
             // JSON-hex of the AVK (its total stake can exceed 2^53: kept as text).
-            .str(
+            .set(
                 "aggregateVerificationKey",
-                &c.aggregate_verification_key.to_json_hex(),
+                c.aggregate_verification_key.to_json_hex(),
             )
-            .set("parameters", &parameters(&c.parameters)?)
-            .set("isGenesis", &JsValue::from_bool(c.is_genesis))
-            .0
-            .into(),
+            .set("parameters", parameters(&c.parameters)?)
+            .set("isGenesis", JsValue::from_bool(c.is_genesis))
+            .done(),
     )
 }
 
@@ -192,24 +189,23 @@ fn chain_object(v: &VerifiedChain) -> Option<JsValue> {
     for l in &v.links {
         links.push(
             &Obj::new()
-                .str("hash", &l.hash)
-                .set("epoch", &num(l.epoch)?)
-                .str(
+                .set("hash", l.hash.as_str())
+                .set("epoch", num(l.epoch)?)
+                .set(
                     "aggregateVerificationKey",
-                    &l.aggregate_verification_key.to_json_hex(),
+                    l.aggregate_verification_key.to_json_hex(),
                 )
-                .0,
+                .done(),
         );
     }
     Some(
         Obj::new()
-            .set("certificate", &certificate(&v.certificate)?)
-            .set("certificatesChecked", &num(v.certificates_checked as u64)?)
-            .str("anchorKind", anchor_kind)
-            .str("anchorHash", anchor_hash)
-            .set("links", &links)
-            .0
-            .into(),
+            .set("certificate", certificate(&v.certificate)?)
+            .set("certificatesChecked", num(v.certificates_checked as u64)?)
+            .set("anchorKind", anchor_kind)
+            .set("anchorHash", anchor_hash)
+            .set("links", links)
+            .done(),
     )
 }
 

@@ -11,7 +11,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 
-use super::convert;
+use super::convert::{self, Obj};
 use crate::chain::VerifiedCertificate;
 use crate::proofs::{
     self, CardanoBlock, CardanoTransaction, CertifiedItems, DigestsCheck, ProofError,
@@ -29,24 +29,6 @@ pub struct VerifiedCertificateHandle {
 impl VerifiedCertificateHandle {
     pub(crate) fn new(inner: VerifiedCertificate) -> Self {
         VerifiedCertificateHandle { inner }
-    }
-}
-
-/// A plain JS object filled property by property (keys are ours, never the aggregator's).
-struct Obj(js_sys::Object);
-
-impl Obj {
-    fn new() -> Obj {
-        Obj(js_sys::Object::new())
-    }
-
-    fn set(self, key: &str, value: impl Into<JsValue>) -> Obj {
-        let _ = js_sys::Reflect::set(&self.0, &JsValue::from_str(key), &value.into());
-        self
-    }
-
-    fn done(self) -> JsValue {
-        self.0.into()
     }
 }
 
