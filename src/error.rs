@@ -379,6 +379,29 @@ impl Error {
     }
 }
 
+/// A string from the input, quoted for an error message: printable ASCII as is, anything else
+/// as `\u{..}` escapes. Not `{:?}`: `str`'s Debug brings core's Unicode tables (about 8 KB)
+/// into the wasm module.
+pub(crate) struct Quoted<'a>(pub &'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write;
+        f.write_char('"')?;
+        for c in self.0.chars() {
+            match c {
+                '"' | '\\' => {
+                    f.write_char('\\')?;
+                    f.write_char(c)?;
+                }
+                ' '..='~' => f.write_char(c)?,
+                _ => write!(f, "\\u{{{:x}}}", c as u32)?,
+            }
+        }
+        f.write_char('"')
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -396,7 +419,7 @@ impl fmt::Display for Error {
                 "the walk asked for certificate {expected} but was given {got}"
             ),
             Error::CertificateUnavailable { certificate, detail } => {
-                write!(f, "certificate {certificate:?} could not be retrieved: {detail}")
+                write!(f, "certificate {} could not be retrieved: {detail}", Quoted(certificate))
             }
             Error::ChainTooLong { limit } => write!(
                 f,
@@ -453,7 +476,8 @@ impl fmt::Display for Error {
             ),
             Error::UnsupportedHashScheme { certificate, scheme } => write!(
                 f,
-                "certificate {certificate}: protocol-message hash scheme {scheme:?} is not supported"
+                "certificate {certificate}: protocol-message hash scheme {} is not supported",
+                Quoted(scheme)
             ),
         }
     }
@@ -470,6 +494,15 @@ pub(crate) mod tests {
     use super::*;
     use alloc::vec;
     use alloc::vec::Vec;
+
+    #[test]
+    fn quoted_escapes_what_is_not_printable_ascii() {
+        let q = |s: &str| alloc::format!("{}", Quoted(s));
+        assert_eq!(q("md5"), "\"md5\"");
+        assert_eq!(q("a\"b\\c"), "\"a\\\"b\\\\c\"");
+        assert_eq!(q("\n\u{7f}é😀"), "\"\\u{a}\\u{7f}\\u{e9}\\u{1f600}\"");
+        assert_eq!(q(""), "\"\"");
+    }
 
     /// One value of every STM variant; the match below fails to compile when one is added.
     fn stm_samples() -> Vec<StmError> {
