@@ -12,3 +12,10 @@ mod walk;
 
 pub use proofs::VerifiedCertificateHandle;
 pub use walk::{decode_genesis_key, default_limits, version, Walk};
+
+/// The module's heap allocator: talc instead of std's dlmalloc, for size (7 KB less of the
+/// module, 2.6 KB gzipped) without giving up speed. Not with wasm threads (`atomics`), where
+/// this single-threaded allocator would be unsound; the package builds no threaded module.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
