@@ -2,7 +2,6 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use chrono::{DateTime, FixedOffset};
 use sha2::{Digest, Sha256};
 
 use crate::codec::hex;
@@ -152,11 +151,12 @@ pub struct Metadata {
 }
 
 fn timestamp_nanos(text: &str) -> Result<i64, String> {
-    // The reference deserializes DateTime<Utc> through chrono's lenient RFC 3339 parser.
-    let t: DateTime<FixedOffset> = text
-        .parse()
-        .map_err(|e| alloc::format!("date {text:?}: {e}"))?;
-    Ok(t.timestamp_nanos_opt().unwrap_or(0))
+    // The reference reads the dates with chrono's relaxed RFC 3339 parser (which
+    // codec::rfc3339 reproduces) and hashes `timestamp_nanos_opt().unwrap_or(0)`: the 0 for
+    // instants outside the i64 range is a rule of the hash, so it lives here, not in the parser.
+    let nanos = crate::codec::rfc3339::parse_nanos(text)
+        .map_err(|reason| alloc::format!("date {}: {reason}", crate::error::Quoted(text)))?;
+    Ok(nanos.unwrap_or(0))
 }
 
 impl Metadata {
@@ -246,6 +246,11 @@ mod tests {
         assert_eq!(timestamp_nanos("1970-01-01T01:00:00+01:00"), Ok(0));
         // Outside the i64 nanosecond range: hashed as 0.
         assert_eq!(timestamp_nanos("2500-01-01T00:00:00Z"), Ok(0));
-        assert!(timestamp_nanos("yesterday").is_err());
+        assert_eq!(
+            timestamp_nanos("yesterday\n"),
+            Err(String::from(
+                "date \"yesterday\\u{a}\": unexpected character"
+            ))
+        );
     }
 }

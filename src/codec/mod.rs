@@ -9,6 +9,7 @@ pub mod float;
 pub mod hex;
 pub mod json;
 pub mod json_hex;
+pub mod rfc3339;
 
 use crate::Error;
 
