@@ -1,11 +1,11 @@
 //! The protocol message: the parts a certificate signs, and their hash (`signed_message`).
 
-use alloc::collections::BTreeMap;
 use alloc::string::String;
 use sha2::{Digest, Sha256};
 
 use crate::codec::hex;
 use crate::codec::json::{Fields, JsonReader, JsonResult};
+use crate::codec::sorted::SortedMap;
 
 /// A protocol-message part key. The derived order is the declaration order, which is the order
 /// in which the reference hashes the parts (not alphabetical).
@@ -96,7 +96,7 @@ pub enum HashScheme {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ProtocolMessage {
     /// Parts by key; iteration follows the hashing order.
-    pub parts: BTreeMap<PartKey, String>,
+    pub parts: SortedMap<PartKey, String>,
     /// Hash scheme.
     pub hash_scheme: HashScheme,
 }

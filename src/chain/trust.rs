@@ -21,7 +21,6 @@
 //!
 //! [`ChainWalk::with_trusted`]: super::ChainWalk::with_trusted
 
-use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -29,6 +28,7 @@ use core::fmt;
 use super::walk::VerifiedChain;
 use crate::certificate::GenesisVerificationKey;
 use crate::codec::hex;
+use crate::codec::sorted::SortedMap;
 
 /// First bytes of an encoded checkpoint set.
 pub const CHECKPOINT_MAGIC: [u8; 4] = *b"MLTC";
@@ -102,7 +102,7 @@ impl std::error::Error for CheckpointError {}
 pub struct TrustCheckpoints {
     genesis_key: [u8; 32],
     /// Hash (lower-case hex) to epoch.
-    entries: BTreeMap<String, u64>,
+    entries: SortedMap<String, u64>,
 }
 
 impl TrustCheckpoints {
@@ -110,7 +110,7 @@ impl TrustCheckpoints {
     pub fn new(genesis_key: &GenesisVerificationKey) -> Self {
         TrustCheckpoints {
             genesis_key: genesis_key.to_bytes(),
-            entries: BTreeMap::new(),
+            entries: SortedMap::new(),
         }
     }
 
@@ -230,7 +230,7 @@ impl TrustCheckpoints {
             Some(n) if n > body.len() => return Err(malformed("truncated entries")),
             _ => return Err(malformed("bytes after the last entry")),
         }
-        let mut entries = BTreeMap::new();
+        let mut entries = Vec::with_capacity(count);
         let mut previous: Option<&[u8]> = None;
         for entry in body.chunks_exact(ENTRY_LEN) {
             let (hash, epoch) = entry.split_at(32);
@@ -242,11 +242,12 @@ impl TrustCheckpoints {
             previous = Some(hash);
             let mut e = [0u8; 8];
             e.copy_from_slice(epoch);
-            entries.insert(hex::encode(hash), u64::from_le_bytes(e));
+            entries.push((hex::encode(hash), u64::from_le_bytes(e)));
         }
         Ok(TrustCheckpoints {
             genesis_key,
-            entries,
+            // Strictly ascending (checked above): taken as they are.
+            entries: SortedMap::from_entries(entries),
         })
     }
 }

@@ -13,7 +13,6 @@
 //! concludes once every check before the earliest failure has passed. The reference fetches a
 //! certificate's predecessor before checking the certificate itself, and so does this order.
 
-use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -24,6 +23,7 @@ use crate::certificate::{
     SignedEntityType,
 };
 use crate::codec::check_size;
+use crate::codec::sorted::SortedMap;
 use crate::stm::{AggregateVerificationKey, ScalarSeed};
 use crate::Error;
 
@@ -155,13 +155,14 @@ const STEP_EPOCH: u64 = 5;
 pub struct ChainWalk {
     config: WalkConfig,
     genesis_key: GenesisVerificationKey,
-    trusted: BTreeSet<String>,
+    trusted: SortedMap<String, ()>,
     /// Hash of the certificate to fetch next.
     expected: Option<String>,
     links: Vec<LinkInfo>,
     first: Option<VerifiedCertificate>,
-    /// Certificates whose STM check is outstanding.
-    pending: BTreeMap<usize, ()>,
+    /// Positions of the certificates whose STM check is outstanding, ascending (checks are
+    /// handed out in feeding order).
+    pending: Vec<usize>,
     /// Earliest failure so far, by position.
     failure: Option<(u64, Error)>,
     anchor: Option<Anchor>,
@@ -177,11 +178,11 @@ impl ChainWalk {
         ChainWalk {
             config,
             genesis_key,
-            trusted: BTreeSet::new(),
+            trusted: SortedMap::new(),
             expected: Some(String::from(certificate_hash)),
             links: Vec::new(),
             first: None,
-            pending: BTreeMap::new(),
+            pending: Vec::new(),
             failure: None,
             anchor: None,
         }
@@ -191,7 +192,7 @@ impl ChainWalk {
     /// trusted certificate is still fetched and its content hash-checked, since the chaining
     /// rules need its AVK and parameters.
     pub fn with_trusted<I: IntoIterator<Item = String>>(mut self, hashes: I) -> Self {
-        self.trusted.extend(hashes);
+        self.trusted.extend(hashes.into_iter().map(|h| (h, ())));
         self
     }
 
@@ -233,7 +234,7 @@ impl ChainWalk {
         }
         if self
             .pending
-            .keys()
+            .iter()
             .any(|&j| integrity_pos(j, STEP_SIGNATURE) < failure_pos)
         {
             return Step::AwaitVerification;
@@ -344,7 +345,7 @@ impl ChainWalk {
         }
         self.links.push(link);
 
-        if self.trusted.contains(hash) {
+        if self.trusted.contains_key(hash) {
             if let Err(e) = cert.check_hash() {
                 self.fail(integrity_pos(j, STEP_HASH), e);
             }
@@ -383,7 +384,9 @@ impl ChainWalk {
         }
         match cert.multi_signature_check() {
             Some(check) => {
-                self.pending.insert(j, ());
+                // j is the number of certificates fed before this one: above every pending
+                // position, so the list stays ascending.
+                self.pending.push(j);
                 Fed {
                     check: Some(PendingCheck { index: j, check }),
                 }
@@ -400,7 +403,8 @@ impl ChainWalk {
 
     /// Report the outcome of a [`PendingCheck`].
     pub fn complete(&mut self, index: usize, outcome: Result<(), Error>) {
-        if self.pending.remove(&index).is_some() {
+        if let Ok(i) = self.pending.binary_search(&index) {
+            self.pending.remove(i);
             if let Err(e) = outcome {
                 self.fail(integrity_pos(index, STEP_SIGNATURE), e);
             }

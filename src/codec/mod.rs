@@ -1,4 +1,5 @@
-//! Wire encodings: hex, JSON-hex, canonical JSON re-encoding and CBOR envelopes.
+//! Wire encodings: hex, JSON-hex, canonical JSON re-encoding and CBOR envelopes; and the
+//! sorted-vector map the decoded documents are kept in ([`sorted`]).
 //!
 //! Nothing here knows about STM or certificates; the layers above describe their types with
 //! these tools.
@@ -10,6 +11,7 @@ pub mod hex;
 pub mod json;
 pub mod json_hex;
 pub mod rfc3339;
+pub mod sorted;
 
 use crate::Error;
 

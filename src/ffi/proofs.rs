@@ -333,7 +333,11 @@ pub unsafe extern "C" fn mithril_lite_verify_cardano_stake_distribution(
                     "epoch": d.epoch,
                     "certificate_hash": d.certificate_hash,
                     "merkle_root": d.merkle_root,
-                    "stake_distribution": d.stake_distribution,
+                    "stake_distribution": d
+                        .stake_distribution
+                        .iter()
+                        .map(|(pool, stake)| (pool.clone(), serde_json::Value::from(*stake)))
+                        .collect::<serde_json::Map<_, _>>(),
                 }),
             ))
         })

@@ -7,7 +7,6 @@
 //! (`/artifact/cardano-database/digests`). Without them the content cannot be checked offline,
 //! which the result says as a distinct outcome.
 
-use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -20,6 +19,7 @@ use crate::certificate::{PartKey, SignedEntityType};
 use crate::chain::VerifiedCertificate;
 use crate::codec::hex;
 use crate::codec::json::{Fields, JsonReader, JsonResult};
+use crate::codec::sorted::sort_by;
 
 /// The digest of one immutable file, as the digests list gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,17 +55,34 @@ pub fn parse_digests(body: &[u8]) -> Result<Vec<ImmutableFileDigest>, ProofError
 /// The database root: the mountain range over the digests ordered by file name. Refuses a
 /// file listed twice and an empty list.
 pub fn cardano_database_root(digests: &[ImmutableFileDigest]) -> Result<Vec<u8>, ProofError> {
-    let mut by_name: BTreeMap<&str, &str> = BTreeMap::new();
-    for d in digests {
-        if by_name.insert(&d.immutable_file_name, &d.digest).is_some() {
-            return Err(ProofError::malformed(
-                "immutable file digests",
-                alloc::format!("{} is listed twice", d.immutable_file_name),
-            ));
-        }
+    // By name, and by position among equal names: the file reported as listed twice is the
+    // first one, in list order, whose name came before.
+    let mut by_name: Vec<(&str, usize)> = digests
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.immutable_file_name.as_str(), i))
+        .collect();
+    sort_by(&mut by_name, |a, b| a < b);
+    let repeated = by_name
+        .windows(2)
+        .filter_map(|w| match w {
+            [(a, _), (b, i)] if a == b => Some(*i),
+            _ => None,
+        })
+        .min();
+    if let Some(d) = repeated.and_then(|i| digests.get(i)) {
+        return Err(ProofError::malformed(
+            "immutable file digests",
+            alloc::format!("{} is listed twice", d.immutable_file_name),
+        ));
     }
-    mmr_root(by_name.values())
-        .ok_or_else(|| ProofError::malformed("immutable file digests", "the list is empty"))
+    mmr_root(
+        by_name
+            .iter()
+            .filter_map(|(_, i)| digests.get(*i))
+            .map(|d| d.digest.as_str()),
+    )
+    .ok_or_else(|| ProofError::malformed("immutable file digests", "the list is empty"))
 }
 
 /// What could be checked of the database content.
@@ -218,6 +235,17 @@ mod tests {
             "proof_malformed"
         );
         assert!(cardano_database_root(&[]).is_err());
+        // Two names repeated: the one reported is the first seen again in list order.
+        let dups = vec![
+            d("00003.chunk", "aa"),
+            d("00002.chunk", "bb"),
+            d("00001.chunk", "cc"),
+            d("00002.chunk", "bb"),
+            d("00001.chunk", "cc"),
+            d("00003.chunk", "aa"),
+        ];
+        let e = cardano_database_root(&dups).unwrap_err().to_string();
+        assert!(e.contains("00002.chunk is listed twice"), "{e}");
         let parsed =
             parse_digests(br#"[{"immutable_file_name":"00001.chunk","digest":"cc"}]"#).unwrap();
         assert_eq!(parsed, vec![d("00001.chunk", "cc")]);

@@ -24,6 +24,7 @@ use blake2::{Blake2s256, Digest};
 
 use super::error::ProofError;
 use crate::codec::hex;
+use crate::codec::sorted::sort_by;
 
 /// `Blake2s-256(left || right)`, the merge of two nodes.
 pub fn merge(left: &[u8], right: &[u8]) -> [u8; 32] {
@@ -240,7 +241,8 @@ impl MkProof {
             .iter()
             .map(|(pos, leaf)| (*pos, leaf.as_slice()))
             .collect();
-        leaves.sort_by_key(|(pos, _)| *pos);
+        // Equal positions need no order: their leaves must be equal, or the proof is refused.
+        sort_by(&mut leaves, |a, b| a.0 < b.0);
         let mut unique: Vec<(u64, &[u8])> = Vec::with_capacity(leaves.len());
         for (pos, leaf) in leaves {
             match unique.last() {

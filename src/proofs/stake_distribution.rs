@@ -14,7 +14,6 @@
 //! id (pool) to its key. The AVK binds the keys and stakes only, so the party ids an
 //! artifact shows are the aggregator's word.
 
-use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -28,6 +27,7 @@ use crate::certificate::{PartKey, SignedEntityType};
 use crate::chain::VerifiedCertificate;
 use crate::codec::hex;
 use crate::codec::json::{Fields, JsonReader, JsonResult};
+use crate::codec::sorted::{sort_by, SortedMap};
 use crate::stm::merkle::{leaf_hash, tree_root};
 use crate::stm::AggregateVerificationKey;
 
@@ -64,8 +64,8 @@ pub struct CertifiedCardanoStakeDistribution {
     pub certificate_hash: String,
     /// Hex of the signed Merkle root.
     pub merkle_root: String,
-    /// Stake per pool id.
-    pub stake_distribution: BTreeMap<String, u64>,
+    /// Stake per pool id, in pool-id order.
+    pub stake_distribution: SortedMap<String, u64>,
 }
 
 /// Build the aggregate verification key of registered `(key, stake)` entries, as key
@@ -80,12 +80,16 @@ pub fn aggregate_verification_key(
         detail: detail.into(),
     };
     let mut ordered = entries.to_vec();
-    ordered.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-    let mut keys: Vec<&[u8; 96]> = ordered.iter().map(|(vk, _)| vk).collect();
-    keys.sort_unstable();
-    if keys.windows(2).any(|w| w[0] == w[1]) {
+    // By key first, to find a key registered twice; then by (stake, key), a total order once
+    // keys are distinct.
+    sort_by(&mut ordered, |a, b| a.0 < b.0);
+    if ordered
+        .windows(2)
+        .any(|w| matches!(w, [a, b] if a.0 == b.0))
+    {
         return Err(invalid("a verification key is registered twice"));
     }
+    sort_by(&mut ordered, by_stake_then_key);
     let total_stake = ordered
         .iter()
         .try_fold(0u64, |acc, (_, stake)| acc.checked_add(*stake))
@@ -103,6 +107,11 @@ pub fn aggregate_verification_key(
         nr_leaves: ordered.len() as u64,
         total_stake,
     })
+}
+
+/// The registration order: by stake, then by key bytes.
+fn by_stake_then_key(a: &([u8; 96], u64), b: &([u8; 96], u64)) -> bool {
+    (a.1, &a.0) < (b.1, &b.0)
 }
 
 const SIGNER: Fields = fields(&["party_id", "verification_key", "stake"]);
@@ -203,10 +212,8 @@ pub fn verify_mithril_stake_distribution(
             stake: *stake,
         })
         .collect();
-    signers.sort_by(|a, b| {
-        a.stake
-            .cmp(&b.stake)
-            .then(a.verification_key.cmp(&b.verification_key))
+    sort_by(&mut signers, |a, b| {
+        (a.stake, &a.verification_key) < (b.stake, &b.verification_key)
     });
     Ok(CertifiedMithrilStakeDistribution {
         epoch: wire.epoch,
@@ -218,7 +225,7 @@ pub fn verify_mithril_stake_distribution(
 
 /// The root of a Cardano stake distribution: the mountain range over `"{pool_id}{stake}"` in
 /// pool-id order, or `None` when it is empty.
-pub fn cardano_stake_distribution_root(distribution: &BTreeMap<String, u64>) -> Option<Vec<u8>> {
+pub fn cardano_stake_distribution_root(distribution: &SortedMap<String, u64>) -> Option<Vec<u8>> {
     mmr_root(
         distribution
             .iter()
@@ -230,7 +237,7 @@ pub fn cardano_stake_distribution_root(distribution: &BTreeMap<String, u64>) -> 
 struct WireCardanoStakeDistribution {
     epoch: u64,
     certificate_hash: String,
-    stake_distribution: BTreeMap<String, u64>,
+    stake_distribution: SortedMap<String, u64>,
 }
 
 fn read_cardano_distribution(r: &mut JsonReader<'_>) -> JsonResult<WireCardanoStakeDistribution> {
@@ -240,11 +247,14 @@ fn read_cardano_distribution(r: &mut JsonReader<'_>) -> JsonResult<WireCardanoSt
             0 => w.epoch = r.u64()?,
             1 => w.certificate_hash = r.string()?,
             // A pool listed twice keeps its last stake, as a map deserializer does.
-            _ => r.object(&mut |r, pool| {
-                let stake = r.u64()?;
-                w.stake_distribution.insert(pool, stake);
-                Ok(())
-            })?,
+            _ => {
+                let mut pools = Vec::new();
+                r.object(&mut |r, pool| {
+                    pools.push((pool, r.u64()?));
+                    Ok(())
+                })?;
+                w.stake_distribution = SortedMap::from_entries(pools);
+            }
         }
         Ok(())
     })?;
@@ -316,6 +326,11 @@ mod tests {
             code(aggregate_verification_key(&[(a, 1), (a, 2)])),
             "stake_distribution_invalid"
         );
+        // The two registrations of `a` are not neighbours in (stake, key) order.
+        assert_eq!(
+            code(aggregate_verification_key(&[(a, 1), (b, 2), (a, 3)])),
+            "stake_distribution_invalid"
+        );
         assert_eq!(
             code(aggregate_verification_key(&[(a, 0), (b, 0)])),
             "stake_distribution_invalid"
@@ -328,11 +343,18 @@ mod tests {
 
     #[test]
     fn cardano_stake_distribution_leaves() {
-        let mut d = BTreeMap::new();
+        let mut d = SortedMap::new();
         d.insert(String::from("pool2"), 7u64);
         d.insert(String::from("pool1"), 20_000_000_001u64);
         let root = cardano_stake_distribution_root(&d).unwrap();
         assert_eq!(root, mmr_root(["pool120000000001", "pool27"]).unwrap());
-        assert_eq!(cardano_stake_distribution_root(&BTreeMap::new()), None);
+        assert_eq!(cardano_stake_distribution_root(&SortedMap::new()), None);
+        // Read in any order; a pool listed twice keeps its last stake.
+        let wire = JsonReader::parse(
+            br#"{"epoch":3,"certificate_hash":"h","stake_distribution":{"pool2":1,"pool1":20000000001,"pool2":7}}"#,
+            read_cardano_distribution,
+        )
+        .unwrap();
+        assert_eq!(wire.stake_distribution, d);
     }
 }

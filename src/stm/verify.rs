@@ -2,7 +2,6 @@
 //! per entry (wire order) and per index: bound `index <= m`, then the lottery; then distinct
 //! indices, quorum, Merkle batch path, and finally the BLS aggregate check.
 
-use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use blst::min_sig::{AggregatePublicKey, AggregateSignature as BlstAggregate};
 use blst::BLST_ERROR;
@@ -13,6 +12,7 @@ use super::lottery::{evaluation, LotteryThreshold};
 use super::merkle;
 use super::params::Parameters;
 use super::seed::ScalarSeed;
+use crate::codec::sorted::sort_by;
 use crate::StmError;
 
 /// Verify `signature` on `msg` for `avk` and `params`.
@@ -59,9 +59,10 @@ fn check_lottery(
     params: &Parameters,
     signature: &AggregateSignature,
 ) -> Result<(), StmError> {
-    // Thresholds depend only on the stake: signers with equal stakes share one.
-    let mut thresholds: BTreeMap<u64, LotteryThreshold> = BTreeMap::new();
     for entry in &signature.signatures {
+        // One threshold per entry (a logarithm and an exponential), made at its first index:
+        // an index out of range is reported before a parameter error, as by the reference.
+        let mut threshold: Option<LotteryThreshold> = None;
         for &index in &entry.indexes {
             if index > params.m {
                 return Err(StmError::IndexOutOfRange {
@@ -70,12 +71,13 @@ fn check_lottery(
                     m: params.m,
                 });
             }
-            let threshold = match thresholds.get(&entry.stake) {
-                Some(t) => t,
-                None => {
-                    let t = LotteryThreshold::new(entry.stake, avk.total_stake, params.phi_f)?;
-                    thresholds.entry(entry.stake).or_insert(t)
-                }
+            let threshold = match threshold {
+                Some(ref t) => t,
+                None => threshold.insert(LotteryThreshold::new(
+                    entry.stake,
+                    avk.total_stake,
+                    params.phi_f,
+                )?),
             };
             let ev = evaluation(msgp, index, &entry.sigma.bytes);
             if !threshold.wins(&ev) {
@@ -96,9 +98,8 @@ fn check_indices(params: &Parameters, signature: &AggregateSignature) -> Result<
         .flat_map(|e| e.indexes.iter().copied())
         .collect();
     let count = all.len() as u64;
-    all.sort_unstable();
-    all.dedup();
-    if all.len() as u64 != count {
+    sort_by(&mut all, |a, b| a < b);
+    if all.windows(2).any(|w| matches!(w, [a, b] if a == b)) {
         return Err(StmError::IndexNotUnique);
     }
     if count < params.k {

@@ -1,6 +1,5 @@
 //! `Walk`: the sans-IO chain walk for JavaScript hosts.
 
-use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
@@ -21,7 +20,8 @@ use crate::chain::{ChainWalk, Step, WalkConfig};
 #[wasm_bindgen]
 pub struct Walk {
     inner: ChainWalk,
-    checks: BTreeMap<u32, PendingCheck>,
+    /// Checks handed out and not yet run, by ascending position (their id).
+    checks: Vec<PendingCheck>,
 }
 
 fn option_usize(options: &JsValue, key: &str) -> Result<Option<usize>, JsValue> {
@@ -85,7 +85,7 @@ impl Walk {
         }
         Ok(Walk {
             inner: ChainWalk::new(certificate_hash, key, config).with_trusted(trusted),
-            checks: BTreeMap::new(),
+            checks: Vec::new(),
         })
     }
 
@@ -119,7 +119,8 @@ impl Walk {
         let fed = self.inner.feed(hash, body);
         fed.check.map(|check| {
             let id = check.index as u32;
-            self.checks.insert(id, check);
+            // Positions grow with each certificate fed: pushing keeps the list ascending.
+            self.checks.push(check);
             id
         })
     }
@@ -144,7 +145,8 @@ impl Walk {
     /// Run STM check `id` now (synchronously) and record its outcome.
     #[wasm_bindgen(js_name = runCheck)]
     pub fn run_check(&mut self, id: u32) {
-        if let Some(check) = self.checks.remove(&id) {
+        if let Some(i) = self.find_check(id) {
+            let check = self.checks.remove(i);
             let outcome = check.check.run_random();
             self.inner.complete(check.index, outcome);
         }
@@ -153,8 +155,8 @@ impl Walk {
     /// Lottery indices of check `id` (a cost hint for progress reporting), 0 if unknown.
     #[wasm_bindgen(js_name = checkSize)]
     pub fn check_size(&self, id: u32) -> u32 {
-        self.checks
-            .get(&id)
+        self.find_check(id)
+            .and_then(|i| self.checks.get(i))
             .map_or(0, |c| c.check.index_count() as u32)
     }
 
@@ -180,6 +182,15 @@ impl Walk {
     #[wasm_bindgen(js_name = pendingChecks)]
     pub fn pending_checks(&self) -> u32 {
         self.checks.len() as u32
+    }
+}
+
+impl Walk {
+    /// Where check `id` is in the list.
+    fn find_check(&self, id: u32) -> Option<usize> {
+        self.checks
+            .binary_search_by(|c| c.index.cmp(&(id as usize)))
+            .ok()
     }
 }
 
