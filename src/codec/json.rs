@@ -245,10 +245,10 @@ impl<'a> JsonReader<'a> {
             return Err(self.error("expected a number"));
         }
         let (start, _) = self.number_text()?;
-        // The text passed the JSON grammar, which core's parser (correctly rounded) accepts.
-        let text = core::str::from_utf8(&self.input[start..self.pos]).unwrap_or("x");
-        match text.parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(v),
+        // Our correctly rounded parser, not core's (see codec::float); the text passed the JSON
+        // grammar, so `None` cannot happen.
+        match crate::codec::float::parse_json_number(&self.input[start..self.pos]) {
+            Some(v) if v.is_finite() => Ok(v),
             _ => Err(self.error("number out of range")),
         }
     }

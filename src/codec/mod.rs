@@ -1,9 +1,12 @@
-//! Wire encodings: hex, JSON-hex, canonical JSON re-encoding and CBOR envelopes; and the
-//! sorted-vector map the decoded documents are kept in ([`sorted`]).
+//! Wire encodings: hex, JSON-hex, canonical JSON re-encoding, CBOR envelopes and RFC 3339
+//! dates; the exact arithmetic behind them and the lottery (f64 decomposition and decimal
+//! parsing, a small arbitrary-precision natural number, [`bigint::Nat`]); and the sorted-vector
+//! map the decoded documents are kept in ([`sorted`]).
 //!
 //! Nothing here knows about STM or certificates; the layers above describe their types with
 //! these tools.
 
+pub mod bigint;
 pub mod canonical_json;
 pub mod cbor;
 pub mod float;

@@ -14,10 +14,8 @@
 //! only the reference's own procedure gives its verdict.
 
 use blake2::{Blake2b512, Digest};
-use num_bigint::{BigInt, Sign};
-use num_rational::Ratio;
-use num_traits::{One, Signed, Zero};
 
+use crate::codec::bigint::Nat;
 use crate::StmError;
 
 /// `ev = Blake2b-512("map" || msgp || index (u64 LE) || sigma)`.
@@ -139,61 +137,155 @@ fn to_u64_scale(value: f64) -> u64 {
     }
 }
 
-/// Exact rational value of a finite f64.
-fn ratio_from_f64(v: f64) -> Option<Ratio<BigInt>> {
-    let (negative, mantissa, exp) = crate::codec::float::decompose(v)?;
-    let mut m = BigInt::from(mantissa);
-    if negative {
-        m = -m;
-    }
-    Some(if exp >= 0 {
-        Ratio::from_integer(m << exp as usize)
+/// A signed sum `(-1)^a_neg |a| + (-1)^b_neg |b|`, as (negative, magnitude). A zero result may
+/// come out "negative"; every use below treats a zero magnitude alike whatever its sign.
+fn signed_add(a_neg: bool, a: &Nat, b_neg: bool, b: &Nat) -> (bool, Nat) {
+    if a_neg == b_neg {
+        (a_neg, a.add(b))
+    } else if a >= b {
+        (a_neg, a.sub(b))
     } else {
-        Ratio::new(m, BigInt::one() << (-exp) as usize)
-    })
+        (b_neg, b.sub(a))
+    }
 }
 
 /// mithril-stm's num-integer lottery: `q < exp(x)` by a Taylor expansion of at most 1000
 /// terms with error bound `3 * |term|`; undecided means lost.
+///
+/// The reference works in reduced rationals; the comparisons only depend on the values, so here
+/// everything shares one integer denominator. With `x = a / b` (`|a|`, `b` integers, sign apart),
+/// `phi_n = sum_{j<=n} x^j / j!` is `N_n / D_n` with `D_n = b^n n!`, and the next term is
+/// `a^(n+1) / D_(n+1)`. `q = 2^512 / R` with `R = 2^512 - ev >= 1`, and both sides of each
+/// comparison are multiplied by the positive `R * D_(n+1)`.
 fn reference_is_lottery_won(
     ev: &[u8; 64],
     stake: u64,
     total_stake: u64,
     ln_one_minus_phi: f64,
 ) -> bool {
-    let ev_max: BigInt = BigInt::one() << 512usize;
-    let ev = BigInt::from_bytes_le(Sign::Plus, ev);
-    let q = Ratio::new(ev_max.clone(), ev_max - ev);
-    let Some(c) = ratio_from_f64(ln_one_minus_phi) else {
+    // c = ln(1 - phi_f) = (-1)^c_neg * m * 2^e exactly; the reference's x = -(stake/total) * c.
+    let Some((c_neg, mut m, mut e)) = crate::codec::float::decompose(ln_one_minus_phi) else {
         return false;
     };
-    let w = Ratio::new(BigInt::from(stake), BigInt::from(total_stake));
-    let x = -(w * c);
+    if stake == 0 || m == 0 {
+        // x = 0: every term is 0 and phi stays 1 <= q, so the reference ends with "lost" (at its
+        // first step, by q > phi + 0 or by its `term == 0 && q == phi` case).
+        return false;
+    }
+    // Smaller numbers below: drop the powers of two m shares with the denominator.
+    if e < 0 {
+        let tz = m.trailing_zeros().min(e.unsigned_abs());
+        m >>= tz;
+        e += tz as i32;
+    }
+    // x = (-1)^x_neg * a / b. phi_f in (0, 1] makes c <= 0 and x >= 0 in practice, but the
+    // sign is carried through rather than assumed (it costs one sign flag).
+    let x_neg = !c_neg;
+    let mut a = Nat::from_u64(stake).mul(&Nat::from_u64(m));
+    let mut b = Nat::from_u64(total_stake);
+    if e >= 0 {
+        a = a.shl(e as usize);
+    } else {
+        b = b.shl(e.unsigned_abs() as usize);
+    }
+    let r = Nat::from_u64(1).shl(512).sub(&Nat::from_le_bytes(ev));
 
-    let mut term = x.clone();
-    let mut phi: Ratio<BigInt> = Ratio::one();
-    let mut divisor = BigInt::one();
-    for _ in 0..1000 {
-        phi += &term;
-        divisor += 1;
-        term = term * &x / Ratio::from_integer(divisor.clone());
-        let error = term.abs() * Ratio::from_integer(BigInt::from(3));
-        if q > &phi + &error {
+    // At the top of step n: num = N_(n-1) * b * n over den = D_n, pow = |a|^n (term_n's
+    // numerator over D_n).
+    let mut num = b.clone();
+    let mut num_neg = false;
+    let mut den = b.clone();
+    let mut pow = a.clone();
+    for n in 1..=1000u32 {
+        // phi += term_n (negative when x is and n is odd).
+        (num_neg, num) = signed_add(num_neg, &num, x_neg && n % 2 == 1, &pow);
+        // Over D_(n+1) = D_n * b * (n + 1), where term_(n+1) = a^(n+1) / D_(n+1).
+        let step = b.mul_small(n + 1);
+        num = num.mul(&step);
+        den = den.mul(&step);
+        pow = pow.mul(&a);
+        let error = pow.mul_small(3);
+        let q_side = den.shl(512);
+        // q > phi + error: lost.
+        let (hi_neg, hi) = signed_add(num_neg, &num, false, &error);
+        if hi_neg || hi.is_zero() || q_side > r.mul(&hi) {
             return false;
-        } else if q < &phi - &error {
+        }
+        // q < phi - error: won.
+        let (lo_neg, lo) = signed_add(num_neg, &num, true, &error);
+        if !lo_neg && !lo.is_zero() && q_side < r.mul(&lo) {
             return true;
         }
-        if term.is_zero() && q == phi {
-            // x = 0 and q = 1: the reference keeps looping to its bound and returns false.
-            return false;
-        }
+        // The reference's `term == 0 && q == phi` exit cannot fire: a != 0, so no term is 0.
     }
     false
 }
 
+/// The former implementation (num-rational), kept to check the integer one against.
+#[cfg(test)]
+mod ratio_reference {
+    use num_bigint::{BigInt, Sign};
+    use num_rational::Ratio;
+    use num_traits::{One, Signed, Zero};
+
+    /// Exact rational value of a finite f64.
+    pub fn ratio_from_f64(v: f64) -> Option<Ratio<BigInt>> {
+        let (negative, mantissa, exp) = crate::codec::float::decompose(v)?;
+        let mut m = BigInt::from(mantissa);
+        if negative {
+            m = -m;
+        }
+        Some(if exp >= 0 {
+            Ratio::from_integer(m << exp as usize)
+        } else {
+            Ratio::new(m, BigInt::one() << (-exp) as usize)
+        })
+    }
+
+    /// mithril-stm's num-integer lottery in reduced rationals, as it was written before.
+    pub fn is_lottery_won(
+        ev: &[u8; 64],
+        stake: u64,
+        total_stake: u64,
+        ln_one_minus_phi: f64,
+    ) -> bool {
+        let ev_max: BigInt = BigInt::one() << 512usize;
+        let ev = BigInt::from_bytes_le(Sign::Plus, ev);
+        let q = Ratio::new(ev_max.clone(), ev_max - ev);
+        let Some(c) = ratio_from_f64(ln_one_minus_phi) else {
+            return false;
+        };
+        let w = Ratio::new(BigInt::from(stake), BigInt::from(total_stake));
+        let x = -(w * c);
+
+        let mut term = x.clone();
+        let mut phi: Ratio<BigInt> = Ratio::one();
+        let mut divisor = BigInt::one();
+        for _ in 0..1000 {
+            phi += &term;
+            divisor += 1;
+            term = term * &x / Ratio::from_integer(divisor.clone());
+            let error = term.abs() * Ratio::from_integer(BigInt::from(3));
+            if q > &phi + &error {
+                return false;
+            } else if q < &phi - &error {
+                return true;
+            }
+            if term.is_zero() && q == phi {
+                return false;
+            }
+        }
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::ratio_reference::{is_lottery_won as ratio_won, ratio_from_f64};
     use super::*;
+    use num_bigint::BigInt;
+    use num_rational::Ratio;
+    use num_traits::One;
 
     fn ev_from_top(top: u64, low_byte: u8) -> [u8; 64] {
         let mut ev = [low_byte; 64];
@@ -283,6 +375,204 @@ mod tests {
                 (1.0 - phi_f).ln().to_bits(),
                 "phi_f={phi_f}"
             );
+        }
+    }
+
+    /// splitmix64: deterministic inputs without a dependency.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        }
+        fn ev(&mut self) -> [u8; 64] {
+            let mut ev = [0u8; 64];
+            for chunk in ev.chunks_mut(8) {
+                chunk.copy_from_slice(&self.next().to_le_bytes());
+            }
+            ev
+        }
+    }
+
+    /// Evaluations worth probing for one signer: extremes, random ones, and ones whose top bits
+    /// sit on the float threshold `1 - exp(-x)`, its neighbours and the guard band's edges.
+    fn probes(rng: &mut Rng, t: &LotteryThreshold) -> alloc::vec::Vec<[u8; 64]> {
+        let mut out = alloc::vec![[0u8; 64], [0xff; 64], ev_from_top(1 << 63, 0)];
+        for _ in 0..4 {
+            out.push(rng.ev());
+        }
+        let x = (t.stake as f64 / t.total_stake as f64) * -t.ln_one_minus_phi;
+        let top = to_u64_scale(1.0 - libm::exp(-x));
+        for d in [0u64, 1, 1 << 11, 1 << 24] {
+            for top in [top.wrapping_sub(d), top.wrapping_add(d)] {
+                let mut ev = rng.ev();
+                ev[56..].copy_from_slice(&top.to_le_bytes());
+                out.push(ev);
+                out.push(ev_from_top(top, 0));
+                out.push(ev_from_top(top, 0xff));
+            }
+        }
+        out
+    }
+
+    fn check(stake: u64, total: u64, phi_f: f64, evs: &[[u8; 64]]) {
+        let t = LotteryThreshold::new(stake, total, phi_f).unwrap();
+        for ev in evs {
+            assert_eq!(
+                t.wins_exact(ev),
+                ratio_won(ev, stake, total, t.ln_one_minus_phi),
+                "stake={stake} total={total} phi_f={phi_f} ev_top={:#x}",
+                u64::from_le_bytes(ev[56..].try_into().unwrap())
+            );
+            assert_eq!(
+                t.wins(ev),
+                t.wins_exact(ev) || matches!(t.mode, Mode::AlwaysWins)
+            );
+        }
+    }
+
+    #[test]
+    fn integer_procedure_agrees_with_rationals() {
+        let mut rng = Rng(42);
+        let one_minus = |k: i32| 1.0 - libm::ldexp(1.0, -k);
+        let mut phis = alloc::vec![
+            1e-300,
+            libm::ldexp(1.0, -53),
+            libm::ldexp(1.0, -52),
+            1e-10,
+            0.05,
+            0.2,
+            0.5,
+            0.65,
+            0.8,
+            0.95,
+            0.999,
+            one_minus(30),
+            one_minus(52),
+        ];
+        for _ in 0..4 {
+            phis.push((rng.next() >> 11) as f64 / (1u64 << 53) as f64 + 1e-9);
+        }
+        for &phi_f in &phis {
+            let mut stakes = alloc::vec![
+                (0u64, 1000u64),
+                (1000, 1000),
+                (1, 1),
+                (1, u64::MAX),
+                (u64::MAX, u64::MAX),
+                (u64::MAX - 1, u64::MAX),
+                (3, 2),
+                (1_000_000_007, 3_000_000_000_000_000_000),
+            ];
+            for _ in 0..3 {
+                let total = rng.next() >> (rng.next() % 64);
+                let stake = rng.next() % total.saturating_add(1);
+                stakes.push((stake, total.max(1)));
+            }
+            for (stake, total) in stakes {
+                let t = LotteryThreshold::new(stake, total, phi_f).unwrap();
+                check(stake, total, phi_f, &probes(&mut rng, &t));
+            }
+        }
+    }
+
+    #[test]
+    fn integer_procedure_agrees_with_rationals_on_huge_x() {
+        // x above 2 (phi_f close to 1, stake above total), up to where the reference's 1000
+        // terms no longer decide. (Much larger x only makes the rational procedure slow: a
+        // stake of 2^64 - 1 over 1 takes it minutes, the integer one 0.1 s.)
+        let mut rng = Rng(7);
+        for (stake, total, phi_f, shifts) in [
+            (2u64, 1u64, 0.95, &[1u32, 8, 9, 60, 63][..]),
+            (1, 1, 1.0 - libm::ldexp(1.0, -52), &[1, 9, 63]),
+            (3, 1, 1.0 - libm::ldexp(1.0, -52), &[1, 63]),
+            (100, 1, 0.65, &[63]),
+        ] {
+            let t = LotteryThreshold::new(stake, total, phi_f).unwrap();
+            assert!(matches!(t.mode, Mode::ExactOnly));
+            let mut evs = alloc::vec![[0u8; 64], [0xff; 64]];
+            evs.push(rng.ev());
+            for &shift in shifts {
+                evs.push(ev_from_top(u64::MAX >> shift, 0x5a));
+                evs.push(ev_from_top(!(u64::MAX >> shift), 0x5a));
+            }
+            check(stake, total, phi_f, &evs);
+        }
+    }
+
+    #[test]
+    fn integer_procedure_handles_any_sign_and_size_of_c() {
+        // ln(1 - phi_f) <= 0 for phi_f in (0, 1]; other values of c, positive ones included,
+        // must still give the rational procedure's verdict.
+        let mut rng = Rng(9);
+        for c in [
+            0.0,
+            -0.0,
+            0.5,
+            3.0,
+            1e-5,
+            -1e-5,
+            -5e-324,
+            5e-324,
+            -f64::MIN_POSITIVE,
+            -700.0,
+            -36.7,
+            50.0,
+            -libm::ldexp(1.0, 6),
+            f64::NAN,
+            f64::NEG_INFINITY,
+        ] {
+            for (stake, total) in [(1u64, 1u64), (1, 3), (5, 1000), (0, 7)] {
+                let mut evs = alloc::vec![[0u8; 64], [0xff; 64], ev_from_top(1 << 63, 0)];
+                evs.push(rng.ev());
+                for ev in evs {
+                    assert_eq!(
+                        reference_is_lottery_won(&ev, stake, total, c),
+                        ratio_won(&ev, stake, total, c),
+                        "c={c} stake={stake} total={total}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn integer_procedure_agrees_at_the_exact_boundary() {
+        // Bisect the integer procedure's verdict over all 2^512 evaluations down to two
+        // neighbours that differ, then ask the rational procedure about them: the adversarial
+        // case where the expansion must run until the error is below 2^-512.
+        use num_bigint::BigUint;
+        let to_ev = |v: &BigUint| {
+            let mut ev = [0u8; 64];
+            let bytes = v.to_bytes_le();
+            ev[..bytes.len()].copy_from_slice(&bytes);
+            ev
+        };
+        for (stake, total, phi_f) in [
+            (1u64, 1000u64, 0.2),
+            (37, 100, 0.65),
+            (1, 1, 0.95),
+            (2, 1, 0.95),
+        ] {
+            let t = LotteryThreshold::new(stake, total, phi_f).unwrap();
+            let (mut lo, mut hi) = (BigUint::from(0u8), (BigUint::one() << 512usize) - 1u8);
+            assert!(t.wins_exact(&to_ev(&lo)) && !t.wins_exact(&to_ev(&hi)));
+            while &hi - &lo > BigUint::one() {
+                let mid = (&lo + &hi) >> 1usize;
+                if t.wins_exact(&to_ev(&mid)) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            let evs: alloc::vec::Vec<[u8; 64]> = [&lo - 1u8, lo.clone(), hi.clone(), &hi + 1u8]
+                .iter()
+                .map(to_ev)
+                .collect();
+            check(stake, total, phi_f, &evs);
         }
     }
 }
