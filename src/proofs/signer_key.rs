@@ -8,7 +8,7 @@
 //! skips the subgroup check of `k1` and ignores decoding failures of `k2`), both points must
 //! decode to points of the prime-order subgroup; honest keys always do.
 
-use blst::min_sig::{PublicKey as G2Point, SecretKey as MinSigSecretKey, Signature as G1Point};
+use blst::min_sig::{PublicKey as G2Point, Signature as G1Point};
 use blst::{blst_fp12, blst_p1_affine, blst_p2_affine, BLST_ERROR};
 
 use crate::codec::hex;
@@ -120,16 +120,34 @@ impl SignerKey {
     }
 }
 
-/// The generators of G1 and G2 (affine), as the images of the scalar 1.
+/// Compressed encoding of the standard generator of G1 (the Zcash serialization).
+const G1_GENERATOR: [u8; 48] = [
+    0x97, 0xf1, 0xd3, 0xa7, 0x31, 0x97, 0xd7, 0x94, 0x26, 0x95, 0x63, 0x8c, 0x4f, 0xa9, 0xac, 0x0f,
+    0xc3, 0x68, 0x8c, 0x4f, 0x97, 0x74, 0xb9, 0x05, 0xa1, 0x4e, 0x3a, 0x3f, 0x17, 0x1b, 0xac, 0x58,
+    0x6c, 0x55, 0xe8, 0x3f, 0xf9, 0x7a, 0x1a, 0xef, 0xfb, 0x3a, 0xf0, 0x0a, 0xdb, 0x22, 0xc6, 0xbb,
+];
+
+/// Compressed encoding of the standard generator of G2.
+const G2_GENERATOR: [u8; 96] = [
+    0x93, 0xe0, 0x2b, 0x60, 0x52, 0x71, 0x9f, 0x60, 0x7d, 0xac, 0xd3, 0xa0, 0x88, 0x27, 0x4f, 0x65,
+    0x59, 0x6b, 0xd0, 0xd0, 0x99, 0x20, 0xb6, 0x1a, 0xb5, 0xda, 0x61, 0xbb, 0xdc, 0x7f, 0x50, 0x49,
+    0x33, 0x4c, 0xf1, 0x12, 0x13, 0x94, 0x5d, 0x57, 0xe5, 0xac, 0x7d, 0x05, 0x5d, 0x04, 0x2b, 0x7e,
+    0x02, 0x4a, 0xa2, 0xb2, 0xf0, 0x8f, 0x0a, 0x91, 0x26, 0x08, 0x05, 0x27, 0x2d, 0xc5, 0x10, 0x51,
+    0xc6, 0xe4, 0x7a, 0xd4, 0xfa, 0x40, 0x3b, 0x02, 0xb4, 0x51, 0x0b, 0x64, 0x7a, 0xe3, 0xd1, 0x77,
+    0x0b, 0xac, 0x03, 0x26, 0xa8, 0x05, 0xbb, 0xef, 0xd4, 0x80, 0x56, 0xc8, 0xc1, 0x21, 0xbd, 0xb8,
+];
+
+/// The generators of G1 and G2 (affine), decompressed from their standard encodings: the
+/// decompression code is already in use for every key and signature, whereas deriving them as
+/// the images of the scalar 1 would pull in a scalar multiplication used nowhere else.
 fn generators() -> (blst_p1_affine, blst_p2_affine) {
-    let mut one = [0u8; 32];
-    one[31] = 1;
-    // 1 is a valid secret scalar for both variants; the fallbacks are unreachable.
-    let g1 = blst::min_pk::SecretKey::from_bytes(&one)
-        .map(|sk| blst_p1_affine::from(sk.sk_to_pk()))
+    // Both constants are valid encodings (a unit test checks them); the fallbacks are
+    // unreachable.
+    let g1 = G1Point::from_bytes(&G1_GENERATOR)
+        .map(blst_p1_affine::from)
         .unwrap_or_default();
-    let g2 = MinSigSecretKey::from_bytes(&one)
-        .map(|sk| blst_p2_affine::from(sk.sk_to_pk()))
+    let g2 = G2Point::from_bytes(&G2_GENERATOR)
+        .map(blst_p2_affine::from)
         .unwrap_or_default();
     (g1, g2)
 }
@@ -137,6 +155,7 @@ fn generators() -> (blst_p1_affine, blst_p2_affine) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use blst::min_sig::SecretKey as MinSigSecretKey;
 
     /// A proof of possession built from a known secret key.
     fn key_from_secret(seed: u8) -> SignerKey {
@@ -156,12 +175,23 @@ mod tests {
     }
 
     #[test]
-    fn generators_are_the_standard_ones() {
+    fn generators_are_the_images_of_one() {
         let (g1, g2) = generators();
-        let g1 = G1Point::from(g1).to_bytes();
-        let g2 = G2Point::from(g2).to_bytes();
-        assert_eq!(hex::encode(&g1), "97f1d3a73197d7942695638c4fa9ac0fc3688c4f9774b905a14e3a3f171bac586c55e83ff97a1aeffb3af00adb22c6bb");
-        assert_eq!(hex::encode(&g2), "93e02b6052719f607dacd3a088274f65596bd0d09920b61ab5da61bbdc7f5049334cf11213945d57e5ac7d055d042b7e024aa2b2f08f0a91260805272dc51051c6e47ad4fa403b02b4510b647ae3d1770bac0326a805bbefd48056c8c121bdb8");
+        assert_ne!(g1, blst_p1_affine::default());
+        assert_ne!(g2, blst_p2_affine::default());
+        // The images of the secret scalar 1 in both groups.
+        let mut one = [0u8; 32];
+        one[31] = 1;
+        let one_g1 = blst::min_pk::SecretKey::from_bytes(&one)
+            .unwrap()
+            .sk_to_pk();
+        let one_g2 = MinSigSecretKey::from_bytes(&one).unwrap().sk_to_pk();
+        assert_eq!(g1, blst_p1_affine::from(one_g1));
+        assert_eq!(g2, blst_p2_affine::from(one_g2));
+        assert_eq!(G1Point::from(g1).to_bytes(), G1_GENERATOR);
+        assert_eq!(G2Point::from(g2).to_bytes(), G2_GENERATOR);
+        assert_eq!(hex::encode(&G1_GENERATOR), "97f1d3a73197d7942695638c4fa9ac0fc3688c4f9774b905a14e3a3f171bac586c55e83ff97a1aeffb3af00adb22c6bb");
+        assert_eq!(hex::encode(&G2_GENERATOR), "93e02b6052719f607dacd3a088274f65596bd0d09920b61ab5da61bbdc7f5049334cf11213945d57e5ac7d055d042b7e024aa2b2f08f0a91260805272dc51051c6e47ad4fa403b02b4510b647ae3d1770bac0326a805bbefd48056c8c121bdb8");
     }
 
     #[test]
