@@ -9,12 +9,12 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::certification::{fields, parse_body};
+use super::certification::fields;
 use super::certified_items::CertifiedItems;
 use super::error::ProofError;
-use super::transactions::{read_proofs_v2, verify_v2, ProvenItemV2};
+use super::transactions::{as_strs, leaf_v2, verify_v2, KindV2};
 use crate::chain::VerifiedCertificate;
-use crate::codec::json::{Fields, JsonReader, JsonResult};
+use crate::codec::json::Fields;
 
 /// A block as v2 proofs certify it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,13 +30,13 @@ pub struct CardanoBlock {
 impl CardanoBlock {
     /// The leaf: ASCII `Block/{block_hash}/{block_number}/{slot_number}`.
     pub fn leaf(&self) -> Vec<u8> {
-        alloc::format!(
-            "Block/{}/{}/{}",
-            self.block_hash,
+        leaf_v2(
+            "Block",
+            &self.block_hash,
+            None,
             self.block_number,
-            self.slot_number
+            self.slot_number,
         )
-        .into_bytes()
     }
 }
 
@@ -53,6 +53,15 @@ const PROOFS: Fields = Fields {
     ])
 };
 
+/// Block proofs: v2 transaction proofs' checks with the block layout and leaf.
+pub(crate) const BLOCKS: KindV2 = KindV2 {
+    what: "cardano blocks proof",
+    body: PROOFS,
+    item: BLOCK,
+    leaf_prefix: "Block",
+    with_block_hash: false,
+};
+
 /// Check a `/proof/v2/cardano-block` body against the certificate it names.
 ///
 /// `requested` are the block hashes the wallet asked about (case and surrounding whitespace
@@ -62,33 +71,10 @@ pub fn verify_blocks_proof<S: AsRef<str>>(
     certificate: &VerifiedCertificate,
     requested: &[S],
 ) -> Result<CertifiedItems<CardanoBlock>, ProofError> {
-    let wire = parse_body("cardano blocks proof", body, |r| {
-        read_proofs_v2::<CardanoBlock>(r, &PROOFS)
-    })?;
-    verify_v2(wire, certificate, requested)
-}
-
-impl ProvenItemV2 for CardanoBlock {
-    fn read_json(r: &mut JsonReader<'_>) -> JsonResult<Self> {
-        let mut b = CardanoBlock {
-            block_hash: String::new(),
-            block_number: 0,
-            slot_number: 0,
-        };
-        r.record(&BLOCK, &mut |r, i| {
-            match i {
-                0 => b.block_hash = r.string()?,
-                1 => b.block_number = r.u64()?,
-                _ => b.slot_number = r.u64()?,
-            }
-            Ok(())
-        })?;
-        Ok(b)
-    }
-    fn id(&self) -> &str {
-        &self.block_hash
-    }
-    fn merkle_leaf(&self) -> Vec<u8> {
-        self.leaf()
-    }
+    let items = verify_v2(&BLOCKS, body, certificate, &as_strs(requested))?;
+    Ok(items.map(|b| CardanoBlock {
+        block_hash: b.id,
+        block_number: b.block_number,
+        slot_number: b.slot_number,
+    }))
 }

@@ -33,36 +33,61 @@ pub(crate) fn normalize_id(id: &str) -> String {
     id.trim().to_ascii_lowercase()
 }
 
+impl<T> CertifiedItems<T> {
+    /// The same result with each certified item converted by `f`.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> CertifiedItems<U> {
+        CertifiedItems {
+            certificate_hash: self.certificate_hash,
+            merkle_root: self.merkle_root,
+            certified: self.certified.into_iter().map(f).collect(),
+            non_certified: self.non_certified,
+            latest_block_number: self.latest_block_number,
+            block_number_offset: self.block_number_offset,
+        }
+    }
+}
+
 /// Split `requested` identifiers into the proven items they name and those not proven.
 ///
-/// `proven` pairs each proven item with its identifier. With no request, every proven item is
-/// certified and `aggregator_non_certified` is passed through.
-pub(crate) fn select<T: Clone, S: AsRef<str>>(
-    requested: &[S],
-    proven: &[(String, T)],
+/// `id` gives each proven item's identifier. With no request, every proven item is certified
+/// and `aggregator_non_certified` is passed through.
+pub(crate) fn select<T: Clone>(
+    requested: &[&str],
+    proven: &[T],
+    id: fn(&T) -> &str,
     aggregator_non_certified: Vec<String>,
 ) -> (Vec<T>, Vec<String>) {
     if requested.is_empty() {
-        return (
-            proven.iter().map(|(_, item)| item.clone()).collect(),
-            aggregator_non_certified,
-        );
+        return (proven.to_vec(), aggregator_non_certified);
     }
-    let mut certified = Vec::new();
+    let ids: Vec<String> = proven.iter().map(|item| normalize_id(id(item))).collect();
+    let (picked, non_certified) = pick(requested, &ids);
+    let certified = picked
+        .into_iter()
+        .filter_map(|i| proven.get(i).cloned())
+        .collect();
+    (certified, non_certified)
+}
+
+/// The non-generic part of [`select`]: for each distinct requested identifier (normalized),
+/// the index of the first proven identifier equal to it, or the identifier itself when none
+/// is.
+fn pick(requested: &[&str], proven_ids: &[String]) -> (Vec<usize>, Vec<String>) {
+    let mut picked = Vec::new();
     let mut non_certified = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     for id in requested {
-        let id = normalize_id(id.as_ref());
+        let id = normalize_id(id);
         if seen.contains(&id) {
             continue;
         }
-        match proven.iter().find(|(proven_id, _)| *proven_id == id) {
-            Some((_, item)) => certified.push(item.clone()),
+        match proven_ids.iter().position(|proven_id| *proven_id == id) {
+            Some(i) => picked.push(i),
             None => non_certified.push(id.clone()),
         }
         seen.push(id);
     }
-    (certified, non_certified)
+    (picked, non_certified)
 }
 
 /// Verify `proof` and check that every item's leaf is one of its leaves.
@@ -86,12 +111,13 @@ mod tests {
 
     #[test]
     fn selection() {
-        let proven = vec![("aa".into(), 1), ("bb".into(), 2)];
-        let (c, n) = select(&[" BB", "cc", "bb"], &proven, vec!["zz".into()]);
-        assert_eq!(c, vec![2]);
+        let proven = vec![("aa", 1), ("BB", 2), ("bb", 3)];
+        let id: fn(&(&'static str, i32)) -> &'static str = |p| p.0;
+        let (c, n) = select(&[" BB", "cc", "bb"], &proven, id, vec!["zz".into()]);
+        assert_eq!(c, vec![("BB", 2)]);
         assert_eq!(n, vec![String::from("cc")]);
-        let (c, n) = select::<_, &str>(&[], &proven, vec!["zz".into()]);
-        assert_eq!(c, vec![1, 2]);
+        let (c, n) = select(&[], &proven, id, vec!["zz".into()]);
+        assert_eq!(c, proven);
         assert_eq!(n, vec![String::from("zz")]);
     }
 }

@@ -18,7 +18,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::certification::{check_certificate_hash, check_signed_parts, fields, parse_body};
-use super::certified_items::{normalize_id, select, verify_items, CertifiedItems};
+use super::certified_items::{select, verify_items, CertifiedItems};
 use super::error::ProofError;
 use super::map_proof::MkMapProof;
 use crate::certificate::PartKey;
@@ -42,15 +42,30 @@ pub struct CardanoTransaction {
 impl CardanoTransaction {
     /// The v2 leaf: ASCII `Tx/{transaction_hash}/{block_hash}/{block_number}/{slot_number}`.
     pub fn leaf(&self) -> Vec<u8> {
-        alloc::format!(
-            "Tx/{}/{}/{}/{}",
-            self.transaction_hash,
-            self.block_hash,
+        leaf_v2(
+            "Tx",
+            &self.transaction_hash,
+            Some(&self.block_hash),
             self.block_number,
-            self.slot_number
+            self.slot_number,
         )
-        .into_bytes()
     }
+}
+
+/// A v2 leaf: ASCII `{prefix}/{id}[/{block_hash}]/{block_number}/{slot_number}` (one
+/// formatting body for transactions and blocks).
+pub(crate) fn leaf_v2(
+    prefix: &str,
+    id: &str,
+    block_hash: Option<&str>,
+    block_number: u64,
+    slot_number: u64,
+) -> Vec<u8> {
+    let (sep, block_hash) = match block_hash {
+        Some(h) => ("/", h),
+        None => ("", ""),
+    };
+    alloc::format!("{prefix}/{id}{sep}{block_hash}/{block_number}/{slot_number}").into_bytes()
 }
 
 /// The v1 leaf of a transaction: the ASCII of its hash.
@@ -129,12 +144,6 @@ fn read_proofs_v1(r: &mut JsonReader<'_>) -> JsonResult<ProofsV1> {
     Ok(w)
 }
 
-/// A set of v2 items and the bytes-hex proof of their membership.
-pub(crate) struct SetV2<T> {
-    pub(crate) items: Vec<T>,
-    pub(crate) proof: String,
-}
-
 /// Check a v1 `/proof/cardano-transaction` body against the certificate it names.
 ///
 /// `requested` are the transaction hashes the wallet asked about (case and surrounding
@@ -145,9 +154,23 @@ pub fn verify_transactions_proof_v1<S: AsRef<str>>(
     certificate: &VerifiedCertificate,
     requested: &[S],
 ) -> Result<CertifiedItems<String>, ProofError> {
+    verify_v1(body, certificate, &as_strs(requested))
+}
+
+/// The requested identifiers as string slices (the checks themselves are not generic).
+pub(crate) fn as_strs<S: AsRef<str>>(requested: &[S]) -> Vec<&str> {
+    requested.iter().map(AsRef::as_ref).collect()
+}
+
+/// [`verify_transactions_proof_v1`].
+pub(crate) fn verify_v1(
+    body: &[u8],
+    certificate: &VerifiedCertificate,
+    requested: &[&str],
+) -> Result<CertifiedItems<String>, ProofError> {
     let wire = parse_body("cardano transactions proof (v1)", body, read_proofs_v1)?;
     let mut root: Option<Vec<u8>> = None;
-    let mut proven: Vec<(String, String)> = Vec::new();
+    let mut proven: Vec<String> = Vec::new();
     for set in &wire.certified_transactions {
         let proof = MkMapProof::from_json_hex(&set.proof)?;
         verify_items(
@@ -165,9 +188,7 @@ pub fn verify_transactions_proof_v1<S: AsRef<str>>(
             }
             Some(_) => {}
         }
-        for hash in &set.transactions_hashes {
-            proven.push((normalize_id(hash), hash.clone()));
-        }
+        proven.extend(set.transactions_hashes.iter().cloned());
     }
     let root = root.ok_or(ProofError::NothingCertified)?;
     let merkle_root = hex::encode(&root);
@@ -182,7 +203,12 @@ pub fn verify_transactions_proof_v1<S: AsRef<str>>(
             ),
         ],
     )?;
-    let (certified, non_certified) = select(requested, &proven, wire.non_certified_transactions);
+    let (certified, non_certified) = select(
+        requested,
+        &proven,
+        |h| h.as_str(),
+        wire.non_certified_transactions,
+    );
     Ok(CertifiedItems {
         certificate_hash: wire.certificate_hash,
         merkle_root,
@@ -193,58 +219,91 @@ pub fn verify_transactions_proof_v1<S: AsRef<str>>(
     })
 }
 
-/// An item of a v2 proof (transaction or block): its identifier and its Merkle leaf.
-pub(crate) trait ProvenItemV2: Clone {
-    /// Read the item's JSON form.
-    fn read_json(r: &mut JsonReader<'_>) -> JsonResult<Self>;
-    /// The hash the wallet asks about.
-    fn id(&self) -> &str;
-    /// The leaf the proof must contain.
-    fn merkle_leaf(&self) -> Vec<u8>;
+/// What tells v2 transaction and block proofs apart; everything else is one check.
+pub(crate) struct KindV2 {
+    /// What the body is, for error messages.
+    pub(crate) what: &'static str,
+    /// The body's layout (certificate hash, optional set, non-certified ids, latest block
+    /// number, security parameter).
+    pub(crate) body: Fields,
+    /// The item's layout: identifier, block number, slot number, then (transactions only) the
+    /// block hash.
+    pub(crate) item: Fields,
+    /// The leaf's first component (`Tx` or `Block`).
+    pub(crate) leaf_prefix: &'static str,
+    /// Whether items carry a block hash besides their identifier (transactions).
+    pub(crate) with_block_hash: bool,
 }
 
-impl ProvenItemV2 for CardanoTransaction {
-    fn read_json(r: &mut JsonReader<'_>) -> JsonResult<Self> {
-        let mut t = CardanoTransaction {
-            transaction_hash: String::new(),
-            block_number: 0,
-            slot_number: 0,
-            block_hash: String::new(),
-        };
-        r.record(&TRANSACTION, &mut |r, i| {
-            match i {
-                0 => t.transaction_hash = r.string()?,
-                1 => t.block_number = r.u64()?,
-                2 => t.slot_number = r.u64()?,
-                _ => t.block_hash = r.string()?,
-            }
-            Ok(())
-        })?;
-        Ok(t)
-    }
-    fn id(&self) -> &str {
-        &self.transaction_hash
-    }
-    fn merkle_leaf(&self) -> Vec<u8> {
-        self.leaf()
+/// v2 transaction proofs.
+pub(crate) const TRANSACTIONS_V2: KindV2 = KindV2 {
+    what: "cardano transactions proof (v2)",
+    body: PROOFS_V2,
+    item: TRANSACTION,
+    leaf_prefix: "Tx",
+    with_block_hash: true,
+};
+
+/// An item of a v2 proof as read: a transaction or a block.
+#[derive(Clone)]
+pub(crate) struct ItemV2 {
+    /// The hash the wallet asks about (transaction or block hash).
+    pub(crate) id: String,
+    /// Number of the block (holding the transaction).
+    pub(crate) block_number: u64,
+    /// Slot of that block.
+    pub(crate) slot_number: u64,
+    /// Hash of the block holding the transaction (empty for blocks: `id` is theirs).
+    pub(crate) block_hash: String,
+}
+
+impl ItemV2 {
+    fn leaf(&self, kind: &KindV2) -> Vec<u8> {
+        leaf_v2(
+            kind.leaf_prefix,
+            &self.id,
+            kind.with_block_hash.then_some(self.block_hash.as_str()),
+            self.block_number,
+            self.slot_number,
+        )
     }
 }
 
-/// The parts shared by v2 transaction and block proof bodies.
-pub(crate) struct ProofsV2<T> {
-    pub(crate) certificate_hash: String,
-    pub(crate) set: Option<SetV2<T>>,
-    pub(crate) non_certified: Vec<String>,
-    pub(crate) latest_block_number: u64,
-    pub(crate) security_parameter: u64,
+/// A set of v2 items and the bytes-hex proof of their membership.
+struct SetV2 {
+    items: Vec<ItemV2>,
+    proof: String,
 }
 
-/// Read a v2 body laid out as `layout` (certificate hash, optional set, non-certified ids,
-/// latest block number, security parameter).
-pub(crate) fn read_proofs_v2<T: ProvenItemV2>(
-    r: &mut JsonReader<'_>,
-    layout: &Fields,
-) -> JsonResult<ProofsV2<T>> {
+/// The parts of a v2 transaction or block proof body.
+struct ProofsV2 {
+    certificate_hash: String,
+    set: Option<SetV2>,
+    non_certified: Vec<String>,
+    latest_block_number: u64,
+    security_parameter: u64,
+}
+
+fn read_item_v2(r: &mut JsonReader<'_>, layout: &Fields) -> JsonResult<ItemV2> {
+    let mut item = ItemV2 {
+        id: String::new(),
+        block_number: 0,
+        slot_number: 0,
+        block_hash: String::new(),
+    };
+    r.record(layout, &mut |r, i| {
+        match i {
+            0 => item.id = r.string()?,
+            1 => item.block_number = r.u64()?,
+            2 => item.slot_number = r.u64()?,
+            _ => item.block_hash = r.string()?,
+        }
+        Ok(())
+    })?;
+    Ok(item)
+}
+
+fn read_proofs_v2(r: &mut JsonReader<'_>, kind: &KindV2) -> JsonResult<ProofsV2> {
     let mut w = ProofsV2 {
         certificate_hash: String::new(),
         set: None,
@@ -252,7 +311,7 @@ pub(crate) fn read_proofs_v2<T: ProvenItemV2>(
         latest_block_number: 0,
         security_parameter: 0,
     };
-    r.record(layout, &mut |r, i| {
+    r.record(&kind.body, &mut |r, i| {
         match i {
             0 => w.certificate_hash = r.string()?,
             1 => {
@@ -265,7 +324,7 @@ pub(crate) fn read_proofs_v2<T: ProvenItemV2>(
                     };
                     r.record(&SET_V2, &mut |r, i| {
                         if i == 0 {
-                            set.items = r.vec(&mut T::read_json)?;
+                            set.items = r.vec(&mut |r| read_item_v2(r, &kind.item))?;
                         } else {
                             set.proof = r.string()?;
                         }
@@ -283,32 +342,47 @@ pub(crate) fn read_proofs_v2<T: ProvenItemV2>(
     Ok(w)
 }
 
-/// Check a v2 proof body (transactions or blocks) against its certificate.
-pub(crate) fn verify_v2<T: ProvenItemV2, S: AsRef<str>>(
-    wire: ProofsV2<T>,
+/// Check a v2 proof body of `kind` (transactions or blocks) against the certificate it names.
+pub(crate) fn verify_v2(
+    kind: &KindV2,
+    body: &[u8],
     certificate: &VerifiedCertificate,
-    requested: &[S],
-) -> Result<CertifiedItems<T>, ProofError> {
+    requested: &[&str],
+) -> Result<CertifiedItems<ItemV2>, ProofError> {
+    let wire = parse_body(kind.what, body, |r| read_proofs_v2(r, kind))?;
     let set = wire.set.ok_or(ProofError::NothingCertified)?;
     let proof = MkMapProof::from_bytes_hex(&set.proof)?;
     verify_items(
         &proof,
-        set.items.iter().map(|item| (item.id(), item.merkle_leaf())),
+        set.items
+            .iter()
+            .map(|item| (item.id.as_str(), item.leaf(kind))),
     )?;
     let merkle_root = proof.root_hex();
     check_certificate_hash(&wire.certificate_hash, certificate)?;
-    check_v2_parts(
+    check_signed_parts(
         certificate,
-        &merkle_root,
-        wire.latest_block_number,
-        wire.security_parameter,
+        &[
+            (
+                PartKey::CardanoBlocksTransactionsMerkleRoot,
+                merkle_root.clone(),
+            ),
+            (
+                PartKey::LatestBlockNumber,
+                alloc::format!("{}", wire.latest_block_number),
+            ),
+            (
+                PartKey::CardanoBlocksTransactionsBlockNumberOffset,
+                alloc::format!("{}", wire.security_parameter),
+            ),
+        ],
     )?;
-    let proven: Vec<(String, T)> = set
-        .items
-        .into_iter()
-        .map(|item| (normalize_id(item.id()), item))
-        .collect();
-    let (certified, non_certified) = select(requested, &proven, wire.non_certified);
+    let (certified, non_certified) = select(
+        requested,
+        &set.items,
+        |item| item.id.as_str(),
+        wire.non_certified,
+    );
     Ok(CertifiedItems {
         certificate_hash: wire.certificate_hash,
         merkle_root,
@@ -317,31 +391,6 @@ pub(crate) fn verify_v2<T: ProvenItemV2, S: AsRef<str>>(
         latest_block_number: wire.latest_block_number,
         block_number_offset: Some(wire.security_parameter),
     })
-}
-
-pub(crate) fn check_v2_parts(
-    certificate: &VerifiedCertificate,
-    merkle_root: &str,
-    latest_block_number: u64,
-    security_parameter: u64,
-) -> Result<(), ProofError> {
-    check_signed_parts(
-        certificate,
-        &[
-            (
-                PartKey::CardanoBlocksTransactionsMerkleRoot,
-                merkle_root.into(),
-            ),
-            (
-                PartKey::LatestBlockNumber,
-                alloc::format!("{latest_block_number}"),
-            ),
-            (
-                PartKey::CardanoBlocksTransactionsBlockNumberOffset,
-                alloc::format!("{security_parameter}"),
-            ),
-        ],
-    )
 }
 
 /// Check a v2 `/proof/v2/cardano-transaction` body against the certificate it names.
@@ -353,8 +402,11 @@ pub fn verify_transactions_proof_v2<S: AsRef<str>>(
     certificate: &VerifiedCertificate,
     requested: &[S],
 ) -> Result<CertifiedItems<CardanoTransaction>, ProofError> {
-    let wire = parse_body("cardano transactions proof (v2)", body, |r| {
-        read_proofs_v2::<CardanoTransaction>(r, &PROOFS_V2)
-    })?;
-    verify_v2(wire, certificate, requested)
+    let items = verify_v2(&TRANSACTIONS_V2, body, certificate, &as_strs(requested))?;
+    Ok(items.map(|t| CardanoTransaction {
+        transaction_hash: t.id,
+        block_number: t.block_number,
+        slot_number: t.slot_number,
+        block_hash: t.block_hash,
+    }))
 }

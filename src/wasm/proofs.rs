@@ -13,9 +13,8 @@ use wasm_bindgen::prelude::*;
 
 use super::convert::{self, Obj};
 use crate::chain::VerifiedCertificate;
-use crate::proofs::{
-    self, CardanoBlock, CardanoTransaction, CertifiedItems, DigestsCheck, ProofError,
-};
+use crate::proofs::transactions::{self, ItemV2, KindV2};
+use crate::proofs::{self, CertifiedItems, DigestsCheck, ProofError};
 
 /// A certificate whose chain a walk verified (`Walk.verifiedCertificate()`).
 ///
@@ -58,12 +57,15 @@ fn strings(items: &[String]) -> JsValue {
         .into()
 }
 
-/// The fields every transaction or block proof result has; `certified` is built by the caller.
-fn items_result<T>(items: &CertifiedItems<T>, certified: js_sys::Array) -> JsValue {
+/// A transaction or block proof's result, its certified items already JS objects.
+fn items_result(items: CertifiedItems<JsValue>) -> JsValue {
     let out = Obj::new()
-        .set("certificateHash", items.certificate_hash.as_str())
-        .set("merkleRoot", items.merkle_root.as_str())
-        .set("certified", certified)
+        .set("certificateHash", items.certificate_hash)
+        .set("merkleRoot", items.merkle_root)
+        .set(
+            "certified",
+            items.certified.into_iter().collect::<js_sys::Array>(),
+        )
         .set("nonCertified", strings(&items.non_certified))
         .set("latestBlockNumber", items.latest_block_number);
     match items.block_number_offset {
@@ -73,21 +75,33 @@ fn items_result<T>(items: &CertifiedItems<T>, certified: js_sys::Array) -> JsVal
     .done()
 }
 
-fn transaction(t: &CardanoTransaction) -> JsValue {
-    Obj::new()
-        .set("transactionHash", t.transaction_hash.as_str())
-        .set("blockHash", t.block_hash.as_str())
-        .set("blockNumber", t.block_number)
-        .set("slotNumber", t.slot_number)
+/// A v2 item: `{transactionHash, blockHash, blockNumber, slotNumber}` for a transaction,
+/// `{blockHash, blockNumber, slotNumber}` for a block.
+fn item_v2(kind: &KindV2, item: ItemV2) -> JsValue {
+    let (out, block_hash) = if kind.with_block_hash {
+        (Obj::new().set("transactionHash", item.id), item.block_hash)
+    } else {
+        (Obj::new(), item.id)
+    };
+    out.set("blockHash", block_hash)
+        .set("blockNumber", item.block_number)
+        .set("slotNumber", item.slot_number)
         .done()
 }
 
-fn block(b: &CardanoBlock) -> JsValue {
-    Obj::new()
-        .set("blockHash", b.block_hash.as_str())
-        .set("blockNumber", b.block_number)
-        .set("slotNumber", b.slot_number)
-        .done()
+/// The v2 transaction and block checks, one body for both exports.
+#[inline(never)]
+fn verify_v2(
+    kind: &'static KindV2,
+    certificate: &VerifiedCertificate,
+    body: &[u8],
+    requested: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let requested = requested_ids(requested)?;
+    let items =
+        transactions::verify_v2(kind, body, certificate, &transactions::as_strs(&requested))
+            .map_err(thrown)?;
+    Ok(items_result(items.map(|item| item_v2(kind, item))))
 }
 
 fn thrown(e: ProofError) -> JsValue {
@@ -112,14 +126,11 @@ impl VerifiedCertificateHandle {
         requested: JsValue,
     ) -> Result<JsValue, JsValue> {
         let requested = requested_ids(&requested)?;
-        let items =
-            proofs::verify_transactions_proof_v1(body, &self.inner, &requested).map_err(thrown)?;
-        let certified = items
-            .certified
-            .iter()
-            .map(|h| Obj::new().set("transactionHash", h.as_str()).done())
-            .collect();
-        Ok(items_result(&items, certified))
+        let items = transactions::verify_v1(body, &self.inner, &transactions::as_strs(&requested))
+            .map_err(thrown)?;
+        Ok(items_result(
+            items.map(|h| Obj::new().set("transactionHash", h).done()),
+        ))
     }
 
     /// Check a v2 `/proof/v2/cardano-transaction` body. As v1, plus each certified
@@ -130,21 +141,19 @@ impl VerifiedCertificateHandle {
         body: &[u8],
         requested: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let requested = requested_ids(&requested)?;
-        let items =
-            proofs::verify_transactions_proof_v2(body, &self.inner, &requested).map_err(thrown)?;
-        let certified = items.certified.iter().map(transaction).collect();
-        Ok(items_result(&items, certified))
+        verify_v2(
+            &transactions::TRANSACTIONS_V2,
+            &self.inner,
+            body,
+            &requested,
+        )
     }
 
     /// Check a `/proof/v2/cardano-block` body. `requested`: block hashes. Returns the v2 shape
     /// with `certified: [{blockHash, blockNumber, slotNumber}]`.
     #[wasm_bindgen(js_name = verifyBlocksProof)]
     pub fn verify_blocks_proof(&self, body: &[u8], requested: JsValue) -> Result<JsValue, JsValue> {
-        let requested = requested_ids(&requested)?;
-        let items = proofs::verify_blocks_proof(body, &self.inner, &requested).map_err(thrown)?;
-        let certified = items.certified.iter().map(block).collect();
-        Ok(items_result(&items, certified))
+        verify_v2(&proofs::blocks::BLOCKS, &self.inner, body, &requested)
     }
 
     /// Check a `/artifact/mithril-stake-distribution/{hash}` body: the AVK rebuilt from its
