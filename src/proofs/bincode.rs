@@ -30,8 +30,9 @@ struct Reader<'a> {
     pos: usize,
 }
 
-fn malformed(detail: impl core::fmt::Display) -> ProofError {
-    ProofError::malformed(WHAT, detail)
+/// A decoding failure at byte `at` (one formatting body for every failure of the reader).
+fn malformed_at(what: &str, at: usize) -> ProofError {
+    ProofError::malformed(WHAT, alloc::format!("{what} at byte {at}"))
 }
 
 impl<'a> Reader<'a> {
@@ -41,10 +42,7 @@ impl<'a> Reader<'a> {
 
     fn take(&mut self, n: usize) -> Result<&'a [u8], ProofError> {
         if n > self.remaining() {
-            return Err(malformed(alloc::format!(
-                "unexpected end of input at byte {}",
-                self.pos
-            )));
+            return Err(malformed_at("unexpected end of input", self.pos));
         }
         let out = &self.bytes[self.pos..self.pos + n];
         self.pos += n;
@@ -64,12 +62,8 @@ impl<'a> Reader<'a> {
             251 => Ok(u64::from(u16::from_le_bytes(self.array()?))),
             252 => Ok(u64::from(u32::from_le_bytes(self.array()?))),
             253 => Ok(u64::from_le_bytes(self.array()?)),
-            254 => Err(malformed(alloc::format!(
-                "a u128 where a u64 is expected at byte {at}"
-            ))),
-            _ => Err(malformed(alloc::format!(
-                "invalid varint prefix at byte {at}"
-            ))),
+            254 => Err(malformed_at("a u128 where a u64 is expected", at)),
+            _ => Err(malformed_at("invalid varint prefix", at)),
         }
     }
 
@@ -82,12 +76,7 @@ impl<'a> Reader<'a> {
             n.checked_mul(min_item_bytes.max(1))
                 .is_some_and(|b| b <= self.remaining())
         });
-        fits.ok_or_else(|| {
-            malformed(alloc::format!(
-                "length {n} at byte {at} exceeds the {} bytes left",
-                self.remaining()
-            ))
-        })
+        fits.ok_or_else(|| malformed_at("a length longer than the bytes left", at))
     }
 
     fn node(&mut self) -> Result<Vec<u8>, ProofError> {
@@ -120,9 +109,8 @@ impl<'a> Reader<'a> {
 
     fn map_proof(&mut self, depth: usize) -> Result<MkMapProof, ProofError> {
         if depth > MAX_MAP_PROOF_DEPTH {
-            return Err(malformed(alloc::format!(
-                "nested deeper than {MAX_MAP_PROOF_DEPTH} levels"
-            )));
+            // The message names the limit, MAX_MAP_PROOF_DEPTH (a test keeps them in step).
+            return Err(ProofError::malformed(WHAT, "nested deeper than 8 levels"));
         }
         let master_proof = self.mk_proof()?;
         // A sub-proof entry is at least two one-byte bounds and a minimal map proof (a node
@@ -333,7 +321,8 @@ mod tests {
         }
         bytes.extend_from_slice(&[0, 0, 1, 0, 0]);
         let e = MkMapProof::from_bincode(&bytes).unwrap_err();
-        assert!(e.to_string().contains("nested"), "{e}");
+        let limit = alloc::format!("nested deeper than {MAX_MAP_PROOF_DEPTH} levels");
+        assert!(e.to_string().contains(&limit), "{e}");
     }
 
     #[test]

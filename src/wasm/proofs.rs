@@ -43,10 +43,12 @@ fn requested_ids(requested: &JsValue) -> Result<Vec<String>, JsValue> {
         )
     };
     let array: &js_sys::Array = requested.dyn_ref().ok_or_else(bad)?;
-    array
-        .iter()
-        .map(|item| item.as_string().ok_or_else(bad))
-        .collect()
+    // A plain loop: a `collect` into `Result` costs an iterator adapter of its own.
+    let mut ids = Vec::new();
+    for item in array.iter() {
+        ids.push(item.as_string().ok_or_else(bad)?);
+    }
+    Ok(ids)
 }
 
 fn strings(items: &[String]) -> JsValue {
