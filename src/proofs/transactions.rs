@@ -154,7 +154,8 @@ pub fn verify_transactions_proof_v1<S: AsRef<str>>(
     certificate: &VerifiedCertificate,
     requested: &[S],
 ) -> Result<CertifiedItems<String>, ProofError> {
-    verify_v1(body, certificate, &as_strs(requested))
+    let items = verify_v1(body, certificate, &as_strs(requested))?;
+    Ok(items.map(|t| t.id))
 }
 
 /// The requested identifiers as string slices (the checks themselves are not generic).
@@ -162,15 +163,16 @@ pub(crate) fn as_strs<S: AsRef<str>>(requested: &[S]) -> Vec<&str> {
     requested.iter().map(AsRef::as_ref).collect()
 }
 
-/// [`verify_transactions_proof_v1`].
+/// [`verify_transactions_proof_v1`], its certified transactions as v2 items of which only
+/// `id` is set.
 pub(crate) fn verify_v1(
     body: &[u8],
     certificate: &VerifiedCertificate,
     requested: &[&str],
-) -> Result<CertifiedItems<String>, ProofError> {
+) -> Result<CertifiedItems<ItemV2>, ProofError> {
     let wire = parse_body("cardano transactions proof (v1)", body, read_proofs_v1)?;
     let mut root: Option<Vec<u8>> = None;
-    let mut proven: Vec<String> = Vec::new();
+    let mut proven: Vec<ItemV2> = Vec::new();
     for set in &wire.certified_transactions {
         let proof = MkMapProof::from_json_hex(&set.proof)?;
         verify_items(
@@ -188,34 +190,78 @@ pub(crate) fn verify_v1(
             }
             Some(_) => {}
         }
-        proven.extend(set.transactions_hashes.iter().cloned());
+        proven.extend(set.transactions_hashes.iter().map(|h| ItemV2 {
+            id: h.clone(),
+            block_number: 0,
+            slot_number: 0,
+            block_hash: String::new(),
+        }));
     }
     let root = root.ok_or(ProofError::NothingCertified)?;
-    let merkle_root = hex::encode(&root);
-    check_certificate_hash(&wire.certificate_hash, certificate)?;
-    check_signed_parts(
+    certify(
+        Proven {
+            certificate_hash: wire.certificate_hash,
+            root_part: PartKey::CardanoTransactionsMerkleRoot,
+            merkle_root: hex::encode(&root),
+            latest_block_number: wire.latest_block_number,
+            block_number_offset: None,
+            items: proven,
+            aggregator_non_certified: wire.non_certified_transactions,
+        },
         certificate,
-        &[
-            (PartKey::CardanoTransactionsMerkleRoot, merkle_root.clone()),
-            (
-                PartKey::LatestBlockNumber,
-                alloc::format!("{}", wire.latest_block_number),
-            ),
-        ],
-    )?;
+        requested,
+    )
+}
+
+/// What a transaction or block proof body establishes once its proofs verified.
+struct Proven {
+    certificate_hash: String,
+    /// The protocol-message part that carries the root.
+    root_part: PartKey,
+    merkle_root: String,
+    latest_block_number: u64,
+    /// The security parameter (v2 bodies only).
+    block_number_offset: Option<u64>,
+    items: Vec<ItemV2>,
+    aggregator_non_certified: Vec<String>,
+}
+
+/// The checks shared by v1 and v2 bodies once their proofs verified: the body names
+/// `certificate`, whose message with the proven root and block numbers hashes to its signed
+/// message; then the selection of the requested items.
+fn certify(
+    proven: Proven,
+    certificate: &VerifiedCertificate,
+    requested: &[&str],
+) -> Result<CertifiedItems<ItemV2>, ProofError> {
+    check_certificate_hash(&proven.certificate_hash, certificate)?;
+    let mut parts = alloc::vec![
+        (proven.root_part, proven.merkle_root.clone()),
+        (
+            PartKey::LatestBlockNumber,
+            alloc::format!("{}", proven.latest_block_number),
+        ),
+    ];
+    if let Some(offset) = proven.block_number_offset {
+        parts.push((
+            PartKey::CardanoBlocksTransactionsBlockNumberOffset,
+            alloc::format!("{offset}"),
+        ));
+    }
+    check_signed_parts(certificate, &parts)?;
     let (certified, non_certified) = select(
         requested,
-        &proven,
-        |h| h.as_str(),
-        wire.non_certified_transactions,
+        &proven.items,
+        |item| item.id.as_str(),
+        proven.aggregator_non_certified,
     );
     Ok(CertifiedItems {
-        certificate_hash: wire.certificate_hash,
-        merkle_root,
+        certificate_hash: proven.certificate_hash,
+        merkle_root: proven.merkle_root,
         certified,
         non_certified,
-        latest_block_number: wire.latest_block_number,
-        block_number_offset: None,
+        latest_block_number: proven.latest_block_number,
+        block_number_offset: proven.block_number_offset,
     })
 }
 
@@ -358,39 +404,19 @@ pub(crate) fn verify_v2(
             .iter()
             .map(|item| (item.id.as_str(), item.leaf(kind))),
     )?;
-    let merkle_root = proof.root_hex();
-    check_certificate_hash(&wire.certificate_hash, certificate)?;
-    check_signed_parts(
+    certify(
+        Proven {
+            certificate_hash: wire.certificate_hash,
+            root_part: PartKey::CardanoBlocksTransactionsMerkleRoot,
+            merkle_root: proof.root_hex(),
+            latest_block_number: wire.latest_block_number,
+            block_number_offset: Some(wire.security_parameter),
+            items: set.items,
+            aggregator_non_certified: wire.non_certified,
+        },
         certificate,
-        &[
-            (
-                PartKey::CardanoBlocksTransactionsMerkleRoot,
-                merkle_root.clone(),
-            ),
-            (
-                PartKey::LatestBlockNumber,
-                alloc::format!("{}", wire.latest_block_number),
-            ),
-            (
-                PartKey::CardanoBlocksTransactionsBlockNumberOffset,
-                alloc::format!("{}", wire.security_parameter),
-            ),
-        ],
-    )?;
-    let (certified, non_certified) = select(
         requested,
-        &set.items,
-        |item| item.id.as_str(),
-        wire.non_certified,
-    );
-    Ok(CertifiedItems {
-        certificate_hash: wire.certificate_hash,
-        merkle_root,
-        certified,
-        non_certified,
-        latest_block_number: wire.latest_block_number,
-        block_number_offset: Some(wire.security_parameter),
-    })
+    )
 }
 
 /// Check a v2 `/proof/v2/cardano-transaction` body against the certificate it names.

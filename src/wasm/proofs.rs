@@ -131,7 +131,7 @@ impl VerifiedCertificateHandle {
         let items = transactions::verify_v1(body, &self.inner, &transactions::as_strs(&requested))
             .map_err(thrown)?;
         Ok(items_result(
-            items.map(|h| Obj::new().set("transactionHash", h).done()),
+            items.map(|t| Obj::new().set("transactionHash", t.id).done()),
         ))
     }
 
