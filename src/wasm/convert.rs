@@ -89,8 +89,16 @@ impl Obj {
         Obj(js_sys::Object::new())
     }
 
+    // Generic only in its conversion, which stays at the call site: the setting itself is one
+    // body (not one per value type).
+    #[inline(always)]
     pub(crate) fn set(self, key: &str, value: impl Into<JsValue>) -> Obj {
-        let _ = js_sys::Reflect::set(&self.0, &JsValue::from_str(key), &value.into());
+        self.set_value(key, value.into())
+    }
+
+    #[inline(never)]
+    fn set_value(self, key: &str, value: JsValue) -> Obj {
+        let _ = js_sys::Reflect::set(&self.0, &JsValue::from_str(key), &value);
         self
     }
 
