@@ -49,22 +49,23 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
-    fn array<const N: usize>(&mut self) -> Result<[u8; N], ProofError> {
-        let mut out = [0u8; N];
-        out.copy_from_slice(self.take(N)?);
-        Ok(out)
-    }
-
     fn varint(&mut self) -> Result<u64, ProofError> {
         let at = self.pos;
-        match self.array::<1>()?[0] {
-            b @ 0..=250 => Ok(u64::from(b)),
-            251 => Ok(u64::from(u16::from_le_bytes(self.array()?))),
-            252 => Ok(u64::from(u32::from_le_bytes(self.array()?))),
-            253 => Ok(u64::from_le_bytes(self.array()?)),
-            254 => Err(malformed_at("a u128 where a u64 is expected", at)),
-            _ => Err(malformed_at("invalid varint prefix", at)),
-        }
+        let width = match self.take(1)?.first().copied().unwrap_or(255) {
+            b @ 0..=250 => return Ok(u64::from(b)),
+            251 => 2,
+            252 => 4,
+            253 => 8,
+            254 => return Err(malformed_at("a u128 where a u64 is expected", at)),
+            _ => return Err(malformed_at("invalid varint prefix", at)),
+        };
+        // Little-endian: the last byte is the most significant.
+        let value = self
+            .take(width)?
+            .iter()
+            .rev()
+            .fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+        Ok(value)
     }
 
     /// A sequence length, refused when even items of `min_item_bytes` each could not fit in
