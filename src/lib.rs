@@ -49,6 +49,8 @@ pub mod error;
 pub mod ffi;
 pub mod proofs;
 pub mod stm;
+#[cfg(test)]
+mod test_rng;
 #[cfg(feature = "wasm")]
 pub mod wasm;
 

@@ -191,38 +191,25 @@ impl PartialOrd for Nat {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::SplitMix64 as Rng;
     use num_bigint::BigUint;
 
     fn big(n: &Nat) -> BigUint {
         BigUint::from_slice(&n.limbs)
     }
 
-    /// splitmix64: deterministic operands without a dependency.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
-        }
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-        /// A random number of 0..=max_bytes bytes, often with runs of 0x00 / 0xff limbs.
-        fn nat(&mut self, max_bytes: u64) -> (Nat, Vec<u8>) {
-            let len = self.below(max_bytes + 1) as usize;
-            let style = self.below(4);
-            let bytes: Vec<u8> = (0..len)
-                .map(|_| match style {
-                    0 => 0xff,
-                    1 if self.below(2) == 0 => 0,
-                    _ => self.next() as u8,
-                })
-                .collect();
-            (Nat::from_le_bytes(&bytes), bytes)
-        }
+    /// A random number of 0..=max_bytes bytes, often with runs of 0x00 / 0xff limbs.
+    fn nat(rng: &mut Rng, max_bytes: u64) -> (Nat, Vec<u8>) {
+        let len = rng.below(max_bytes + 1) as usize;
+        let style = rng.below(4);
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| match style {
+                0 => 0xff,
+                1 if rng.below(2) == 0 => 0,
+                _ => rng.next() as u8,
+            })
+            .collect();
+        (Nat::from_le_bytes(&bytes), bytes)
     }
 
     #[test]
@@ -250,8 +237,8 @@ mod tests {
         for round in 0..20_000u64 {
             // Mostly small operands, some of several hundred bytes.
             let max = if round % 10 == 0 { 400 } else { 24 };
-            let (a, a_bytes) = rng.nat(max);
-            let (b, b_bytes) = rng.nat(max);
+            let (a, a_bytes) = nat(&mut rng, max);
+            let (b, b_bytes) = nat(&mut rng, max);
             let (ba, bb) = (
                 BigUint::from_bytes_le(&a_bytes),
                 BigUint::from_bytes_le(&b_bytes),

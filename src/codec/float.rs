@@ -229,6 +229,7 @@ fn slow_path(digits: &[u8], exp10: i32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::SplitMix64 as Rng;
     use alloc::string::String;
 
     #[test]
@@ -244,30 +245,16 @@ mod tests {
         assert_eq!(decompose(f64::INFINITY), None);
     }
 
-    /// splitmix64: deterministic inputs without a dependency.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
-        }
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-        fn digits(&mut self, out: &mut String, n: u64) {
-            // Runs of 0s and 9s make carries and ties more likely than uniform digits do.
-            let style = self.below(4);
-            for _ in 0..n {
-                let d = match style {
-                    0 => [b'0', b'9'][self.below(2) as usize],
-                    1 if self.below(8) != 0 => b'0',
-                    _ => b'0' + self.below(10) as u8,
-                };
-                out.push(d as char);
-            }
+    fn digits(rng: &mut Rng, out: &mut String, n: u64) {
+        // Runs of 0s and 9s make carries and ties more likely than uniform digits do.
+        let style = rng.below(4);
+        for _ in 0..n {
+            let d = match style {
+                0 => [b'0', b'9'][rng.below(2) as usize],
+                1 if rng.below(8) != 0 => b'0',
+                _ => b'0' + rng.below(10) as u8,
+            };
+            out.push(d as char);
         }
     }
 
@@ -427,7 +414,7 @@ mod tests {
                 text.push('0');
             } else {
                 text.push((b'1' + rng.below(9) as u8) as char);
-                rng.digits(&mut text, int_len - 1);
+                digits(&mut rng, &mut text, int_len - 1);
             }
             if rng.below(3) != 0 {
                 text.push('.');
@@ -435,7 +422,7 @@ mod tests {
                     0 => 1 + rng.below(900),
                     _ => 1 + rng.below(25),
                 };
-                rng.digits(&mut text, frac_len);
+                digits(&mut rng, &mut text, frac_len);
             }
             if rng.below(3) != 0 {
                 text.push(if rng.below(2) == 0 { 'e' } else { 'E' });

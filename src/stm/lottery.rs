@@ -283,6 +283,7 @@ mod ratio_reference {
 mod tests {
     use super::ratio_reference::{is_lottery_won as ratio_won, ratio_from_f64};
     use super::*;
+    use crate::test_rng::SplitMix64 as Rng;
     use num_bigint::BigInt;
     use num_rational::Ratio;
     use num_traits::One;
@@ -378,23 +379,10 @@ mod tests {
         }
     }
 
-    /// splitmix64: deterministic inputs without a dependency.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
-        }
-        fn ev(&mut self) -> [u8; 64] {
-            let mut ev = [0u8; 64];
-            for chunk in ev.chunks_mut(8) {
-                chunk.copy_from_slice(&self.next().to_le_bytes());
-            }
-            ev
-        }
+    fn random_ev(rng: &mut Rng) -> [u8; 64] {
+        let mut ev = [0u8; 64];
+        rng.fill(&mut ev);
+        ev
     }
 
     /// Evaluations worth probing for one signer: extremes, random ones, and ones whose top bits
@@ -402,13 +390,13 @@ mod tests {
     fn probes(rng: &mut Rng, t: &LotteryThreshold) -> alloc::vec::Vec<[u8; 64]> {
         let mut out = alloc::vec![[0u8; 64], [0xff; 64], ev_from_top(1 << 63, 0)];
         for _ in 0..4 {
-            out.push(rng.ev());
+            out.push(random_ev(rng));
         }
         let x = (t.stake as f64 / t.total_stake as f64) * -t.ln_one_minus_phi;
         let top = to_u64_scale(1.0 - libm::exp(-x));
         for d in [0u64, 1, 1 << 11, 1 << 24] {
             for top in [top.wrapping_sub(d), top.wrapping_add(d)] {
-                let mut ev = rng.ev();
+                let mut ev = random_ev(rng);
                 ev[56..].copy_from_slice(&top.to_le_bytes());
                 out.push(ev);
                 out.push(ev_from_top(top, 0));
@@ -494,7 +482,7 @@ mod tests {
             let t = LotteryThreshold::new(stake, total, phi_f).unwrap();
             assert!(matches!(t.mode, Mode::ExactOnly));
             let mut evs = alloc::vec![[0u8; 64], [0xff; 64]];
-            evs.push(rng.ev());
+            evs.push(random_ev(&mut rng));
             for &shift in shifts {
                 evs.push(ev_from_top(u64::MAX >> shift, 0x5a));
                 evs.push(ev_from_top(!(u64::MAX >> shift), 0x5a));
@@ -527,7 +515,7 @@ mod tests {
         ] {
             for (stake, total) in [(1u64, 1u64), (1, 3), (5, 1000), (0, 7)] {
                 let mut evs = alloc::vec![[0u8; 64], [0xff; 64], ev_from_top(1 << 63, 0)];
-                evs.push(rng.ev());
+                evs.push(random_ev(&mut rng));
                 for ev in evs {
                     assert_eq!(
                         reference_is_lottery_won(&ev, stake, total, c),
