@@ -9,7 +9,7 @@ mod common;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Mutex, OnceLock};
 
-use common::{fixture, ChainDir};
+use common::{fixture, ChainDir, Rng};
 use mithril_lite::certificate::PartKey;
 use mithril_lite::chain::VerifiedCertificate;
 use mithril_lite::codec::hex;
@@ -196,27 +196,6 @@ impl TestMmr {
 
 fn test_leaves(n: usize) -> Vec<Vec<u8>> {
     (0..n).map(|i| format!("leaf-{i}").into_bytes()).collect()
-}
-
-/// A small deterministic generator (splitmix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn bytes(&mut self, n: usize) -> Vec<u8> {
-        (0..n).map(|_| self.next() as u8).collect()
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,10 @@
 //! spelling the parser tolerates, instants around the i64 limits, the fixtures' dates, every
 //! single-character edit of seed dates plus random multiple edits, and random short strings.
 
+mod common;
+
 use chrono::{DateTime, FixedOffset, NaiveDate};
+use common::Rng;
 use mithril_lite::codec::rfc3339::parse_nanos;
 
 /// Tally of agreeing verdicts; panics on the first disagreement.
@@ -37,36 +40,6 @@ impl Tally {
             self.accepted,
             self.refused
         );
-    }
-}
-
-/// splitmix64: a fixed seed, so every run checks the same strings.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in lo..=hi.
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + (self.next() % ((hi - lo) as u64 + 1)) as i64
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len())]
     }
 }
 
