@@ -21,7 +21,8 @@
 # binaryen's wasm-opt in .tools/) and node >= 18.
 #
 # Usage: scripts/bench-wasm.sh [--rebuild | --no-rebuild] [--build-only] [WORKLOAD...]
-#   WORKLOAD      stm, devnet, mainnet (default: all three; see benches/wasm/bench.mjs)
+#   WORKLOAD      stm, devnet, mainnet, pool, floor, warm, long, memory (default: all; see
+#                 benches/wasm/bench.mjs; warm and long need the chains scripts/bench.sh makes)
 #   --rebuild     rebuild pkg/dist/nodejs even if it looks up to date
 #   --no-rebuild  use pkg/dist/nodejs as it is (only warn when it looks stale)
 #   --build-only  build everything, run nothing
@@ -148,5 +149,5 @@ build_crate mithril-lite-bench-reference "$ROOT/benches/wasm/reference" "$REFERE
 
 # ---- run ----------------------------------------------------------------------------------------
 
-say "running benches/wasm/bench.mjs ${workloads[*]:-stm devnet mainnet}"
+say "running benches/wasm/bench.mjs ${workloads[*]:-(all workloads)}"
 node benches/wasm/bench.mjs "${workloads[@]}"

@@ -18,6 +18,25 @@
 //   mainnet  the mainnet-parameter reference chain (tests/fixtures/reference-chains/
 //            mainnet-params: 21 certificates, m=16948, k=1944), from `latest` back to genesis,
 //            same two verifiers as `devnet`.
+//   pool     the mainnet-params chain cold through the npm package's public `CertificateVerifier`
+//            (pkg/src/node.js) with its default worker pool, a fresh verifier per round (no trust
+//            store, nothing cached, the pool's start-up included), against the reference on one
+//            thread. "not measured" when the package has no pool (no `close()`).
+//   floor    mithril-lite's inline walk of the mainnet-params chain against the floor: the blst
+//            operations of every certificate's aggregate (benches/wasm/lite-stm/src/floor.rs),
+//            timed in the same rounds; printed per certificate and as a multiple.
+//   warm     the key cache: in a chain with two certificates per epoch ($BENCH_CHAIN_WARM), the
+//            second certificate of an epoch as a fraction of the first (inline walks); and a new
+//            tip of the mainnet-params chain whose predecessor is trusted, through
+//            `CertificateVerifier` (trust store frozen after verifying the predecessor), against
+//            the reference's full walk.
+//   long     the generated 400-epoch chain ($BENCH_CHAIN_400): `CertificateVerifier` with its
+//            default pool, and the inline `Walk`, each against the reference.
+//   memory   peak `WebAssembly.Memory` size of one instance after an inline walk of the
+//            mainnet-params chain, in a fresh process (memory.mjs).
+//
+// Rows with a target print it; a row whose feature or input is missing prints
+// "not measured: <reason>", never a figure.
 //
 // Timed: from the text (or bytes) of the inputs, already in JS memory, to the verdict. Not timed:
 // reading the fixture files, loading and compiling the wasm modules, one JS-side UTF-8 encoding of
@@ -29,12 +48,14 @@
 // interleaved: each round runs both implementations once, the order flipping every round, after
 // untimed warm-up runs.
 //
-// Usage: node benches/wasm/bench.mjs [WORKLOAD...]       (default: stm devnet mainnet)
+// Usage: node benches/wasm/bench.mjs [WORKLOAD...]       (default: all of the above)
 // Environment:
 //   BENCH_ROUNDS         timed rounds per workload (default 15)
 //   BENCH_WARMUP         untimed warm-up runs of each side per workload (default 2)
 //   MITHRIL_LITE_JS      mithril-lite's nodejs module (default pkg/dist/nodejs/mithril_lite.js)
 //   LITE_STM_JS          the lite-stm module (default target/wasm-lite-stm/pkg/mithril_lite_bench_stm.js)
+//   BENCH_CHAIN_400      the generated 400-epoch chain's directory (scripts/bench.sh sets it)
+//   BENCH_CHAIN_WARM     the generated two-per-epoch chain's directory (scripts/bench.sh sets it)
 //   REFERENCE_JS         the reference module
 //                        (default target/wasm-reference/pkg/mithril_lite_bench_reference.js)
 
@@ -44,7 +65,7 @@ import { readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { availableParallelism, cpus, loadavg } from "node:os";
-import { exactMembers, chainFields } from "./chain-files.mjs";
+import { chainFields, chainFromFiles, liteWalk } from "./chains.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const require = createRequire(import.meta.url);
@@ -97,15 +118,11 @@ const fixture = (...parts) => join(ROOT, "tests", "fixtures", ...parts);
 const readText = (path) => readFileSync(path, "utf8");
 
 function loadChain(dir, start) {
-  const bodies = exactMembers(readText(join(dir, "certificates.json")));
-  const encoder = new TextEncoder();
-  const bytes = new Map([...bodies].map(([hash, body]) => [hash, encoder.encode(body)]));
-  return {
-    genesisKey: readText(join(dir, "genesis.vkey")).trim(),
+  return chainFromFiles(
+    readText(join(dir, "certificates.json")),
+    readText(join(dir, "genesis.vkey")),
     start,
-    bodies,
-    bytes,
-  };
+  );
 }
 
 // ---- Timing -------------------------------------------------------------------------------------
@@ -219,38 +236,6 @@ function mustThrow(what, f) {
     return;
   }
   throw new Error(`${what}: accepted, should have been rejected`);
-}
-
-/**
- * mithril-lite inline (one thread): walk from `start` (default `chain.start`) to an anchor,
- * stopping at a `trusted` hash; returns the number of certificates checked.
- */
-function liteWalk(lite, chain, start = chain.start, trusted = []) {
-  const w = new lite.Walk(chain.genesisKey, start, { trusted });
-  try {
-    for (;;) {
-      const s = w.step();
-      if (s.kind === "fetch") {
-        const bytes = chain.bytes.get(s.hash);
-        if (bytes === undefined) {
-          w.fetchFailed(s.hash, "not in the fixture");
-          continue;
-        }
-        const id = w.feed(s.hash, bytes);
-        if (id !== undefined) w.runCheck(id);
-      } else if (s.kind === "done") {
-        if (s.error !== undefined) {
-          const e = s.error;
-          throw new Error(`mithril-lite rejected the chain: ${e.code ?? ""} ${e.message ?? e}`);
-        }
-        return s.result.certificatesChecked;
-      } else {
-        throw new Error(`unexpected step ${JSON.stringify(s)}`);
-      }
-    }
-  } finally {
-    w.free();
-  }
 }
 
 function chainWorkload(name, lite, reference, chain, otherGenesisKey, target = "") {
@@ -535,7 +520,12 @@ function generatedChain(envName) {
 
 // ---- Main ---------------------------------------------------------------------------------------
 
-const WORKLOADS = ["stm", "devnet", "mainnet"];
+const WORKLOADS = ["stm", "devnet", "mainnet", "pool", "floor", "warm", "long", "memory"];
+
+function mainnetChain() {
+  const dir = fixture("reference-chains", "mainnet-params");
+  return loadChain(dir, readText(join(dir, "latest")).trim());
+}
 
 async function main() {
   const selected = process.argv.slice(2);
@@ -549,16 +539,20 @@ async function main() {
     "target/wasm-reference/pkg/mithril_lite_bench_reference.js",
     "the reference verifiers, benches/wasm/reference",
   );
-  const needsLite = run.some((w) => w !== "stm");
+  const needsLite = run.some((w) => w !== "stm" && w !== "memory");
   const lite = needsLite
     ? await loadModule("MITHRIL_LITE_JS", "pkg/dist/nodejs/mithril_lite.js", "mithril-lite's wasm binding")
     : undefined;
-  const liteStm = run.includes("stm")
+  const liteStm = run.includes("stm") || run.includes("floor")
     ? await loadModule(
         "LITE_STM_JS",
         "target/wasm-lite-stm/pkg/mithril_lite_bench_stm.js",
         "mithril-lite's STM check alone, benches/wasm/lite-stm",
       )
+    : undefined;
+  // The npm package's public API over the same module (pkg/src/node.js imports it).
+  const api = run.some((w) => ["pool", "warm", "long"].includes(w))
+    ? await import(pathToFileURL(resolve(ROOT, "pkg/src/node.js")).href)
     : undefined;
 
   const cpu = cpus()[0]?.model ?? "unknown CPU";
@@ -587,6 +581,28 @@ async function main() {
       const dir = fixture("reference-chains", "mainnet-params");
       const chain = loadChain(dir, readText(join(dir, "latest")).trim());
       chainWorkload("mainnet-params chain", lite.module, reference.module, chain, OTHER_GENESIS_KEY);
+    } else if (w === "pool") {
+      await publicVerifierWorkload("mainnet-params chain", api, reference.module, mainnetChain(), ">= 4x");
+    } else if (w === "floor") {
+      floorWorkload(lite.module, liteStm.module, mainnetChain());
+    } else if (w === "warm") {
+      const warm = generatedChain("BENCH_CHAIN_WARM");
+      if (warm.missing) notMeasured("warm, second certificate of a known epoch (key cache)", warm.missing);
+      else keyCacheWorkload(lite.module, warm.chain);
+      await warmTipWorkload(api, reference.module, mainnetChain());
+    } else if (w === "long") {
+      const long = generatedChain("BENCH_CHAIN_400");
+      if (long.missing) {
+        notMeasured("400-epoch chain", long.missing);
+        continue;
+      }
+      const facts = JSON.parse(readText(join(long.dir, "expected.json")));
+      const [fewest, most] = facts.signatures_per_certificate ?? ["?", "?"];
+      const name = `${facts.epochs}-epoch chain, ${facts.generator?.signers} signers per epoch (${fewest}-${most} signatures per aggregate)`;
+      await publicVerifierWorkload(name, api, reference.module, long.chain, ">= 3x");
+      chainWorkload(`${name}, inline Walk (one thread)`, lite.module, reference.module, long.chain, OTHER_GENESIS_KEY);
+    } else if (w === "memory") {
+      memoryWorkload(fixture("reference-chains", "mainnet-params"));
     }
   }
   console.log(`load average at the end: ${loadAverage()} (other work on the machine skews absolute times)`);

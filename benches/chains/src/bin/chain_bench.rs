@@ -62,7 +62,8 @@ struct Chain {
 
 fn load_chain(name: &str, dir: &Path, target: Option<f64>) -> Result<Chain, String> {
     let read = |file: &str| {
-        std::fs::read_to_string(dir.join(file)).map_err(|e| format!("{}: {e}", dir.join(file).display()))
+        std::fs::read_to_string(dir.join(file))
+            .map_err(|e| format!("{}: {e}", dir.join(file).display()))
     };
     let map: HashMap<String, Box<RawValue>> = serde_json::from_str(&read("certificates.json")?)
         .map_err(|e| format!("{}/certificates.json: {e}", dir.display()))?;
@@ -71,7 +72,10 @@ fn load_chain(name: &str, dir: &Path, target: Option<f64>) -> Result<Chain, Stri
         target,
         genesis_key: read("genesis.vkey")?.trim().to_string(),
         latest: read("latest")?.trim().to_string(),
-        bodies: map.into_iter().map(|(k, v)| (k, v.get().to_string())).collect(),
+        bodies: map
+            .into_iter()
+            .map(|(k, v)| (k, v.get().to_string()))
+            .collect(),
     })
 }
 
@@ -123,7 +127,12 @@ impl Drop for Pool {
 }
 
 /// Walk from `start` to genesis; the number of certificates checked, or the verdict's code.
-fn lite_walk(pool: &Pool, genesis_key: &str, start: &str, bodies: &HashMap<String, Vec<u8>>) -> Result<usize, String> {
+fn lite_walk(
+    pool: &Pool,
+    genesis_key: &str,
+    start: &str,
+    bodies: &HashMap<String, Vec<u8>>,
+) -> Result<usize, String> {
     let key = GenesisVerificationKey::decode(genesis_key).map_err(|e| e.to_string())?;
     let mut walk = ChainWalk::new(start, key, WalkConfig::default());
     let jobs = pool.jobs.as_ref().ok_or("pool stopped")?;
@@ -165,13 +174,16 @@ struct InMemoryRetriever {
 
 #[async_trait]
 impl CertificateRetriever for InMemoryRetriever {
-    async fn get_certificate_details(&self, hash: &str) -> Result<Certificate, CertificateRetrieverError> {
+    async fn get_certificate_details(
+        &self,
+        hash: &str,
+    ) -> Result<Certificate, CertificateRetrieverError> {
         let body = self
             .bodies
             .get(hash)
             .ok_or_else(|| CertificateRetrieverError(anyhow::anyhow!("no certificate {hash}")))?;
-        let message: CertificateMessage =
-            serde_json::from_str(body).map_err(|e| CertificateRetrieverError(anyhow::anyhow!(e)))?;
+        let message: CertificateMessage = serde_json::from_str(body)
+            .map_err(|e| CertificateRetrieverError(anyhow::anyhow!(e)))?;
         Certificate::try_from(message).map_err(CertificateRetrieverError)
     }
 }
@@ -188,11 +200,17 @@ fn block_on<F: Future>(future: F) -> F::Output {
     panic!("the reference verifier waited on something external");
 }
 
-fn reference_walk(retriever: &Arc<InMemoryRetriever>, genesis_key: &str, start: &str) -> Result<usize, String> {
-    let genesis_verifier = GenesisVerifier::try_from_hex(genesis_key).map_err(|e| format!("{e:#}"))?;
+fn reference_walk(
+    retriever: &Arc<InMemoryRetriever>,
+    genesis_key: &str,
+    start: &str,
+) -> Result<usize, String> {
+    let genesis_verifier =
+        GenesisVerifier::try_from_hex(genesis_key).map_err(|e| format!("{e:#}"))?;
     let logger = slog::Logger::root(slog::Discard, slog::o!());
     let retriever: Arc<dyn CertificateRetriever> = retriever.clone();
-    let verifier = MithrilCertificateVerifier::new(logger, retriever.clone(), Arc::new(genesis_verifier));
+    let verifier =
+        MithrilCertificateVerifier::new(logger, retriever.clone(), Arc::new(genesis_verifier));
     block_on(async {
         let mut certificate = retriever
             .get_certificate_details(start)
@@ -215,7 +233,10 @@ fn reference_walk(retriever: &Arc<InMemoryRetriever>, genesis_key: &str, start: 
 
 fn env_count(name: &str, default: usize) -> Result<usize, String> {
     match std::env::var(name) {
-        Ok(v) if !v.trim().is_empty() => v.trim().parse().map_err(|_| format!("{name}: not a count: {v}")),
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse()
+            .map_err(|_| format!("{name}: not a count: {v}")),
         _ => Ok(default),
     }
 }
@@ -247,7 +268,13 @@ fn time_ms<T>(f: impl FnOnce() -> T) -> (f64, T) {
     (start.elapsed().as_secs_f64() * 1e3, out)
 }
 
-fn bench_chain(chain: &Chain, pool: &Pool, threads: usize, rounds: usize, warmup: usize) -> Result<(), String> {
+fn bench_chain(
+    chain: &Chain,
+    pool: &Pool,
+    threads: usize,
+    rounds: usize,
+    warmup: usize,
+) -> Result<(), String> {
     let bytes: HashMap<String, Vec<u8>> = chain
         .bodies
         .iter()
@@ -259,8 +286,10 @@ fn bench_chain(chain: &Chain, pool: &Pool, threads: usize, rounds: usize, warmup
     let lite = || lite_walk(pool, &chain.genesis_key, &chain.latest, &bytes);
     let reference = || reference_walk(&retriever, &chain.genesis_key, &chain.latest);
 
-    let lite_count = lite().map_err(|e| format!("{}: mithril-lite rejected it: {e}", chain.name))?;
-    let reference_count = reference().map_err(|e| format!("{}: mithril-common rejected it: {e}", chain.name))?;
+    let lite_count =
+        lite().map_err(|e| format!("{}: mithril-lite rejected it: {e}", chain.name))?;
+    let reference_count =
+        reference().map_err(|e| format!("{}: mithril-common rejected it: {e}", chain.name))?;
     if lite_count != reference_count {
         return Err(format!(
             "{}: mithril-lite checked {lite_count} certificates, mithril-common {reference_count}",
@@ -269,10 +298,16 @@ fn bench_chain(chain: &Chain, pool: &Pool, threads: usize, rounds: usize, warmup
     }
     let other = other_genesis_key();
     if lite_walk(pool, &other, &chain.latest, &bytes).is_ok() {
-        return Err(format!("{}: mithril-lite accepted it under another genesis key", chain.name));
+        return Err(format!(
+            "{}: mithril-lite accepted it under another genesis key",
+            chain.name
+        ));
     }
     if reference_walk(&retriever, &other, &chain.latest).is_ok() {
-        return Err(format!("{}: mithril-common accepted it under another genesis key", chain.name));
+        return Err(format!(
+            "{}: mithril-common accepted it under another genesis key",
+            chain.name
+        ));
     }
 
     for _ in 0..warmup {
@@ -328,7 +363,9 @@ fn bench_chain(chain: &Chain, pool: &Pool, threads: usize, rounds: usize, warmup
 fn run() -> Result<(), String> {
     let rounds = env_count("BENCH_ROUNDS", 15)?.max(1);
     let warmup = env_count("BENCH_WARMUP", 2)?;
-    let cores = thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cores = thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let threads = env_count("BENCH_THREADS", cores)?.max(1);
 
     let mut chains = Vec::new();
@@ -337,7 +374,10 @@ fn run() -> Result<(), String> {
     while let Some(arg) = args.next() {
         if arg == "--target" {
             let v = args.next().ok_or("--target needs a ratio")?;
-            target = Some(v.parse().map_err(|_| format!("--target: not a number: {v}"))?);
+            target = Some(
+                v.parse()
+                    .map_err(|_| format!("--target: not a number: {v}"))?,
+            );
             continue;
         }
         let (name, dir) = arg

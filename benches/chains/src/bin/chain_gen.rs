@@ -102,13 +102,24 @@ fn run(args: &Args) -> anyhow::Result<()> {
             signatures_min = signatures_min.min(n);
             signatures_max = signatures_max.max(n);
         }
-        let sep = if i + 1 < chain.certificates_chained.len() { "," } else { "" };
-        writeln!(certificates, " {}: {body}{sep}", serde_json::to_string(&hash)?)?;
+        let sep = if i + 1 < chain.certificates_chained.len() {
+            ","
+        } else {
+            ""
+        };
+        writeln!(
+            certificates,
+            " {}: {body}{sep}",
+            serde_json::to_string(&hash)?
+        )?;
     }
     certificates.push_str("}\n");
 
     let latest = chain.latest_certificate();
-    let genesis_key = chain.genesis_verifier.to_ed25519_verification_key().to_json_hex()?;
+    let genesis_key = chain
+        .genesis_verifier
+        .to_ed25519_verification_key()
+        .to_json_hex()?;
     let epochs = chain
         .certificates_chained
         .iter()

@@ -10,10 +10,9 @@
 //! hashing work: the floor is a lower bound.
 
 use blst::{
-    blst_final_exp, blst_fp12, blst_fp12_is_one, blst_fp12_mul, blst_hash_to_g1,
-    blst_miller_loop, blst_p1, blst_p1_affine, blst_p1_affine_in_g1, blst_p1_to_affine,
-    blst_p1_uncompress, blst_p2_affine, blst_p2_affine_generator, blst_p2_affine_in_g2,
-    blst_p2_uncompress, BLST_ERROR,
+    blst_final_exp, blst_fp12, blst_fp12_is_one, blst_fp12_mul, blst_hash_to_g1, blst_miller_loop,
+    blst_p1, blst_p1_affine, blst_p1_affine_in_g1, blst_p1_to_affine, blst_p1_uncompress,
+    blst_p2_affine, blst_p2_affine_generator, blst_p2_affine_in_g2, blst_p2_uncompress, BLST_ERROR,
 };
 use wasm_bindgen::prelude::*;
 
@@ -81,8 +80,11 @@ impl Floor {
         }
         let mut hashed = blst_p1::default();
         let mut hashed_affine = blst_p1_affine::default();
-        let (mut left, mut right, mut product) =
-            (blst_fp12::default(), blst_fp12::default(), blst_fp12::default());
+        let (mut left, mut right, mut product) = (
+            blst_fp12::default(),
+            blst_fp12::default(),
+            blst_fp12::default(),
+        );
         // SAFETY: every pointer is to a live value of the type blst expects; the message and the
         // (empty) DST are read within their lengths.
         let one = unsafe {

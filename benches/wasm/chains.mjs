@@ -1,5 +1,6 @@
-// The exact text of each certificate in a chain directory's certificates.json, shared by the node
-// harness (bench.mjs) and the Chromium page (benches/browser/page.mjs). No node or DOM imports.
+// Chain helpers shared by the node harness (bench.mjs, memory.mjs) and the Chromium page
+// (benches/browser/page.mjs): the exact text of each certificate in a chain directory's
+// certificates.json, and mithril-lite's inline walk over it. No node or DOM imports.
 
 /**
  * The members of a top-level JSON object, as a Map from key to the exact text of each value.
@@ -83,6 +84,20 @@ export function exactMembers(text) {
 }
 
 /**
+ * A chain from its files' text: the exact body of each certificate (text, and bytes for
+ * mithril-lite's `feed`), the genesis key and the starting hash.
+ * @param {string} certificatesText certificates.json
+ * @param {string} genesisKeyText genesis.vkey
+ * @param {string} start
+ */
+export function chainFromFiles(certificatesText, genesisKeyText, start) {
+  const bodies = exactMembers(certificatesText);
+  const encoder = new TextEncoder();
+  const bytes = new Map([...bodies].map(([hash, body]) => [hash, encoder.encode(body)]));
+  return { genesisKey: genesisKeyText.trim(), start: start.trim(), bodies, bytes };
+}
+
+/**
  * The epoch and previous hash of a certificate body (small numbers and strings: safe to read
  * with JSON.parse, unlike the stakes elsewhere in the body).
  * @param {string} body
@@ -90,4 +105,36 @@ export function exactMembers(text) {
 export function chainFields(body) {
   const c = JSON.parse(body);
   return { epoch: Number(c.epoch), previousHash: String(c.previous_hash), hash: String(c.hash) };
+}
+
+/**
+ * mithril-lite inline (one thread): walk from `start` (default `chain.start`) to an anchor,
+ * stopping at a `trusted` hash; returns the number of certificates checked.
+ */
+export function liteWalk(lite, chain, start = chain.start, trusted = []) {
+  const w = new lite.Walk(chain.genesisKey, start, { trusted });
+  try {
+    for (;;) {
+      const s = w.step();
+      if (s.kind === "fetch") {
+        const bytes = chain.bytes.get(s.hash);
+        if (bytes === undefined) {
+          w.fetchFailed(s.hash, "not in the fixture");
+          continue;
+        }
+        const id = w.feed(s.hash, bytes);
+        if (id !== undefined) w.runCheck(id);
+      } else if (s.kind === "done") {
+        if (s.error !== undefined) {
+          const e = s.error;
+          throw new Error(`mithril-lite rejected the chain: ${e.code ?? ""} ${e.message ?? e}`);
+        }
+        return s.result.certificatesChecked;
+      } else {
+        throw new Error(`unexpected step ${JSON.stringify(s)}`);
+      }
+    }
+  } finally {
+    w.free();
+  }
 }
