@@ -5,11 +5,13 @@
 #
 # Builds what it needs first:
 #   pkg/dist/nodejs/            mithril-lite's npm module for node, by scripts/build-wasm.sh nodejs
-#                               when missing or older than src/, Cargo.toml or Cargo.lock
+#                               when missing or older than src/, Cargo.toml, Cargo.lock or
+#                               scripts/build-wasm.sh
 #   target/wasm-lite-stm/pkg/   benches/wasm/lite-stm: mithril-lite's STM check alone, built like
 #                               the npm module (scripts/build-wasm.sh): profile wasm-release
-#                               (opt-level "z", LTO, panic=abort), blst's C at -Os
-#                               (CFLAGS_wasm32_unknown_unknown, as there), wasm-opt -Oz
+#                               (opt-level "z", LTO, panic=abort), blst's C flags of the npm
+#                               module (read from scripts/build-wasm.sh), wasm-opt -Oz; also the
+#                               blst floor (benches/wasm/lite-stm/src/floor.rs)
 #   target/wasm-reference/pkg/  benches/wasm/reference: mithril-stm 0.13.0 and mithril-common
 #                               0.8.3 built for speed: release profile (opt-level 3, LTO), blst's
 #                               C at its build script's own -O2, wasm-opt -O
@@ -87,7 +89,11 @@ have_bindgen="$(wasm-bindgen --version | awk '{print $2}')"
 # mithril-lite, none (blst's own -O2) for the reference.
 export CC_wasm32_unknown_unknown="${CC_wasm32_unknown_unknown:-clang}"
 export AR_wasm32_unknown_unknown="${AR_wasm32_unknown_unknown:-llvm-ar}"
-LITE_CFLAGS="${CFLAGS_wasm32_unknown_unknown:--Os}"
+# The npm module's default is read from scripts/build-wasm.sh, so the two cannot drift apart
+# (empty: blst's own flags).
+npm_cflags="$(sed -nE 's/^export CFLAGS_wasm32_unknown_unknown="\$\{CFLAGS_wasm32_unknown_unknown:-(.*)\}"$/\1/p' \
+    scripts/build-wasm.sh | head -n 1)"
+LITE_CFLAGS="${CFLAGS_wasm32_unknown_unknown:-$npm_cflags}"
 unset CFLAGS_wasm32_unknown_unknown
 
 locked=()
@@ -98,7 +104,7 @@ if [ -n "${CI:-}" ]; then locked=(--locked); fi
 node_pkg_stale() {
     local wasm="$NODE_PKG/mithril_lite_bg.wasm"
     [ -s "$wasm" ] && [ -s "$NODE_PKG/mithril_lite.js" ] || return 0
-    [ -n "$(find src Cargo.toml Cargo.lock -newer "$wasm" -print -quit)" ]
+    [ -n "$(find src Cargo.toml Cargo.lock scripts/build-wasm.sh -newer "$wasm" -print -quit)" ]
 }
 
 if [ "$rebuild" = -1 ]; then

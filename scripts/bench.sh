@@ -141,7 +141,7 @@ if wants browser; then
     echo
     echo "== Chromium (benches/browser/bench.mjs) =="
     web="pkg/dist/web/mithril_lite_bg.wasm"
-    if [ ! -s "$web" ] || [ -n "$(find src Cargo.toml Cargo.lock -newer "$web" -print -quit 2>/dev/null)" ]; then
+    if [ ! -s "$web" ] || [ -n "$(find src Cargo.toml Cargo.lock scripts/build-wasm.sh -newer "$web" -print -quit 2>/dev/null)" ]; then
         say "building pkg/dist/web (scripts/build-wasm.sh web)"
         bash scripts/build-wasm.sh web >&2
     fi

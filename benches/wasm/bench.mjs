@@ -342,10 +342,22 @@ async function verifierWalk(api, chain, start = chain.start, trustStore = null) 
   const verifier = new api.CertificateVerifier(chain.genesisKey, { trustStore });
   try {
     const result = await verifier.verifyChain(start, memorySource(chain));
+    lastPoolStats = verifier.poolStats?.();
     return result.certificatesChecked;
   } finally {
     await verifier.close?.();
   }
+}
+
+/** What the last `verifierWalk` reported of its checks (`poolStats()`, where the package has it). */
+let lastPoolStats;
+
+/** How the public verifier ran its checks, for the row's label. */
+function poolLabel() {
+  const s = lastPoolStats;
+  if (!s) return "no pool in this build";
+  if (s.mode !== "workers") return `checks ${s.mode}`;
+  return `default pool: ${s.size} worker${s.size === 1 ? "" : "s"}, ${s.workersUsed} used`;
 }
 
 /** Cold walk of a chain through the public verifier with its default pool, against the reference. */
@@ -363,7 +375,7 @@ async function publicVerifierWorkload(name, api, reference, chain, target) {
       () => referenceChain.verify(chain.start),
     );
     report(
-      `${name}, CertificateVerifier with its default pool (${availableParallelism()} cores), cold ` +
+      `${name}, CertificateVerifier (${poolLabel()}; ${availableParallelism()} cores), cold ` +
         `(${liteCount} certificates to genesis)`,
       "mithril-common 0.8.3 (one thread)",
       m,
@@ -476,10 +488,10 @@ async function warmTipWorkload(api, reference, chain) {
       () => verifierWalk(api, chain, chain.start, frozen),
       () => referenceChain.verify(chain.start),
     );
-    const pool = poolMissing(api, chain.genesisKey) ? "no pool in this build" : "default pool";
     report(
       `warm, new tip of the mainnet-params chain with its predecessor trusted (CertificateVerifier, ` +
-        `${pool}; 1 certificate checked) vs the reference's full walk`,
+        `${poolLabel()}; ${checked} certificate${checked === 1 ? "" : "s"} checked) vs the ` +
+        `reference's full walk`,
       "mithril-common 0.8.3",
       m,
       ">= 30x",

@@ -38,10 +38,9 @@ use mithril_common::certificate_chain::{
 use mithril_common::crypto_helper::GenesisVerifier;
 use mithril_common::entities::Certificate;
 use mithril_common::messages::CertificateMessage;
-use mithril_lite::certificate::GenesisVerificationKey;
+use mithril_lite::certificate::{CheckOutcome, GenesisVerificationKey};
 use mithril_lite::chain::walk::PendingCheck;
 use mithril_lite::chain::{ChainWalk, Step, WalkConfig};
-use mithril_lite::Error;
 use serde_json::value::RawValue;
 
 /// A genesis key that signed none of the chains (the Ed25519 base point, JSON-hex).
@@ -84,7 +83,7 @@ fn load_chain(name: &str, dir: &Path, target: Option<f64>) -> Result<Chain, Stri
 /// STM checks on worker threads, as the CLI runs them.
 struct Pool {
     jobs: Option<mpsc::Sender<PendingCheck>>,
-    results: mpsc::Receiver<(usize, Result<(), Error>)>,
+    results: mpsc::Receiver<(usize, CheckOutcome)>,
     handles: Vec<thread::JoinHandle<()>>,
 }
 
