@@ -208,7 +208,9 @@ function stmWorkload(liteStm, reference) {
   const referenceDecoded = new reference.DecodedStm(...args);
   try {
     report(
-      `${what}; verify only)`,
+      // Not like for like: mithril-lite's parsing keeps the points compressed (the check
+      // decompresses them, so a worker does it), the reference's parsing decompresses them.
+      `${what}; verify after parsing: mithril-lite decompresses the points here, the reference at parsing)`,
       "mithril-stm 0.13.0",
       interleavedMedians(
         () => liteDecoded.verify(),
@@ -483,6 +485,7 @@ async function warmTipWorkload(api, reference, chain) {
   const frozen = { get: async () => snapshot, set: async () => {} };
   await withReferenceChain(reference, chain, async (referenceChain) => {
     const checked = await verifierWalk(api, chain, chain.start, frozen);
+    // The walk counts its trusted anchor (hash-checked, not STM-checked) with the tip.
     if (checked > 2) throw new Error(`warm tip: ${checked} certificates checked, expected the tip alone`);
     const m = await interleavedMediansAsync(
       () => verifierWalk(api, chain, chain.start, frozen),
@@ -490,7 +493,7 @@ async function warmTipWorkload(api, reference, chain) {
     );
     report(
       `warm, new tip of the mainnet-params chain with its predecessor trusted (CertificateVerifier, ` +
-        `${poolLabel()}; ${checked} certificate${checked === 1 ? "" : "s"} checked) vs the ` +
+        `${poolLabel()}; certificatesChecked ${checked}: the tip and its trusted predecessor) vs the ` +
         `reference's full walk`,
       "mithril-common 0.8.3",
       m,
