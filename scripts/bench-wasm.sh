@@ -85,7 +85,7 @@ have_bindgen="$(wasm-bindgen --version | awk '{print $2}')"
     die "wasm-bindgen CLI is $have_bindgen, Cargo.toml pins $want_bindgen: run scripts/setup.sh --wasm"
 
 # blst's C: cc-rs needs a compiler that targets wasm32 (gcc does not). Its C flags are set per
-# crate below: the npm module's (scripts/build-wasm.sh: -O2 unless the caller set them) for
+# crate below: the npm module's (its default read from scripts/build-wasm.sh) for
 # mithril-lite, none (blst's own -O2) for the reference.
 export CC_wasm32_unknown_unknown="${CC_wasm32_unknown_unknown:-clang}"
 export AR_wasm32_unknown_unknown="${AR_wasm32_unknown_unknown:-llvm-ar}"
