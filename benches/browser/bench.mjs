@@ -84,6 +84,9 @@ function startServer() {
   });
 }
 
+/** The pool as `poolStats()` described it after the last walk, where the package has it. */
+const workers = (s) =>
+  s ? `${s.mode}: ${s.size} worker${s.size === 1 ? '' : 's'}, ${s.workersUsed} used` : 'no poolStats()';
 const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 const range = ([a, b]) => `${fmt(a)}-${fmt(b)} ms`;
 
@@ -127,7 +130,7 @@ async function main() {
     );
     if (r.hasPool) {
       console.log(
-        `${name}, CertificateVerifier with its default Web Worker pool: ${fmt(r.pooled)} ms; ` +
+        `${name}, CertificateVerifier with its default Web Worker pool (${workers(r.poolStats)}): ${fmt(r.pooled)} ms; ` +
           `mithril-lite inline ${fmt(r.inline)} ms, inline/workers = ${(r.inline / r.pooled).toFixed(2)}x ` +
           `(target >= 1.8x on 2 cores; medians of ${ROUNDS} interleaved rounds; ranges ` +
           `${range(r.pooledRange)} and ${range(r.inlineRange)})`,

@@ -33,10 +33,13 @@ async function run({ rounds, warmup }) {
   const hasPool = typeof new CertificateVerifier(chain.genesisKey, { trustStore: null }).close === 'function';
 
   const inline = async () => liteWalk(wasm, chain);
+  let poolStats;
   const pooled = async () => {
     const verifier = new CertificateVerifier(chain.genesisKey, { trustStore: null });
     try {
-      return (await verifier.verifyChain(chain.start, source)).certificatesChecked;
+      const checked = (await verifier.verifyChain(chain.start, source)).certificatesChecked;
+      poolStats = verifier.poolStats?.();
+      return checked;
     } finally {
       await verifier.close?.();
     }
@@ -60,6 +63,7 @@ async function run({ rounds, warmup }) {
     hardwareConcurrency: navigator.hardwareConcurrency,
     userAgent: navigator.userAgent,
     hasPool,
+    poolStats,
     inline: median(times[0]),
     inlineRange: [Math.min(...times[0]), Math.max(...times[0])],
     pooled: hasPool ? median(times[1]) : undefined,

@@ -177,7 +177,7 @@ fn fixed_dates(
 
 fn hex_decode(text: &str) -> anyhow::Result<Vec<u8>> {
     let bytes = text.as_bytes();
-    anyhow::ensure!(bytes.len() % 2 == 0, "odd hex length");
+    anyhow::ensure!(bytes.len().is_multiple_of(2), "odd hex length");
     let digit = |c: u8| -> anyhow::Result<u8> {
         (c as char)
             .to_digit(16)

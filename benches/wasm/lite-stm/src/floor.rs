@@ -31,7 +31,10 @@ impl Floor {
     /// the AVK's Merkle root, as mithril-stm signs).
     #[wasm_bindgen(constructor)]
     pub fn new(signatures: &[u8], keys: &[u8], message: &[u8]) -> Result<Floor, JsError> {
-        if signatures.is_empty() || signatures.len() % 48 != 0 || keys.len() % 96 != 0 {
+        if signatures.is_empty()
+            || !signatures.len().is_multiple_of(48)
+            || !keys.len().is_multiple_of(96)
+        {
             return Err(JsError::new("signatures: n x 48 bytes, keys: n x 96 bytes"));
         }
         if signatures.len() / 48 != keys.len() / 96 {
