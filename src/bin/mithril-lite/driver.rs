@@ -68,8 +68,27 @@ impl Drop for Workers {
     }
 }
 
+/// The genesis key: `--genesis-vkey` always wins over a `--network` preset, which wins over
+/// DIR/genesis.vkey. Which one is used is said on stderr, so a user sees what they trusted.
 fn read_genesis_key(command: &Command) -> Result<GenesisVerificationKey, String> {
-    genesis_key(command.genesis_vkey.as_deref(), &command.origin)
+    let (key, from) = match (&command.genesis_vkey, command.network) {
+        (None, Some(n)) => (
+            n.genesis_key().map_err(|e| e.to_string())?,
+            format!("the {} preset", n.name),
+        ),
+        (given, _) => (
+            genesis_key(given.as_deref(), &command.origin)?,
+            if given.is_some() {
+                "--genesis-vkey".to_string()
+            } else {
+                "the directory's genesis.vkey".to_string()
+            },
+        ),
+    };
+    if command.network.is_some() {
+        eprintln!("genesis key {} (from {from})", key.to_hex());
+    }
+    Ok(key)
 }
 
 /// The genesis key from `--genesis-vkey` (key text or a file) or from DIR/genesis.vkey.
