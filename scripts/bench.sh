@@ -104,7 +104,8 @@ generated_chain() {
     dir="$FIXTURES/$name-$key"
     if [ ! -s "$dir/certificates.json" ] || [ ! -s "$dir/latest" ]; then
         say "generating $name ($*) into ${dir#"$ROOT/"}"
-        rm -rf "$dir" "$dir.tmp"
+        # Chains of an older generator or other arguments are not needed any more.
+        rm -rf "$FIXTURES/$name"-*
         mkdir -p "$FIXTURES"
         tmp="$dir.tmp"
         "$chain_gen" --out "$tmp" "$@" >&2
