@@ -118,6 +118,10 @@ if wants native || wants wasm; then
     CHAIN_400="$(generated_chain chain-400 --certificates 401 --per-epoch 1 --signers 10 --m 100 --k 5 --phi-f 0.65)"
     echo "400-epoch chain: ${CHAIN_400#"$ROOT/"} ($(tr -d ' \n' <"$CHAIN_400/expected.json" | sed -E 's/.*"signatures_per_certificate":\[([0-9]+),([0-9]+)\].*/\1-\2 signatures per aggregate/'))"
 fi
+if wants wasm; then
+    CHAIN_WARM="$(generated_chain warm --certificates 3 --per-epoch 2 --signers 80 --m 16948 --k 1944 --phi-f 0.2)"
+    echo "two-per-epoch chain (key cache): ${CHAIN_WARM#"$ROOT/"}"
+fi
 
 # ---- sections ---------------------------------------------------------------------------------
 
@@ -131,7 +135,6 @@ if wants native; then
 fi
 
 if wants wasm; then
-    CHAIN_WARM="$(generated_chain warm --certificates 3 --per-epoch 2 --signers 80 --m 16948 --k 1944 --phi-f 0.2)"
     echo
     echo "== wasm in node (scripts/bench-wasm.sh) =="
     BENCH_CHAIN_400="$CHAIN_400" BENCH_CHAIN_WARM="$CHAIN_WARM" \
