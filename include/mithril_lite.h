@@ -7,7 +7,13 @@
  * mithril_lite_code_name() the string code. Handles are opaque; free each with its
  * _free(&handle), which sets the pointer to NULL (a second free through it does nothing).
  * Strings are copied into caller buffers (snprintf-style); nothing returned needs free().
- * A handle must not be used by two threads at once.
+ *
+ * Threads: any function may be called from any thread. A handle may move between threads but
+ * is used by one thread at a time (a walk in particular: feed, take, complete and read it from
+ * one thread at a time). Check handles of a jobs-mode walk (mithril_lite_walk_new_with_jobs)
+ * are the way to use threads: mithril_lite_check_run needs no walk, so different checks run
+ * concurrently with each other and with calls on their walk, on any threads; hand each check to
+ * its worker and back through the app's own queue or lock. The last error is per thread.
  */
 
 #ifndef MITHRIL_LITE_H
