@@ -413,8 +413,8 @@ fn misuse_gives_codes() {
     let (mut walk, mut check) = walk_with_a_check(&dir);
     let (mut other, mut other_check) = walk_with_a_check(&dir);
     unsafe {
-        // Nothing more to take after one feed.
-        let mut none = 1 as *mut mithril_lite_check;
+        // Nothing more to take after one feed (the out-parameter is set to null).
+        let mut none = check;
         assert_eq!(
             mithril_lite_walk_take_check(walk, &mut none),
             mithril_lite_code::Ok
