@@ -569,3 +569,37 @@ fn a_walk_waiting_for_checks_refuses_feeds_and_has_no_verdict() {
         mithril_lite_walk_free(&mut walk);
     }
 }
+
+#[test]
+fn one_check_run_by_two_threads_at_once_runs_once() {
+    // A host bug (the same handle given to two workers): one run happens, the other gets a
+    // code, whichever comes second; never a data race or a second run.
+    let dir = ChainDir::load(&fixture("devnet"));
+    for _ in 0..8 {
+        let (mut walk, mut check) = walk_with_a_check(&dir);
+        // The address crosses to both threads as a number: what a C host would do.
+        let address = check as usize;
+        let run = move || unsafe { mithril_lite_check_run(address as *mut mithril_lite_check) };
+        let codes: Vec<mithril_lite_code> = std::thread::scope(|s| {
+            let a = s.spawn(run);
+            let b = s.spawn(run);
+            vec![a.join().unwrap(), b.join().unwrap()]
+        });
+        let ok = codes
+            .iter()
+            .filter(|c| **c == mithril_lite_code::Ok)
+            .count();
+        assert_eq!(ok, 1, "{codes:?}");
+        assert!(
+            codes.contains(&mithril_lite_code::InvalidState),
+            "{codes:?}"
+        );
+        unsafe {
+            assert_eq!(
+                mithril_lite_walk_complete(walk, &mut check),
+                mithril_lite_code::Ok
+            );
+            mithril_lite_walk_free(&mut walk);
+        }
+    }
+}
