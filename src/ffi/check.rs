@@ -42,6 +42,13 @@ enum State {
     Panicked(String),
 }
 
+// The C side shares check handles between threads: a check must stay Send + Sync (a core
+// change that put an Rc or a Cell in the job would fail here, not in an app).
+const _: fn() = || {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Check>();
+};
+
 impl Opaque for mithril_lite_check {
     type Inner = Check;
     const MAGIC: u64 = u64::from_le_bytes(*b"mlCHECK_");
