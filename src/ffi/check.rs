@@ -10,7 +10,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Mutex, TryLockError};
 
 use super::boundary::{free_handle, give_out, guard, handle_mut, handle_ref, prepare_out};
-use super::boundary::{write_out, FfiError, Opaque};
+use super::boundary::{panic_message, write_out, FfiError, Opaque};
 use super::code::{invalid_argument, mithril_lite_code};
 use super::walk::mithril_lite_walk;
 use crate::certificate::MultiSignatureCheck;
@@ -131,27 +131,29 @@ pub unsafe extern "C" fn mithril_lite_check_run(
                 }
             }
         };
-        // Not under the lock: the run is long. A panic is kept as the outcome so that the
-        // walk ends with it instead of waiting for this check forever.
-        let outcome = catch_unwind(AssertUnwindSafe(|| job.run_random()));
-        let mut state = c.state.lock().unwrap_or_else(|p| p.into_inner());
-        match outcome {
-            Ok(outcome) => {
-                *state = State::Ran(outcome);
-                Ok(mithril_lite_code::Ok)
+        // Not under the lock: the run is long.
+        let ran = run_kept(|| job.run_random());
+        let result = match &ran {
+            State::Panicked(message) => {
+                Err(FfiError::new(mithril_lite_code::Panic, message.clone()))
             }
-            Err(payload) => {
-                let what = payload
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| payload.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown panic payload".into());
-                let message = format!("internal error (panic) in a signature check: {what}");
-                *state = State::Panicked(message.clone());
-                Err(FfiError::new(mithril_lite_code::Panic, message))
-            }
-        }
+            _ => Ok(mithril_lite_code::Ok),
+        };
+        *c.state.lock().unwrap_or_else(|p| p.into_inner()) = ran;
+        result
     })
+}
+
+/// Run a check, keeping a panic (a bug) as its outcome, so that its walk ends with the panic
+/// once the check is completed instead of waiting for this check forever.
+fn run_kept(run: impl FnOnce() -> Result<(), Error>) -> State {
+    match catch_unwind(AssertUnwindSafe(run)) {
+        Ok(outcome) => State::Ran(outcome),
+        Err(payload) => State::Panicked(format!(
+            "internal error (panic) in a signature check: {}",
+            panic_message(&*payload)
+        )),
+    }
 }
 
 fn busy() -> FfiError {
@@ -259,4 +261,79 @@ pub unsafe extern "C" fn mithril_lite_check_free(check: *mut *mut mithril_lite_c
         free_handle(check)?;
         Ok(mithril_lite_code::Ok)
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ffi::walk::{mithril_lite_walk_new_with_jobs, mithril_lite_walk_result};
+    use crate::ffi::{mithril_lite_verifier_free, mithril_lite_verifier_new};
+    use crate::ffi::{mithril_lite_walk_free, mithril_lite_walk_next_needed};
+    use std::ffi::CString;
+    use std::ptr::null_mut;
+
+    #[test]
+    fn a_panicking_check_ends_its_walk_with_the_panic() {
+        // No real check panics; the run's panic handling and the walk's side are tested with a
+        // closure that does.
+        let ran = run_kept(|| panic!("boom {}", 42));
+        let State::Panicked(message) = &ran else {
+            panic!("the panic was not kept")
+        };
+        assert!(message.contains("boom 42"), "{message}");
+
+        let key = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/devnet/genesis.vkey"
+        ))
+        .unwrap();
+        let key = CString::new(key.trim()).unwrap();
+        unsafe {
+            let mut verifier = null_mut();
+            assert_eq!(
+                mithril_lite_verifier_new(key.as_ptr(), &mut verifier),
+                mithril_lite_code::Ok
+            );
+            let mut walk = null_mut();
+            assert_eq!(
+                mithril_lite_walk_new_with_jobs(verifier, c"ab".as_ptr(), &mut walk),
+                mithril_lite_code::Ok
+            );
+            let id = handle_mut(walk).unwrap().id;
+            let mut check: *mut mithril_lite_check = null_mut();
+            give_out(
+                &mut check,
+                Check {
+                    walk_id: id,
+                    index: 0,
+                    state: Mutex::new(ran),
+                },
+            );
+            // Running it again is refused; completing it ends the walk with the panic.
+            assert_eq!(
+                mithril_lite_check_run(check),
+                mithril_lite_code::InvalidState
+            );
+            assert_eq!(
+                mithril_lite_walk_complete(walk, &mut check),
+                mithril_lite_code::Ok
+            );
+            assert!(check.is_null());
+            assert_eq!(
+                mithril_lite_walk_next_needed(walk, null_mut(), 0, null_mut()),
+                mithril_lite_code::Done
+            );
+            let mut cert = null_mut();
+            assert_eq!(
+                mithril_lite_walk_result(walk, &mut cert),
+                mithril_lite_code::Panic
+            );
+            assert!(cert.is_null());
+            let (code, message) = crate::ffi::boundary::last_error().unwrap();
+            assert_eq!(code, mithril_lite_code::Panic);
+            assert!(message.contains("boom 42"), "{message}");
+            mithril_lite_walk_free(&mut walk);
+            mithril_lite_verifier_free(&mut verifier);
+        }
+    }
 }
