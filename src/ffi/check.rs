@@ -13,7 +13,7 @@ use super::boundary::{free_handle, give_out, guard, handle_mut, handle_ref, prep
 use super::boundary::{panic_message, write_out, FfiError, Opaque};
 use super::code::{invalid_argument, mithril_lite_code};
 use super::walk::mithril_lite_walk;
-use crate::certificate::MultiSignatureCheck;
+use crate::certificate::{CheckOutcome, MultiSignatureCheck};
 use crate::Error;
 
 /// The multi-signature check of one certificate, handed out by a jobs-mode walk
@@ -37,9 +37,7 @@ pub(crate) struct Check {
 enum State {
     Ready(MultiSignatureCheck),
     Running,
-    Ran(Result<(), Error>),
-    /// The run panicked (a bug): its walk's verdict becomes that panic.
-    Panicked(String),
+    Ran(CheckOutcome),
 }
 
 // The C side shares check handles between threads: a check must stay Send + Sync (a core
@@ -132,27 +130,31 @@ pub unsafe extern "C" fn mithril_lite_check_run(
             }
         };
         // Not under the lock: the run is long.
-        let ran = run_kept(|| job.run_random());
-        let result = match &ran {
-            State::Panicked(message) => {
-                Err(FfiError::new(mithril_lite_code::Panic, message.clone()))
-            }
-            _ => Ok(mithril_lite_code::Ok),
-        };
-        *c.state.lock().unwrap_or_else(|p| p.into_inner()) = ran;
-        result
+        let (outcome, panic) = run_kept(|| job.run_random());
+        *c.state.lock().unwrap_or_else(|p| p.into_inner()) = State::Ran(outcome);
+        match panic {
+            Some(message) => Err(FfiError::new(mithril_lite_code::Panic, message)),
+            None => Ok(mithril_lite_code::Ok),
+        }
     })
 }
 
-/// Run a check, keeping a panic (a bug) as its outcome, so that its walk ends with the panic
-/// once the check is completed instead of waiting for this check forever.
-fn run_kept(run: impl FnOnce() -> Result<(), Error>) -> State {
+/// Run a check. A panic (a bug) becomes a failed outcome, the core's internal error, so that
+/// the walk never takes it for a pass nor waits for this check forever; its message is
+/// returned too, for the run's own `MITHRIL_LITE_CODE_PANIC`.
+fn run_kept(run: impl FnOnce() -> CheckOutcome) -> (CheckOutcome, Option<String>) {
     match catch_unwind(AssertUnwindSafe(run)) {
-        Ok(outcome) => State::Ran(outcome),
-        Err(payload) => State::Panicked(format!(
-            "internal error (panic) in a signature check: {}",
-            panic_message(&*payload)
-        )),
+        Ok(outcome) => (outcome, None),
+        Err(payload) => {
+            let detail = format!(
+                "a signature check panicked (a bug): {}",
+                panic_message(&*payload)
+            );
+            let outcome = CheckOutcome::from(Err(Error::Internal {
+                detail: detail.clone(),
+            }));
+            (outcome, Some(format!("internal error (panic): {detail}")))
+        }
     }
 }
 
@@ -224,8 +226,7 @@ pub unsafe extern "C" fn mithril_lite_walk_complete(
                 Err(TryLockError::Poisoned(p)) => p.into_inner(),
             };
             match core::mem::replace(&mut *state, State::Running) {
-                State::Ran(outcome) => Ok(outcome),
-                State::Panicked(message) => Err(message),
+                State::Ran(outcome) => outcome,
                 other => {
                     let message = match other {
                         State::Running => "the check is running: complete it once it has run",
@@ -237,14 +238,7 @@ pub unsafe extern "C" fn mithril_lite_walk_complete(
             }
         };
         free_handle(check)?;
-        match outcome {
-            Ok(outcome) => w.walk.complete(index, outcome),
-            Err(panic) => {
-                if w.broken.is_none() {
-                    w.broken = Some(panic);
-                }
-            }
-        }
+        w.walk.complete(index, outcome);
         Ok(mithril_lite_code::Ok)
     })
 }
@@ -268,26 +262,32 @@ mod tests {
     use super::*;
     use crate::ffi::walk::{mithril_lite_walk_new_with_jobs, mithril_lite_walk_result};
     use crate::ffi::{mithril_lite_verifier_free, mithril_lite_verifier_new};
-    use crate::ffi::{mithril_lite_walk_free, mithril_lite_walk_next_needed};
+    use crate::ffi::{
+        mithril_lite_walk_feed, mithril_lite_walk_free, mithril_lite_walk_next_needed,
+    };
     use std::ffi::CString;
     use std::ptr::null_mut;
 
     #[test]
-    fn a_panicking_check_ends_its_walk_with_the_panic() {
+    fn a_panicking_check_fails_its_walk_with_an_internal_error() {
         // No real check panics; the run's panic handling and the walk's side are tested with a
         // closure that does.
-        let ran = run_kept(|| panic!("boom {}", 42));
-        let State::Panicked(message) = &ran else {
-            panic!("the panic was not kept")
-        };
-        assert!(message.contains("boom 42"), "{message}");
+        let (outcome, panic) = run_kept(|| panic!("boom {}", 42));
+        assert!(panic.unwrap().contains("boom 42"));
+        assert_eq!(outcome.error().map(Error::code), Some("internal_error"));
 
-        let key = std::fs::read_to_string(concat!(
+        let dir = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/devnet/genesis.vkey"
-        ))
-        .unwrap();
+            "/tests/fixtures/reference-chains/two-per-epoch"
+        );
+        let key = std::fs::read_to_string(format!("{dir}/genesis.vkey")).unwrap();
+        let latest = std::fs::read_to_string(format!("{dir}/latest")).unwrap();
+        let certificates: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_slice(&std::fs::read(format!("{dir}/certificates.json")).unwrap())
+                .unwrap();
+        let body = certificates[latest.trim()].to_string();
         let key = CString::new(key.trim()).unwrap();
+        let latest = CString::new(latest.trim()).unwrap();
         unsafe {
             let mut verifier = null_mut();
             assert_eq!(
@@ -296,20 +296,20 @@ mod tests {
             );
             let mut walk = null_mut();
             assert_eq!(
-                mithril_lite_walk_new_with_jobs(verifier, c"ab".as_ptr(), &mut walk),
+                mithril_lite_walk_new_with_jobs(verifier, latest.as_ptr(), &mut walk),
                 mithril_lite_code::Ok
             );
-            let id = handle_mut(walk).unwrap().id;
-            let mut check: *mut mithril_lite_check = null_mut();
-            give_out(
-                &mut check,
-                Check {
-                    walk_id: id,
-                    index: 0,
-                    state: Mutex::new(ran),
-                },
+            assert_eq!(
+                mithril_lite_walk_feed(walk, body.as_ptr(), body.len()),
+                mithril_lite_code::Ok
             );
-            // Running it again is refused; completing it ends the walk with the panic.
+            let mut check = null_mut();
+            assert_eq!(
+                mithril_lite_walk_take_check(walk, &mut check),
+                mithril_lite_code::Ok
+            );
+            // The panicked run's state, as mithril_lite_check_run leaves it.
+            *handle_ref(check).unwrap().state.lock().unwrap() = State::Ran(outcome);
             assert_eq!(
                 mithril_lite_check_run(check),
                 mithril_lite_code::InvalidState
@@ -319,6 +319,8 @@ mod tests {
                 mithril_lite_code::Ok
             );
             assert!(check.is_null());
+            // The core places a failed job's internal error before the predecessor's fetch, so
+            // the walk is decided at once: never a pass, never a wait for this check.
             assert_eq!(
                 mithril_lite_walk_next_needed(walk, null_mut(), 0, null_mut()),
                 mithril_lite_code::Done
@@ -326,11 +328,10 @@ mod tests {
             let mut cert = null_mut();
             assert_eq!(
                 mithril_lite_walk_result(walk, &mut cert),
-                mithril_lite_code::Panic
+                mithril_lite_code::Internal
             );
             assert!(cert.is_null());
-            let (code, message) = crate::ffi::boundary::last_error().unwrap();
-            assert_eq!(code, mithril_lite_code::Panic);
+            let (_, message) = crate::ffi::boundary::last_error().unwrap();
             assert!(message.contains("boom 42"), "{message}");
             mithril_lite_walk_free(&mut walk);
             mithril_lite_verifier_free(&mut verifier);

@@ -41,9 +41,6 @@ pub(crate) struct Walk {
     pub(crate) jobs: bool,
     /// Jobs mode: checks handed out by the core and not yet taken by the host.
     pub(crate) untaken: VecDeque<PendingCheck>,
-    /// Set when a check handle's run panicked (a bug): the walk's verdict is that panic, not
-    /// a verification result.
-    pub(crate) broken: Option<String>,
 }
 
 /// Source of walk ids (starts at 1, so 0 never names a walk).
@@ -71,14 +68,10 @@ impl Walk {
             id: NEXT_WALK_ID.fetch_add(1, Ordering::Relaxed),
             jobs,
             untaken: VecDeque::new(),
-            broken: None,
         }
     }
 
     fn needed(&self) -> Result<Need, FfiError> {
-        if self.broken.is_some() {
-            return Ok(Need::Done);
-        }
         match self.walk.step() {
             Step::Fetch(hash) => Ok(Need::Fetch(hash)),
             Step::Done(_) => Ok(Need::Done),
@@ -305,8 +298,7 @@ pub unsafe extern "C" fn mithril_lite_walk_pending_checks(
 /// starting certificate (a new handle: free it with `mithril_lite_certificate_free`).
 /// Otherwise the verdict's code (e.g. `MITHRIL_LITE_CODE_CERTIFICATE_HASH_MISMATCH`, message in
 /// `mithril_lite_last_error_message`) and `*certificate_out` is null;
-/// `MITHRIL_LITE_CODE_INVALID_STATE` if the walk still needs certificates or checks.
-/// `MITHRIL_LITE_CODE_PANIC` if a check of this walk panicked while it ran (a bug). May be
+/// `MITHRIL_LITE_CODE_INVALID_STATE` if the walk still needs certificates or checks. May be
 /// called more than once.
 ///
 /// # Safety
@@ -319,9 +311,6 @@ pub unsafe extern "C" fn mithril_lite_walk_result(
     guard(|| unsafe {
         prepare_out(certificate_out)?;
         let w = handle_ref(walk)?;
-        if let Some(panic) = &w.broken {
-            return Err(FfiError::new(mithril_lite_code::Panic, panic.clone()));
-        }
         match w.walk.step() {
             Step::Done(Ok(chain)) => {
                 give_out(
