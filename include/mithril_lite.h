@@ -60,7 +60,9 @@ typedef enum {
     // The value asked for does not exist for this result (a v1 proof has no block-number
     // offset).
     MITHRIL_LITE_CODE_NOT_AVAILABLE = 16,
-    // A bug in the binding (a core code it does not know). Not expected; please report.
+    // `internal_error`: a bug in the binding (a core code it does not know), or the core's
+    // internal error (a check outcome whose bytes do not read back). Not expected; please
+    // report.
     MITHRIL_LITE_CODE_INTERNAL = 98,
     // A panic was caught at the boundary (a bug; please report). Free the handles the call
     // used: their state is unspecified.
@@ -665,8 +667,7 @@ mithril_lite_code mithril_lite_walk_pending_checks(const mithril_lite_walk *walk
 // starting certificate (a new handle: free it with `mithril_lite_certificate_free`).
 // Otherwise the verdict's code (e.g. `MITHRIL_LITE_CODE_CERTIFICATE_HASH_MISMATCH`, message in
 // `mithril_lite_last_error_message`) and `*certificate_out` is null;
-// `MITHRIL_LITE_CODE_INVALID_STATE` if the walk still needs certificates or checks.
-// `MITHRIL_LITE_CODE_PANIC` if a check of this walk panicked while it ran (a bug). May be
+// `MITHRIL_LITE_CODE_INVALID_STATE` if the walk still needs certificates or checks. May be
 // called more than once.
 //
 // # Safety
