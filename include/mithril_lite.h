@@ -289,7 +289,8 @@ mithril_lite_code mithril_lite_check_index(const mithril_lite_check *check, size
 // Give a check that has run back to the walk it came from, in any order, and free it: on
 // `MITHRIL_LITE_CODE_OK` `*check` is set to null. A check may be completed after the walk's
 // verdict is ready (it no longer matters then). On the walk's thread (a walk is used by one
-// thread at a time).
+// thread at a time). Completing may take a moment: the walk checks the last step of its
+// checks (their pairing equations) in batches across certificates, here or in a later feed.
 //
 // Misuse leaves `*check` as it was: `MITHRIL_LITE_CODE_NULL_POINTER` when `check` or `*check`
 // is null (a check completed already, through the same variable);
