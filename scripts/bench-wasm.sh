@@ -8,7 +8,7 @@
 #                               when missing or older than src/, Cargo.toml or Cargo.lock
 #   target/wasm-lite-stm/pkg/   benches/wasm/lite-stm: mithril-lite's STM check alone, built like
 #                               the npm module (scripts/build-wasm.sh): profile wasm-release
-#                               (opt-level "z", LTO, panic=abort), blst's C at -Os
+#                               (opt-level "z", LTO, panic=abort), blst's C at -O2
 #                               (CFLAGS_wasm32_unknown_unknown, as there), wasm-opt -Oz
 #   target/wasm-reference/pkg/  benches/wasm/reference: mithril-stm 0.13.0 and mithril-common
 #                               0.8.3 built for speed: release profile (opt-level 3, LTO), blst's
@@ -82,11 +82,11 @@ have_bindgen="$(wasm-bindgen --version | awk '{print $2}')"
     die "wasm-bindgen CLI is $have_bindgen, Cargo.toml pins $want_bindgen: run scripts/setup.sh --wasm"
 
 # blst's C: cc-rs needs a compiler that targets wasm32 (gcc does not). Its C flags are set per
-# crate below: the npm module's (scripts/build-wasm.sh: -Os unless the caller set them) for
+# crate below: the npm module's (scripts/build-wasm.sh: -O2 unless the caller set them) for
 # mithril-lite, none (blst's own -O2) for the reference.
 export CC_wasm32_unknown_unknown="${CC_wasm32_unknown_unknown:-clang}"
 export AR_wasm32_unknown_unknown="${AR_wasm32_unknown_unknown:-llvm-ar}"
-LITE_CFLAGS="${CFLAGS_wasm32_unknown_unknown:--Os}"
+LITE_CFLAGS="${CFLAGS_wasm32_unknown_unknown:--O2}"
 unset CFLAGS_wasm32_unknown_unknown
 
 locked=()

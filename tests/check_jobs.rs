@@ -6,7 +6,7 @@ mod common;
 
 use common::{fixture, ChainDir, Rng};
 use mithril_lite::certificate::{
-    decode_check_outcome, run_check_job, GenesisVerificationKey, MultiSignatureCheck,
+    decode_check_outcome, run_check_job, GenesisVerificationKey, JoinedPoints, MultiSignatureCheck,
 };
 use mithril_lite::chain::walk::PendingCheck;
 use mithril_lite::chain::{ChainWalk, KeyCache, Step, VerifiedChain, WalkConfig};
@@ -19,6 +19,33 @@ fn key(dir: &ChainDir) -> GenesisVerificationKey {
 /// What a host's executor may do to an outcome before handing it back (tests only).
 type Tamper<'a> = &'a dyn Fn(usize, Vec<u8>) -> Vec<u8>;
 
+/// Run a job given as bytes: whole, or with its point decoding split into `split` parts, each
+/// shipped as bytes too and run in random order, then joined.
+fn run_job(job: &[u8], split: usize, rng: &mut Rng) -> Vec<u8> {
+    if split < 2 {
+        return run_check_job(job);
+    }
+    let check = MultiSignatureCheck::from_bytes(job).unwrap();
+    let parts: Vec<Vec<u8>> = check
+        .split_points(split)
+        .iter()
+        .map(MultiSignatureCheck::to_bytes)
+        .collect();
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    for i in (1..order.len()).rev() {
+        order.swap(i, rng.below(i + 1));
+    }
+    let mut outcomes = vec![Vec::new(); parts.len()];
+    for i in order {
+        outcomes[i] = run_check_job(&parts[i]);
+    }
+    let outcomes = outcomes.iter().map(|o| decode_check_outcome(o)).collect();
+    match check.join_points(outcomes) {
+        JoinedPoints::Ready(joined) => run_check_job(&joined.to_bytes()),
+        JoinedPoints::Failed(failed) => failed.to_bytes(),
+    }
+}
+
 /// Walk with every job shipped as bytes, run by `run_check_job`, and completed at random
 /// moments in random order (some while fetching continues, the rest when the walk waits).
 fn walk_as_bytes(
@@ -28,11 +55,22 @@ fn walk_as_bytes(
     rng: &mut Rng,
     tamper: Tamper<'_>,
 ) -> Result<VerifiedChain, Error> {
+    walk_split(dir, hash, config, rng, tamper, 0)
+}
+
+fn walk_split(
+    dir: &ChainDir,
+    hash: &str,
+    config: WalkConfig,
+    rng: &mut Rng,
+    tamper: Tamper<'_>,
+    split: usize,
+) -> Result<VerifiedChain, Error> {
     let mut walk = ChainWalk::new(hash, key(dir), config);
     let mut jobs: Vec<(usize, Vec<u8>)> = Vec::new();
     let run_one = |walk: &mut ChainWalk, jobs: &mut Vec<(usize, Vec<u8>)>, rng: &mut Rng| {
         let (index, job) = jobs.swap_remove(rng.below(jobs.len()));
-        let outcome = tamper(index, run_check_job(&job));
+        let outcome = tamper(index, run_job(&job, split, rng));
         walk.complete(index, decode_check_outcome(&outcome));
     };
     loop {
@@ -147,9 +185,41 @@ fn a_point_that_does_not_decode_keeps_its_place_in_the_reference_order() {
     assert_eq!(inline.code(), "certificate_malformed", "{inline}");
     assert_eq!(inline.certificate(), Some(second.as_str()));
     for config in configs() {
-        for _ in 0..4 {
-            let got = walk_as_bytes(&dir, &latest, config.clone(), &mut rng, &untouched);
-            same_verdict(&Err(inline.clone()), &got, "spoiled point");
+        for split in [0, 2, 3] {
+            let got = walk_split(&dir, &latest, config.clone(), &mut rng, &untouched, split);
+            // The same error, down to the entry it names.
+            assert_eq!(got.unwrap_err(), inline, "split {split}");
+        }
+    }
+}
+
+#[test]
+fn a_certificate_split_across_workers_gives_the_inline_verdict() {
+    let mut rng = Rng(0x5b117);
+    let mut dirs = vec![
+        fixture("devnet"),
+        fixture("reference-chains/mainnet-params"),
+    ];
+    for entry in std::fs::read_dir(fixture("reference-chains/two-per-epoch/negative")).unwrap() {
+        dirs.push(entry.unwrap().path());
+    }
+    for path in dirs {
+        let dir = ChainDir::load(&path);
+        let start = dir
+            .latest
+            .clone()
+            .unwrap_or_else(|| dir.certificates.keys().max().unwrap().clone());
+        let inline = dir.walk(&start);
+        for split in [2, 5] {
+            let got = walk_split(
+                &dir,
+                &start,
+                WalkConfig::default(),
+                &mut rng,
+                &untouched,
+                split,
+            );
+            same_verdict(&inline, &got, &format!("{} split {split}", path.display()));
         }
     }
 }

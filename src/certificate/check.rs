@@ -9,13 +9,14 @@
 //! the same job, and a message that does not read back is refused with a typed error
 //! ([`Error::Internal`]): a job's bytes only ever come from the walk that made them.
 
+use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::codec::bytes::{ByteReader, ByteWriter, Truncated};
 use crate::stm::aggregate_signature::{BatchPath, SignatureEntry};
-use crate::stm::keys::decode_entry_points;
+use crate::stm::keys::{decode_entry_points, KnownPoints};
 use crate::stm::verify::verify_up_to_pairing;
 use crate::stm::{self, AggregateSignature, AggregateVerificationKey, PairingEquation, ScalarSeed};
 use crate::{Error, StmError};
@@ -26,6 +27,8 @@ const OUTCOME_MAGIC: &[u8; 4] = b"MLO1";
 const FLAG_POINTS_ONLY: u8 = 1;
 const FLAG_DEFER_PAIRING: u8 = 2;
 const FLAG_COLLECT_KEYS: u8 = 4;
+const FLAG_COLLECT_SIGS: u8 = 8;
+const FLAGS: u8 = FLAG_POINTS_ONLY | FLAG_DEFER_PAIRING | FLAG_COLLECT_KEYS | FLAG_COLLECT_SIGS;
 
 /// A self-contained STM check of one certificate: it owns its inputs, so a host may run it on
 /// another thread or worker while the walk goes on.
@@ -43,8 +46,11 @@ pub struct MultiSignatureCheck {
     defer_pairing: bool,
     /// Report the keys this check validated, for the walk's key cache.
     collect_keys: bool,
-    /// Per entry, its key validated earlier (uncompressed), or `None`. Empty: none known.
-    known_keys: Vec<Option<[u8; 192]>>,
+    /// Report the signatures this check validated (a part of a split check).
+    collect_sigs: bool,
+    /// Points validated earlier, by entry, and the position of the first entry (a part of a
+    /// split check covers a range of the certificate's entries).
+    known: KnownPoints,
 }
 
 impl MultiSignatureCheck {
@@ -64,7 +70,8 @@ impl MultiSignatureCheck {
             points_only: false,
             defer_pairing: false,
             collect_keys: false,
-            known_keys: Vec::new(),
+            collect_sigs: false,
+            known: KnownPoints::default(),
         }
     }
 
@@ -85,7 +92,7 @@ impl MultiSignatureCheck {
 
     /// Number of entries whose key an earlier check validated (the key cache's hits).
     pub fn known_key_count(&self) -> usize {
-        self.known_keys.iter().filter(|k| k.is_some()).count()
+        self.known.keys.iter().filter(|k| k.is_some()).count()
     }
 
     /// The compressed keys of the entries, in entry order.
@@ -108,7 +115,7 @@ impl MultiSignatureCheck {
     /// Use keys validated earlier (`known`, aligned with the entries) and report the others.
     pub(crate) fn with_known_keys(mut self, known: Vec<Option<[u8; 192]>>) -> Self {
         self.collect_keys = true;
-        self.known_keys = if known.iter().any(Option::is_some) {
+        self.known.keys = if known.iter().any(Option::is_some) {
             known
         } else {
             Vec::new()
@@ -116,9 +123,74 @@ impl MultiSignatureCheck {
         self
     }
 
+    /// Split the point decoding, most of a large certificate's cost, into up to `parts`
+    /// points-only checks over consecutive ranges of its entries, for a host that wants one
+    /// certificate checked on several workers (the warm path: one new certificate to check).
+    /// Run them anywhere, then give their outcomes, in order, to
+    /// [`MultiSignatureCheck::join_points`]. Fewer parts come back for small certificates.
+    pub fn split_points(&self, parts: usize) -> Vec<MultiSignatureCheck> {
+        let entries = &self.signature.signatures;
+        let parts = parts.clamp(1, entries.len().max(1));
+        let size = entries.len().div_ceil(parts).max(1);
+        entries
+            .chunks(size)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let start = c * size;
+                let range = start..start + chunk.len();
+                let keys = self.known.keys.get(range).map(<[_]>::to_vec);
+                MultiSignatureCheck {
+                    certificate: self.certificate.clone(),
+                    message: Vec::new(),
+                    avk: self.avk.clone(),
+                    params: self.params,
+                    signature: AggregateSignature {
+                        signatures: chunk.to_vec(),
+                        batch_proof: BatchPath::default(),
+                    },
+                    points_only: true,
+                    defer_pairing: false,
+                    collect_keys: true,
+                    collect_sigs: true,
+                    known: KnownPoints {
+                        offset: self.known.offset + start,
+                        sigs: Vec::new(),
+                        keys: keys.unwrap_or_default(),
+                    },
+                }
+            })
+            .collect()
+    }
+
+    /// Fold back the outcomes of [`MultiSignatureCheck::split_points`] (in the parts' order):
+    /// either this check with every point known, which then costs only the lottery, the path
+    /// and the aggregate, or, when a part failed, the outcome to complete the walk with (the
+    /// first failing part's: the reference's first bad point).
+    pub fn join_points(mut self, outcomes: Vec<CheckOutcome>) -> JoinedPoints {
+        let n = self.signature.signatures.len();
+        let mut sigs: Vec<Option<[u8; 96]>> = Vec::with_capacity(n);
+        let mut keys: Vec<Option<[u8; 192]>> = Vec::with_capacity(n);
+        for outcome in outcomes {
+            if outcome.result.is_err() {
+                return JoinedPoints::Failed(outcome);
+            }
+            sigs.extend(outcome.validated_sigs.into_iter().map(|(_, u)| Some(u)));
+            keys.extend(outcome.validated_keys.into_iter().map(|(_, u)| Some(u)));
+        }
+        if sigs.len() != n || keys.len() != n {
+            return JoinedPoints::Failed(CheckOutcome::failed(Error::Internal {
+                detail: String::from("the parts of a split check do not cover its entries"),
+            }));
+        }
+        // Each point is still compared with its entry's bytes when the check rebuilds it.
+        self.known.sigs = sigs;
+        self.known.keys = keys;
+        JoinedPoints::Ready(self)
+    }
+
     /// Run the check with the given scalar seed.
     pub fn run(&self, seed: &ScalarSeed) -> CheckOutcome {
-        let points = match decode_entry_points(&self.signature.signatures, &self.known_keys) {
+        let points = match decode_entry_points(&self.signature.signatures, &self.known) {
             Ok(points) => points,
             // The reference decodes points when it reads the certificate: a bad one makes the
             // certificate malformed, not its signature invalid.
@@ -129,12 +201,23 @@ impl MultiSignatureCheck {
                 })
             }
         };
+        // Every key, known before or not: a split check's parts hand all theirs back.
         let validated_keys = if self.collect_keys {
             points
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| self.known_keys.get(*i).is_none_or(Option::is_none))
-                .map(|(_, (_, vk))| (vk.to_bytes(), vk.to_uncompressed()))
+                .map(|(i, (_, vk))| {
+                    let known = self.known.keys.get(i).copied().flatten();
+                    (vk.to_bytes(), known.unwrap_or_else(|| vk.to_uncompressed()))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let validated_sigs = if self.collect_sigs {
+            points
+                .iter()
+                .map(|(sig, _)| (sig.to_bytes(), sig.to_uncompressed()))
                 .collect()
         } else {
             Vec::new()
@@ -150,7 +233,7 @@ impl MultiSignatureCheck {
                 &points,
                 seed,
             ) {
-                Ok(equation) if self.defer_pairing => Ok(Some(equation)),
+                Ok(equation) if self.defer_pairing => Ok(Some(Box::new(equation))),
                 Ok(equation) if equation.holds() => Ok(None),
                 Ok(_) => Err(self.stm_error(StmError::SignatureInvalid)),
                 Err(error) => Err(self.stm_error(error)),
@@ -159,6 +242,7 @@ impl MultiSignatureCheck {
         CheckOutcome {
             result,
             validated_keys,
+            validated_sigs,
             certificate: self.certificate.clone(),
         }
     }
@@ -198,12 +282,14 @@ impl MultiSignatureCheck {
             (self.points_only, FLAG_POINTS_ONLY),
             (self.defer_pairing, FLAG_DEFER_PAIRING),
             (self.collect_keys, FLAG_COLLECT_KEYS),
+            (self.collect_sigs, FLAG_COLLECT_SIGS),
         ] {
             if set {
                 flags |= bit;
             }
         }
         w.u8(flags);
+        w.u64(self.known.offset as u64);
         w.u32(self.signature.signatures.len() as u32);
         for (i, e) in self.signature.signatures.iter().enumerate() {
             w.raw(&e.sigma);
@@ -211,12 +297,14 @@ impl MultiSignatureCheck {
             w.u64(e.signer_index);
             w.raw(&e.vk);
             w.u64(e.stake);
-            match self.known_keys.get(i).and_then(Option::as_ref) {
-                Some(key) => {
-                    w.u8(1);
-                    w.raw(key);
-                }
-                None => w.u8(0),
+            let sig = self.known.sigs.get(i).and_then(Option::as_ref);
+            let key = self.known.keys.get(i).and_then(Option::as_ref);
+            w.u8(u8::from(sig.is_some()) | u8::from(key.is_some()) << 1);
+            if let Some(sig) = sig {
+                w.raw(sig);
+            }
+            if let Some(key) = key {
+                w.raw(key);
             }
         }
         let path = &self.signature.batch_proof;
@@ -253,20 +341,34 @@ impl MultiSignatureCheck {
             phi_f: f64::from_bits(r.u64()?),
         };
         let flags = r.u8()?;
+        let offset = usize::try_from(r.u64()?).map_err(|_| Truncated)?;
         // Smallest entry: 48 + 4 + 8 + 96 + 8 + 1 bytes.
         let n = r.count(165)?;
         let mut signatures = Vec::with_capacity(n);
-        let mut known_keys = Vec::with_capacity(n);
+        let mut known = KnownPoints {
+            offset,
+            sigs: Vec::with_capacity(n),
+            keys: Vec::with_capacity(n),
+        };
         for _ in 0..n {
             let sigma = r.array()?;
             let indexes = r.u64s()?;
             let signer_index = r.u64()?;
             let vk = r.array()?;
             let stake = r.u64()?;
-            known_keys.push(match r.u8()? {
-                0 => None,
-                1 => Some(r.array()?),
-                _ => return Err(Truncated),
+            let present = r.u8()?;
+            if present > 3 {
+                return Err(Truncated);
+            }
+            known.sigs.push(if present & 1 != 0 {
+                Some(r.array()?)
+            } else {
+                None
+            });
+            known.keys.push(if present & 2 != 0 {
+                Some(r.array()?)
+            } else {
+                None
             });
             signatures.push(SignatureEntry {
                 sigma,
@@ -280,13 +382,15 @@ impl MultiSignatureCheck {
             .map(|_| r.bytes())
             .collect::<Result<Vec<_>, _>>()?;
         let indices = r.u64s()?;
-        if !r.is_empty()
-            || flags & !(FLAG_POINTS_ONLY | FLAG_DEFER_PAIRING | FLAG_COLLECT_KEYS) != 0
-        {
+        if !r.is_empty() || flags & !FLAGS != 0 {
             return Err(Truncated);
         }
-        if !known_keys.iter().any(Option::is_some) {
-            known_keys.clear();
+        // The canonical form of "nothing known" is empty (jobs compare equal after a round trip).
+        if !known.sigs.iter().any(Option::is_some) {
+            known.sigs.clear();
+        }
+        if !known.keys.iter().any(Option::is_some) {
+            known.keys.clear();
         }
         Ok(MultiSignatureCheck {
             certificate,
@@ -300,9 +404,19 @@ impl MultiSignatureCheck {
             points_only: flags & FLAG_POINTS_ONLY != 0,
             defer_pairing: flags & FLAG_DEFER_PAIRING != 0,
             collect_keys: flags & FLAG_COLLECT_KEYS != 0,
-            known_keys,
+            collect_sigs: flags & FLAG_COLLECT_SIGS != 0,
+            known,
         })
     }
+}
+
+/// What [`MultiSignatureCheck::join_points`] gives back.
+#[derive(Debug, Clone)]
+pub enum JoinedPoints {
+    /// The check, every point known: run it (cheap now) and complete the walk with its outcome.
+    Ready(MultiSignatureCheck),
+    /// A part failed: complete the walk with this outcome.
+    Failed(CheckOutcome),
 }
 
 /// What a [`MultiSignatureCheck`] found, for [`crate::chain::ChainWalk::complete`].
@@ -310,9 +424,11 @@ impl MultiSignatureCheck {
 pub struct CheckOutcome {
     /// `Ok(None)`: every check passed. `Ok(Some(_))`: every check passed but the pairing
     /// equation, which the walk checks (batched with others).
-    pub(crate) result: Result<Option<PairingEquation>, Error>,
+    pub(crate) result: Result<Option<Box<PairingEquation>>, Error>,
     /// Keys the check decompressed and subgroup-checked, compressed and uncompressed.
     pub(crate) validated_keys: Vec<([u8; 96], [u8; 192])>,
+    /// Signatures likewise (the parts of a split check).
+    pub(crate) validated_sigs: Vec<([u8; 48], [u8; 96])>,
     /// The certificate checked ("" when unknown).
     certificate: String,
 }
@@ -328,6 +444,7 @@ impl From<Result<(), Error>> for CheckOutcome {
                 .unwrap_or_default(),
             result: result.map(|()| None),
             validated_keys: Vec::new(),
+            validated_sigs: Vec::new(),
         }
     }
 }
@@ -377,6 +494,11 @@ impl CheckOutcome {
             w.raw(compressed);
             w.raw(uncompressed);
         }
+        w.u32(self.validated_sigs.len() as u32);
+        for (compressed, uncompressed) in &self.validated_sigs {
+            w.raw(compressed);
+            w.raw(uncompressed);
+        }
         w.finish()
     }
 
@@ -399,12 +521,16 @@ impl CheckOutcome {
         let certificate = r.str()?;
         let result = match r.u8()? {
             0 => Ok(None),
-            1 => Ok(Some(PairingEquation::read(&mut r)?)),
+            1 => Ok(Some(Box::new(PairingEquation::read(&mut r)?))),
             2 => Err(read_error(&mut r)?),
             _ => return Err(Truncated),
         };
         let n = r.count(96 + 192)?;
         let validated_keys = (0..n)
+            .map(|_| Ok((r.array()?, r.array()?)))
+            .collect::<Result<Vec<_>, Truncated>>()?;
+        let n = r.count(48 + 96)?;
+        let validated_sigs = (0..n)
             .map(|_| Ok((r.array()?, r.array()?)))
             .collect::<Result<Vec<_>, Truncated>>()?;
         if !r.is_empty() {
@@ -413,6 +539,7 @@ impl CheckOutcome {
         Ok(CheckOutcome {
             result,
             validated_keys,
+            validated_sigs,
             certificate,
         })
     }

@@ -13,7 +13,7 @@ pub mod signed_entity;
 
 #[cfg(feature = "std")]
 pub use check::run_check_job;
-pub use check::{decode_check_outcome, CheckOutcome, MultiSignatureCheck};
+pub use check::{decode_check_outcome, CheckOutcome, JoinedPoints, MultiSignatureCheck};
 pub use genesis::GenesisVerificationKey;
 pub use metadata::{Metadata, ProtocolParameters};
 pub use model::{Certificate, CertificateSignature};

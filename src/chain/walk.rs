@@ -173,7 +173,7 @@ pub struct ChainWalk {
     /// handed out in feeding order). Includes those in `deferred`.
     pending: Vec<usize>,
     /// Checks that passed but for their pairing equation, waiting for a batch.
-    deferred: Vec<(usize, PairingEquation)>,
+    deferred: Vec<(usize, Box<PairingEquation>)>,
     /// Earliest failure so far, by position.
     failure: Option<(u64, Error)>,
     anchor: Option<Anchor>,
@@ -538,14 +538,15 @@ impl ChainWalk {
         self.pending
             .retain(|j| !deferred.iter().any(|(d, _)| d == j));
         // After the earliest failure an equation cannot change the verdict.
-        let batch: Vec<(usize, PairingEquation)> = deferred
+        let batch: Vec<(usize, Box<PairingEquation>)> = deferred
             .into_iter()
             .filter(|(j, _)| integrity_pos(*j, STEP_SIGNATURE) < failure_pos)
             .collect();
         let all_hold = batch.len() > 1
             && match self.next_batch_seed() {
                 Some(seed) => {
-                    let equations: Vec<&PairingEquation> = batch.iter().map(|(_, e)| e).collect();
+                    let equations: Vec<&PairingEquation> =
+                        batch.iter().map(|(_, e)| &**e).collect();
                     pairing::all_hold(&equations, &seed)
                 }
                 None => false,

@@ -79,6 +79,28 @@ impl Signature {
         self.bytes
     }
 
+    /// blst's uncompressed form (what a split check hands back: rebuilding from it needs no
+    /// square root).
+    pub fn to_uncompressed(&self) -> [u8; 96] {
+        self.point.serialize()
+    }
+
+    /// Rebuild a signature validated before from its uncompressed form, as
+    /// [`VerificationKey::from_validated`] does for keys.
+    pub(crate) fn from_validated(compressed: &[u8; 48], uncompressed: &[u8; 96]) -> Option<Self> {
+        if compressed[0] & 0x40 != 0 {
+            return None;
+        }
+        let point = BlstSignature::deserialize(uncompressed).ok()?;
+        if point.compress() != *compressed {
+            return None;
+        }
+        Some(Signature {
+            point,
+            bytes: *compressed,
+        })
+    }
+
     /// Verify one signature on `msg` with the empty DST, as mithril-stm signs.
     pub fn verify(&self, msg: &[u8], key: &VerificationKey) -> bool {
         self.point.verify(false, msg, b"", b"", &key.point, false) == BLST_ERROR::BLST_SUCCESS
@@ -105,28 +127,47 @@ impl core::fmt::Debug for Signature {
     }
 }
 
+/// Points of aggregate entries validated before, in blst's uncompressed form, by entry (empty
+/// vectors: none), and the position of the first entry in the whole aggregate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct KnownPoints {
+    pub(crate) offset: usize,
+    pub(crate) sigs: Vec<Option<[u8; 96]>>,
+    pub(crate) keys: Vec<Option<[u8; 192]>>,
+}
+
 /// Decode the (signature, key) points of aggregate entries, in entry order, as the reference
 /// does when it deserializes an aggregate: the first entry with a bad signature or key is
 /// reported, signature before key.
 ///
-/// `known[i]`, when given, is entry `i`'s key in blst's uncompressed form, validated (and
-/// subgroup-checked) by an earlier check of the same walk or verifier (the per-epoch key
-/// cache): it is rebuilt with an on-curve check and must compress to the entry's bytes, which
-/// skips the square root and the subgroup check. Anything else is decoded in full.
+/// `known.keys[i]` / `known.sigs[i]`, when given, is entry `i`'s key / signature in blst's
+/// uncompressed form, validated (and subgroup-checked) earlier: by another check of the same
+/// walk or verifier (the per-epoch key cache), or by a part of this check run elsewhere
+/// ([`crate::certificate::MultiSignatureCheck::split_points`]). It is rebuilt with an on-curve
+/// check and must compress to the entry's bytes, which skips the square root and the subgroup
+/// check. Anything else is decoded in full. Errors name entries from `known.offset` on.
 ///
 /// Decompression and subgroup checks dominate, so native builds spread them over the cores;
 /// the result (including which entry's error is reported) is the same either way.
 pub(crate) fn decode_entry_points(
     entries: &[SignatureEntry],
-    known: &[Option<[u8; 192]>],
+    known: &KnownPoints,
 ) -> Result<Vec<(Signature, VerificationKey)>, StmError> {
-    let decode = |entry: usize, e: &SignatureEntry| {
-        let sig = Signature::from_compressed(&e.sigma).ok_or(StmError::InvalidPoint {
-            what: "signature",
-            entry,
-        })?;
+    let decode = |i: usize, e: &SignatureEntry| {
+        let entry = known.offset + i;
+        let sig = known
+            .sigs
+            .get(i)
+            .and_then(|k| k.as_ref())
+            .and_then(|k| Signature::from_validated(&e.sigma, k))
+            .or_else(|| Signature::from_compressed(&e.sigma))
+            .ok_or(StmError::InvalidPoint {
+                what: "signature",
+                entry,
+            })?;
         let vk = known
-            .get(entry)
+            .keys
+            .get(i)
             .and_then(|k| k.as_ref())
             .and_then(|k| VerificationKey::from_validated(&e.vk, k))
             .or_else(|| VerificationKey::from_compressed(&e.vk))
@@ -207,7 +248,12 @@ mod tests {
             vk: a.to_bytes(),
             stake: 1,
         };
-        let err = decode_entry_points(&[entry], &[Some(b.to_uncompressed())]).unwrap_err();
+        let known = KnownPoints {
+            offset: 0,
+            sigs: Vec::new(),
+            keys: alloc::vec![Some(b.to_uncompressed())],
+        };
+        let err = decode_entry_points(&[entry], &known).unwrap_err();
         // (The zero signature bytes fail first: the key path is exercised above.)
         assert!(matches!(
             err,

@@ -10,7 +10,7 @@ use blst::min_sig::{
 
 use super::aggregate_signature::AggregateSignature;
 use super::avk::AggregateVerificationKey;
-use super::keys::{decode_entry_points, Signature, VerificationKey};
+use super::keys::{decode_entry_points, KnownPoints, Signature, VerificationKey};
 use super::lottery::{evaluation, LotteryThreshold};
 use super::merkle;
 use super::pairing::PairingEquation;
@@ -31,7 +31,7 @@ pub fn verify_aggregate(
     signature: &AggregateSignature,
     seed: &ScalarSeed,
 ) -> Result<(), StmError> {
-    let points = decode_entry_points(&signature.signatures, &[])?;
+    let points = decode_entry_points(&signature.signatures, &KnownPoints::default())?;
     let equation = verify_up_to_pairing(msg, avk, params, signature, &points, seed)?;
     if equation.holds() {
         Ok(())
