@@ -17,8 +17,9 @@
 #   6. under valgrind: memcheck (--leak-check=full --errors-for-leak-kinds=definite,indirect)
 #      on verify_devnet inline and with --jobs 3; helgrind and drd on verify_chains with 3
 #      worker threads, linked against a second static library built with blst's worker pool off
-#      (feature blst-no-threads, in target/no-threads: blst's pool hands work over with futexes,
-#      which the race detectors cannot see, so it would bury the run in false reports). Under
+#      (`--features ffi,blst/no-threads`, in target/no-threads: blst's pool hands work over with
+#      futexes, which the race detectors cannot see, so it would bury the run in false reports;
+#      not a crate feature, so that `cargo test --all-features` keeps the pool). Under
 #      valgrind only the devnet and two-per-epoch chains run (not mainnet-params: its k = 1944
 #      lottery checks take minutes there; it runs plainly in step 5)
 #
@@ -149,7 +150,7 @@ if [ "$valgrind" -eq 1 ]; then
     vg "memcheck, verify_devnet --jobs 3" "${memcheck[@]}" "$OUT/verify_devnet" tests/fixtures/devnet --jobs 3
     say "static library without blst's worker pool, for the race detectors"
     t0=$SECONDS
-    cargo rustc "${locked[@]}" --lib --crate-type staticlib --features ffi,blst-no-threads \
+    cargo rustc "${locked[@]}" --lib --crate-type staticlib --features ffi,blst/no-threads \
         --release --target-dir target/no-threads
     gcc -std=c11 -Wall -Wextra -Werror -pedantic -O1 -g -I include -I tests/c \
         tests/c/verify_chains.c tests/c/harness.c tests/c/walk_driver.c \
