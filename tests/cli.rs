@@ -532,8 +532,14 @@ fn assert_usage_error(args: &[&str], needle: &str) {
 fn usage_errors_exit_2() {
     let devnet = fixture("devnet");
     let devnet = devnet.to_str().unwrap();
-    assert_usage_error(&["verify-chain"], "needs DIR or --aggregator");
-    assert_usage_error(&["verify-chain", "--json"], "needs DIR or --aggregator");
+    assert_usage_error(
+        &["verify-chain"],
+        "needs DIR, --aggregator URL or --network",
+    );
+    assert_usage_error(
+        &["verify-chain", "--json"],
+        "needs DIR, --aggregator URL or --network",
+    );
     assert_usage_error(&["verify-chain", devnet, "--frobnicate"], "unknown option");
     assert_usage_error(&["frobnicate"], "unknown command");
     assert_usage_error(
@@ -1096,4 +1102,51 @@ fn aggregator_certificates_within_the_size_limit_verify() {
     );
     r.expect_code(0);
     assert_eq!(r.json()["valid"], true, "{}", r.describe());
+}
+
+#[test]
+fn network_preset_supplies_the_genesis_key_and_an_explicit_key_wins() {
+    let server = Server::start(devnet_routes());
+    let devnet_key = std::fs::read_to_string(fixture("devnet/genesis.vkey")).unwrap();
+    // The mainnet preset's key against the devnet chain: the genesis signature fails, so the
+    // preset's key was the one used (the aggregator is the local one, given explicitly).
+    let r = run([
+        "verify-chain",
+        "--network",
+        "mainnet",
+        "--aggregator",
+        &server.url(),
+        "--json",
+    ]);
+    r.expect_code(1);
+    assert_json_failure(&r.json(), "genesis_signature_invalid", &r.describe());
+    assert!(
+        r.stderr.contains(&format!(
+            "genesis key {MAINNET_GENESIS_KEY_HEX} (from the mainnet preset)"
+        )),
+        "{}",
+        r.describe()
+    );
+    // An explicit key wins over the preset, and is said.
+    let r = run([
+        "verify-chain",
+        "--network",
+        "preprod",
+        "--aggregator",
+        &server.url(),
+        "--genesis-vkey",
+        devnet_key.trim(),
+        "--json",
+    ]);
+    r.expect_code(0);
+    assert_eq!(r.json()["valid"], true, "{}", r.describe());
+    assert!(
+        r.stderr.contains("(from --genesis-vkey)"),
+        "{}",
+        r.describe()
+    );
+    assert_usage_error(
+        &["verify-chain", "--network", "testnet"],
+        "unknown network \"testnet\" (known: mainnet, preprod, preview)",
+    );
 }

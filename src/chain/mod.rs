@@ -3,11 +3,13 @@
 
 pub mod config;
 pub mod key_cache;
+pub mod networks;
 pub mod rules;
 pub mod trust;
 pub mod walk;
 
 pub use config::WalkConfig;
 pub use key_cache::KeyCache;
+pub use networks::{network, Network, NETWORKS};
 pub use trust::{CheckpointError, TrustCheckpoints};
 pub use walk::{ChainWalk, Fed, Step, VerifiedCertificate, VerifiedChain};

@@ -2,10 +2,13 @@
 
 use std::path::PathBuf;
 
+use mithril_lite::chain::{network, Network, NETWORKS};
+
 pub const USAGE: &str = "\
 Usage:
   mithril-lite verify-chain DIR [--hash HASH | --all] [--genesis-vkey KEY_OR_FILE] [--json]
   mithril-lite verify-chain --aggregator URL [--hash HASH] --genesis-vkey KEY_OR_FILE [--json]
+  mithril-lite verify-chain --network NAME [--hash HASH] [--genesis-vkey KEY_OR_FILE] [--json]
   mithril-lite verify-artifacts DIR [--genesis-vkey KEY_OR_FILE] [--json]
 
 Verifies Mithril certificates back to the genesis certificate.
@@ -14,6 +17,8 @@ Verifies Mithril certificates back to the genesis certificate.
                          genesis.vkey and optionally latest (a hash)
   --aggregator URL       fetch GET {URL}/certificate/{hash} (and GET {URL}/certificates for the
                          newest hash when --hash is not given)
+  --network NAME         a public network's aggregator and genesis key: mainnet, preprod or
+                         preview (--aggregator and --genesis-vkey, when given, win)
   --hash HASH            the certificate to verify (default: DIR/latest, else --all)
   --all                  every certificate of DIR must verify back to genesis
   --genesis-vkey K       genesis verification key (JSON-hex or raw hex) or a file holding it
@@ -53,6 +58,8 @@ pub struct Command {
     pub origin: Origin,
     pub target: Target,
     pub genesis_vkey: Option<String>,
+    /// `--network`: its genesis key unless `--genesis-vkey` is given.
+    pub network: Option<&'static Network>,
     pub json: bool,
     pub max_chain_length: Option<usize>,
     pub max_certificate_bytes: Option<usize>,
@@ -95,6 +102,7 @@ pub fn parse(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> {
         origin: Origin::Dir(PathBuf::new()),
         target: Target::Default,
         genesis_vkey: None,
+        network: None,
         json: false,
         max_chain_length: None,
         max_certificate_bytes: None,
@@ -118,6 +126,13 @@ pub fn parse(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> {
             "--genesis-vkey" => {
                 command.genesis_vkey = Some(args.next().ok_or("--genesis-vkey needs a value")?)
             }
+            "--network" => {
+                let name = args.next().ok_or("--network needs a name")?;
+                command.network = Some(network(&name).ok_or_else(|| {
+                    let known: Vec<&str> = NETWORKS.iter().map(|n| n.name).collect();
+                    format!("unknown network {name:?} (known: {})", known.join(", "))
+                })?);
+            }
             "--json" => command.json = true,
             "--max-chain-length" => command.max_chain_length = Some(number(&arg, args.next())?),
             "--max-certificate-bytes" => {
@@ -134,19 +149,26 @@ pub fn parse(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> {
             }
         }
     }
+    // A network names an aggregator unless a directory or --aggregator says otherwise.
+    let aggregator = match (&dir, aggregator, command.network) {
+        (None, None, Some(n)) => Some(n.aggregator.to_string()),
+        (_, given, _) => given,
+    };
     command.origin = match (dir, aggregator) {
         (Some(d), None) => Origin::Dir(d),
         (None, Some(url)) => {
             if target == Target::All {
                 return Err("--all needs a directory".into());
             }
-            if command.genesis_vkey.is_none() {
-                return Err("--aggregator needs --genesis-vkey".into());
+            if command.genesis_vkey.is_none() && command.network.is_none() {
+                return Err("--aggregator needs --genesis-vkey (or --network)".into());
             }
             Origin::Aggregator(url.trim_end_matches('/').to_string())
         }
         (Some(_), Some(_)) => return Err("give either DIR or --aggregator, not both".into()),
-        (None, None) => return Err("verify-chain needs DIR or --aggregator URL".into()),
+        (None, None) => {
+            return Err("verify-chain needs DIR, --aggregator URL or --network NAME".into())
+        }
     };
     command.target = target;
     Ok(Parsed::Run(command))

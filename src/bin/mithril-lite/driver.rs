@@ -8,7 +8,7 @@ use std::thread;
 
 use mithril_lite::certificate::{CheckOutcome, GenesisVerificationKey};
 use mithril_lite::chain::walk::PendingCheck;
-use mithril_lite::chain::{ChainWalk, Step, VerifiedChain, WalkConfig};
+use mithril_lite::chain::{ChainWalk, KeyCache, Step, VerifiedChain, WalkConfig};
 use mithril_lite::Error;
 
 use crate::args::{Command, Origin, Target};
@@ -68,8 +68,27 @@ impl Drop for Workers {
     }
 }
 
+/// The genesis key: `--genesis-vkey` always wins over a `--network` preset, which wins over
+/// DIR/genesis.vkey. Which one is used is said on stderr, so a user sees what they trusted.
 fn read_genesis_key(command: &Command) -> Result<GenesisVerificationKey, String> {
-    genesis_key(command.genesis_vkey.as_deref(), &command.origin)
+    let (key, from) = match (&command.genesis_vkey, command.network) {
+        (None, Some(n)) => (
+            n.genesis_key().map_err(|e| e.to_string())?,
+            format!("the {} preset", n.name),
+        ),
+        (given, _) => (
+            genesis_key(given.as_deref(), &command.origin)?,
+            if given.is_some() {
+                "--genesis-vkey".to_string()
+            } else {
+                "the directory's genesis.vkey".to_string()
+            },
+        ),
+    };
+    if command.network.is_some() {
+        eprintln!("genesis key {} (from {from})", key.to_hex());
+    }
+    Ok(key)
 }
 
 /// The genesis key from `--genesis-vkey` (key text or a file) or from DIR/genesis.vkey.
@@ -89,18 +108,29 @@ pub fn genesis_key(given: Option<&str>, origin: &Origin) -> Result<GenesisVerifi
     GenesisVerificationKey::decode(&text).map_err(|e| e.to_string())
 }
 
+/// What one walk of a run hands to the next.
+struct Carried {
+    /// Certificates verified back to genesis: they vouch for the certificates after them, so
+    /// later walks stop there (the trust-checkpoint mechanism).
+    trusted: BTreeSet<String>,
+    /// Signer keys the checks validated: later certificates of their epochs skip the keys'
+    /// decompression and subgroup checks.
+    keys: KeyCache,
+}
+
 /// Walk one chain. `Err` only for I/O failures of the source (exit status 2).
 fn walk_one(
     hash: &str,
     key: &GenesisVerificationKey,
     config: &WalkConfig,
-    trusted: &BTreeSet<String>,
+    carried: &mut Carried,
     source: &mut dyn Source,
     workers: &Workers,
     progress: &mut Progress,
 ) -> Result<Result<VerifiedChain, Error>, String> {
-    let mut walk =
-        ChainWalk::new(hash, key.clone(), config.clone()).with_trusted(trusted.iter().cloned());
+    let mut walk = ChainWalk::new(hash, key.clone(), config.clone())
+        .with_trusted(carried.trusted.iter().cloned())
+        .with_key_cache(std::mem::replace(&mut carried.keys, KeyCache::new(key)));
     let mut verified = 0usize;
     loop {
         // Take in finished checks without blocking, so progress stays current.
@@ -142,6 +172,7 @@ fn walk_one(
                         Err(_) => break,
                     }
                 }
+                carried.keys = walk.take_key_cache();
                 return Ok(result);
             }
         }
@@ -192,23 +223,26 @@ pub fn run(command: &Command) -> Result<bool, String> {
     };
 
     let mut report = Report::new(command.json, targets.len() > 1);
-    // Within one run, a certificate verified back to genesis vouches for the certificates
-    // after it: later walks stop there (the trust-checkpoint mechanism).
-    let mut trusted = BTreeSet::new();
+    let mut carried = Carried {
+        trusted: BTreeSet::new(),
+        keys: KeyCache::new(&key),
+    };
     for (i, hash) in targets.iter().enumerate() {
         let mut progress = Progress::new(i, targets.len(), hash);
         let result = walk_one(
             hash,
             &key,
             &config,
-            &trusted,
+            &mut carried,
             source.as_mut(),
             &workers,
             &mut progress,
         )?;
         progress.finish(&result);
         if let Ok(chain) = &result {
-            trusted.extend(chain.links.iter().map(|l| l.hash.clone()));
+            carried
+                .trusted
+                .extend(chain.links.iter().map(|l| l.hash.clone()));
         }
         report.add(WalkResult {
             hash: hash.clone(),
