@@ -7,7 +7,8 @@
 #   test               cargo test --all-features
 #   no-std             scripts/check-no-std.sh (the core builds for targets without std)
 #   c                  scripts/test-c.sh (the C ABI: host static library, header is current,
-#                      the C test in tests/c/ plain and under valgrind)
+#                      the C tests in tests/c/ inline and with a worker pool, under valgrind memcheck,
+#                      helgrind and drd)
 #   mobile             scripts/build-mobile.sh (static libraries for aarch64-apple-ios and
 #                      aarch64-linux-android; every header function exported)
 #   wasm-build         scripts/build-wasm.sh (pkg/dist/{web,bundler,nodejs}, wasm-pack)
