@@ -546,6 +546,14 @@ mithril_lite_code mithril_lite_verifier_trust(mithril_lite_verifier *verifier,
 mithril_lite_code mithril_lite_verifier_checkpoint_count(const mithril_lite_verifier *verifier,
                                                          size_t *count_out);
 
+// Number of signer keys in the verifier's key cache (what its freed walks validated), in
+// `*count_out`.
+//
+// # Safety
+// `verifier` is a live verifier; `count_out` is writable.
+mithril_lite_code mithril_lite_verifier_cached_keys(const mithril_lite_verifier *verifier,
+                                                    size_t *count_out);
+
 // Export the trust checkpoints as versioned bytes (format in `chain::trust`: magic `MLTC`,
 // version, genesis key, sorted entries) for the app's own storage. `*len_out` gets the
 // length; the bytes are written only if `cap` is enough, else
@@ -577,7 +585,9 @@ mithril_lite_code mithril_lite_verifier_import_checkpoints(mithril_lite_verifier
 mithril_lite_code mithril_lite_verifier_clear_checkpoints(mithril_lite_verifier *verifier);
 
 // Start a walk at `certificate_hash` with `verifier`'s genesis key, limits and trust
-// checkpoints (copied: the walk does not use `verifier` afterwards, which may be freed).
+// checkpoints (copied: the walk does not use `verifier` afterwards, which may be freed), and
+// the signer keys its earlier walks validated: when the walk is freed, the keys it validated
+// go back to the verifier's cache (bounded: 4 epochs of at most 4,096 keys).
 // On success `*walk_out` is the new walk (free it with `mithril_lite_walk_free`); on failure
 // it is null.
 //

@@ -603,3 +603,43 @@ fn one_check_run_by_two_threads_at_once_runs_once() {
         }
     }
 }
+
+/// One inline walk from `start` with the verifier `v`; the walk is freed.
+fn walk_with(v: *mut mithril_lite_verifier, dir: &ChainDir, start: &str) -> Verdict {
+    let start = CString::new(start).unwrap();
+    let mut walk = null_mut();
+    assert_eq!(
+        unsafe { mithril_lite_walk_new(v, start.as_ptr(), &mut walk) },
+        mithril_lite_code::Ok
+    );
+    while let (mithril_lite_code::Ok, hash) = needed(walk) {
+        feed(walk, dir, &hash);
+    }
+    let verdict = result(walk);
+    unsafe { mithril_lite_walk_free(&mut walk) };
+    verdict
+}
+
+#[test]
+fn a_verifier_keeps_the_keys_its_walks_validated() {
+    let dir = ChainDir::load(&fixture("reference-chains/two-per-epoch"));
+    let latest = dir.latest.clone().unwrap();
+    let v = verifier(&dir);
+    let cached = || {
+        let mut n = usize::MAX;
+        assert_eq!(
+            unsafe { mithril_lite_verifier_cached_keys(v, &mut n) },
+            mithril_lite_code::Ok
+        );
+        n
+    };
+    assert_eq!(cached(), 0);
+    let first = walk_with(v, &dir, &latest);
+    assert_eq!(first.0, mithril_lite_code::Ok, "{}", first.1);
+    let after_one = cached();
+    assert!(after_one > 0);
+    // The next walk starts from those keys and verifies the same; nothing is lost.
+    assert_eq!(walk_with(v, &dir, &latest), first);
+    assert!(cached() >= after_one);
+    free_verifier(v);
+}

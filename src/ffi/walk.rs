@@ -4,6 +4,7 @@
 use core::ffi::c_char;
 use core::sync::atomic::{AtomicU64, Ordering};
 use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
 
 use super::boundary::{
     byte_slice, c_str, free_handle, give_out, guard, handle_mut, handle_ref, prepare_out,
@@ -14,7 +15,7 @@ use super::code::mithril_lite_code;
 use super::verifier::mithril_lite_verifier;
 use crate::certificate::GenesisVerificationKey;
 use crate::chain::walk::PendingCheck;
-use crate::chain::{ChainWalk, Step};
+use crate::chain::{ChainWalk, KeyCache, Step};
 
 /// A chain walk from one certificate back to genesis (or to a trust checkpoint). The host
 /// loops: `mithril_lite_walk_next_needed` names the certificate to fetch, the host fetches
@@ -41,6 +42,18 @@ pub(crate) struct Walk {
     pub(crate) jobs: bool,
     /// Jobs mode: checks handed out by the core and not yet taken by the host.
     pub(crate) untaken: VecDeque<PendingCheck>,
+    /// The verifier's key cache, where the keys this walk validated go when it is freed.
+    keys_home: Arc<Mutex<KeyCache>>,
+}
+
+impl Drop for Walk {
+    fn drop(&mut self) {
+        let validated = self.walk.take_key_cache();
+        // A poisoned lock means a panic while merging: the cache only saves work, skip it.
+        if let Ok(mut home) = self.keys_home.lock() {
+            home.absorb(validated);
+        }
+    }
 }
 
 /// Source of walk ids (starts at 1, so 0 never names a walk).
@@ -61,13 +74,24 @@ impl Opaque for mithril_lite_walk {
 }
 
 impl Walk {
-    fn new(walk: ChainWalk, genesis_key: GenesisVerificationKey, jobs: bool) -> Self {
+    fn new(
+        walk: ChainWalk,
+        genesis_key: GenesisVerificationKey,
+        jobs: bool,
+        keys_home: Arc<Mutex<KeyCache>>,
+    ) -> Self {
+        let known = keys_home.lock().map(|c| c.clone()).ok();
+        let walk = match known {
+            Some(cache) => walk.with_key_cache(cache),
+            None => walk,
+        };
         Walk {
             walk,
             genesis_key,
             id: NEXT_WALK_ID.fetch_add(1, Ordering::Relaxed),
             jobs,
             untaken: VecDeque::new(),
+            keys_home,
         }
     }
 
@@ -107,7 +131,9 @@ fn not_handed_out() -> FfiError {
 }
 
 /// Start a walk at `certificate_hash` with `verifier`'s genesis key, limits and trust
-/// checkpoints (copied: the walk does not use `verifier` afterwards, which may be freed).
+/// checkpoints (copied: the walk does not use `verifier` afterwards, which may be freed), and
+/// the signer keys its earlier walks validated: when the walk is freed, the keys it validated
+/// go back to the verifier's cache (bounded: 4 epochs of at most 4,096 keys).
 /// On success `*walk_out` is the new walk (free it with `mithril_lite_walk_free`); on failure
 /// it is null.
 ///
@@ -158,7 +184,10 @@ unsafe fn new_walk(
         let hash = c_str(certificate_hash, "the certificate hash")?;
         let walk =
             ChainWalk::new(hash, v.key.clone(), v.config.clone()).with_trusted(v.trust.hashes());
-        give_out(walk_out, Walk::new(walk, v.key.clone(), jobs));
+        give_out(
+            walk_out,
+            Walk::new(walk, v.key.clone(), jobs, Arc::clone(&v.keys)),
+        );
         Ok(mithril_lite_code::Ok)
     })
 }
