@@ -210,10 +210,16 @@ impl ChainWalk {
     /// Start from the keys an earlier walk validated ([`ChainWalk::take_key_cache`]). A cache
     /// made under another genesis key is not used.
     pub fn with_key_cache(mut self, cache: KeyCache) -> Self {
+        self.use_key_cache(cache);
+        self
+    }
+
+    /// [`ChainWalk::with_key_cache`] on a walk already made (before its first feed, for the
+    /// cache to serve every certificate).
+    pub fn use_key_cache(&mut self, cache: KeyCache) {
         if cache.is_for(&self.genesis_key) {
             self.key_cache = cache;
         }
-        self
     }
 
     /// Check pairing batches with scalars derived from this secret seed instead of fresh OS
