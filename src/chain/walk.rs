@@ -590,6 +590,35 @@ impl ChainWalk {
         }
     }
 
+    /// Drive the walk to its verdict, inline: the loop every simple host would write.
+    /// `fetch(hash)` returns the certificate's body, or an error whose text becomes the
+    /// `certificate_unavailable` detail (the host's words); each STM check runs on this
+    /// thread as soon as its certificate is fed. Hosts that fetch ahead or check on other
+    /// threads drive [`ChainWalk::step`] themselves.
+    #[cfg(feature = "std")]
+    pub fn run<B, E, F>(mut self, mut fetch: F) -> Result<VerifiedChain, Error>
+    where
+        B: AsRef<[u8]>,
+        E: core::fmt::Display,
+        F: FnMut(&str) -> Result<B, E>,
+    {
+        loop {
+            match self.step() {
+                Step::Fetch(hash) => match fetch(&hash) {
+                    Ok(body) => self.feed_and_verify(&hash, body.as_ref()),
+                    Err(e) => self.fetch_failed(&hash, &alloc::format!("{e}")),
+                },
+                // Inline checks leave nothing pending; answer rather than loop or panic.
+                Step::AwaitVerification => {
+                    return Err(Error::Internal {
+                        detail: String::from("an inline walk waits for a check"),
+                    })
+                }
+                Step::Done(result) => return result,
+            }
+        }
+    }
+
     /// Feed a certificate and run its STM check inline with the given seed (pairing batches
     /// then use a seed derived from it).
     pub fn feed_and_verify_with_seed(&mut self, hash: &str, body: &[u8], seed: &ScalarSeed) {
