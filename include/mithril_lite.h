@@ -7,7 +7,13 @@
  * mithril_lite_code_name() the string code. Handles are opaque; free each with its
  * _free(&handle), which sets the pointer to NULL (a second free through it does nothing).
  * Strings are copied into caller buffers (snprintf-style); nothing returned needs free().
- * A handle must not be used by two threads at once.
+ *
+ * Threads: any function may be called from any thread. A handle may move between threads but
+ * is used by one thread at a time (a walk in particular: feed, take, complete and read it from
+ * one thread at a time). Check handles of a jobs-mode walk (mithril_lite_walk_new_with_jobs)
+ * are the way to use threads: mithril_lite_check_run needs no walk, so different checks run
+ * concurrently with each other and with calls on their walk, on any threads; hand each check to
+ * its worker and back through the app's own queue or lock. The last error is per thread.
  */
 
 #ifndef MITHRIL_LITE_H
@@ -19,8 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-// What a call did: `MITHRIL_LITE_CODE_OK` (0), a status (`MITHRIL_LITE_CODE_DONE`), or why
-// it failed.
+// What a call did: `MITHRIL_LITE_CODE_OK` (0), a status (`MITHRIL_LITE_CODE_DONE`,
+// `MITHRIL_LITE_CODE_AWAIT_CHECKS`), or why it failed.
 //
 // Codes from 100 up are the Rust core's stable numeric codes, unchanged (`Error`,
 // `ProofError`, `CheckpointError`); codes below 100 are the binding's own (null pointers,
@@ -35,6 +41,9 @@ typedef enum {
     // Status of `mithril_lite_walk_next_needed`: nothing more to fetch, the verdict is ready
     // (`mithril_lite_walk_result`).
     MITHRIL_LITE_CODE_DONE = 1,
+    // Status of `mithril_lite_walk_next_needed` for a jobs-mode walk: nothing to fetch until
+    // checks handed out are completed (`mithril_lite_walk_complete`).
+    MITHRIL_LITE_CODE_AWAIT_CHECKS = 2,
     // A required pointer argument is null.
     MITHRIL_LITE_CODE_NULL_POINTER = 10,
     // A handle argument is not a live handle of the expected type (another type, or freed).
@@ -44,14 +53,16 @@ typedef enum {
     // The caller's buffer is too small; the needed length was stored.
     MITHRIL_LITE_CODE_BUFFER_TOO_SMALL = 13,
     // The call does not fit the object's state (feeding a finished walk, reading the result
-    // of an unfinished one).
+    // of an unfinished one, running a check twice, completing a check not run yet).
     MITHRIL_LITE_CODE_INVALID_STATE = 14,
     // An argument is out of range (a zero limit, an item index past the end).
     MITHRIL_LITE_CODE_INVALID_ARGUMENT = 15,
     // The value asked for does not exist for this result (a v1 proof has no block-number
     // offset).
     MITHRIL_LITE_CODE_NOT_AVAILABLE = 16,
-    // A bug in the binding (a core code it does not know). Not expected; please report.
+    // `internal_error`: a bug in the binding (a core code it does not know), or the core's
+    // internal error (a check outcome whose bytes do not read back). Not expected; please
+    // report.
     MITHRIL_LITE_CODE_INTERNAL = 98,
     // A panic was caught at the boundary (a bug; please report). Free the handles the call
     // used: their state is unspecified.
@@ -147,6 +158,12 @@ typedef enum {
 // checks (`mithril_lite_verify_*`) take it as the certificate the proof must be signed by.
 typedef struct mithril_lite_certificate mithril_lite_certificate;
 
+// The multi-signature check of one certificate, handed out by a jobs-mode walk
+// (`mithril_lite_walk_take_check`). Run it once with `mithril_lite_check_run` (any thread),
+// then give it back with `mithril_lite_walk_complete`, which frees it. `mithril_lite_check_free`
+// frees a check that will not be completed (e.g. once the walk is done).
+typedef struct mithril_lite_check mithril_lite_check;
+
 // What a proof or artifact check established. From the `mithril_lite_verify_*` functions;
 // free it with `mithril_lite_proof_result_free`. Read it whole as JSON
 // (`mithril_lite_proof_result_json`) or through the accessors.
@@ -162,6 +179,12 @@ typedef struct mithril_lite_verifier mithril_lite_verifier;
 // it and passes the body to `mithril_lite_walk_feed` (or reports
 // `mithril_lite_walk_fetch_failed`), until `next_needed` returns `MITHRIL_LITE_CODE_DONE`;
 // then `mithril_lite_walk_result` gives the verified certificate or the verdict's error.
+//
+// A walk made by `mithril_lite_walk_new_with_jobs` does not run the multi-signature checks
+// itself: the host takes them as `mithril_lite_check` handles, runs them on any thread and
+// completes the walk with them (see `mithril_lite_walk_take_check`).
+//
+// A walk is used by one thread at a time (it may move between threads).
 typedef struct mithril_lite_walk mithril_lite_walk;
 
 #ifdef __cplusplus
@@ -228,6 +251,64 @@ mithril_lite_code mithril_lite_certificate_json(const mithril_lite_certificate *
                                                 char *buf,
                                                 size_t cap,
                                                 size_t *len_out);
+
+// Take the next multi-signature check a jobs-mode walk handed out: `MITHRIL_LITE_CODE_OK` with
+// `*check_out` a new check handle, or `MITHRIL_LITE_CODE_OK` with `*check_out` null when
+// there is none to take. A feed hands out at most one check: call this after each
+// `mithril_lite_walk_feed` (checks not taken are freed with the walk, and a walk waiting for
+// them never finishes). `MITHRIL_LITE_CODE_INVALID_STATE` for an inline-mode walk.
+//
+// # Safety
+// `walk` is a live walk; `check_out` is writable.
+mithril_lite_code mithril_lite_walk_take_check(mithril_lite_walk *walk,
+                                               mithril_lite_check **check_out);
+
+// Run the check (the expensive part of a walk: pairings and the lottery checks) with fresh OS
+// randomness, and keep its outcome in the handle for `mithril_lite_walk_complete`.
+//
+// Thread-safe: needs no walk, so it may run on any thread, while the walk is fed or other
+// checks run (of the same walk or others). The handle itself is used by one thread at a time
+// (hand it over through the host's own queue or lock); running a handle that is being run or
+// has run gives `MITHRIL_LITE_CODE_INVALID_STATE`.
+//
+// Returns `MITHRIL_LITE_CODE_OK` once the check has run, whatever its outcome: a failed
+// check is the verdict only if the walk decides so (the reference's first error may be an
+// earlier one), so the outcome is read from `mithril_lite_walk_result`.
+//
+// # Safety
+// `check` is a live check handle.
+mithril_lite_code mithril_lite_check_run(mithril_lite_check *check);
+
+// The check's position in its walk (0 = the starting certificate, then one per certificate
+// fed), in `*index_out`: for progress reports and for hosts that schedule checks.
+//
+// # Safety
+// `check` is a live check handle; `index_out` is writable.
+mithril_lite_code mithril_lite_check_index(const mithril_lite_check *check, size_t *index_out);
+
+// Give a check that has run back to the walk it came from, in any order, and free it: on
+// `MITHRIL_LITE_CODE_OK` `*check` is set to null. A check may be completed after the walk's
+// verdict is ready (it no longer matters then). On the walk's thread (a walk is used by one
+// thread at a time). Completing may take a moment: the walk checks the last step of its
+// checks (their pairing equations) in batches across certificates, here or in a later feed.
+//
+// Misuse leaves `*check` as it was: `MITHRIL_LITE_CODE_NULL_POINTER` when `check` or `*check`
+// is null (a check completed already, through the same variable);
+// `MITHRIL_LITE_CODE_INVALID_ARGUMENT` when the check comes from another walk;
+// `MITHRIL_LITE_CODE_INVALID_STATE` when it has not run yet (or is running);
+// `MITHRIL_LITE_CODE_INVALID_HANDLE` for a pointer that is not a live check.
+//
+// # Safety
+// `walk` is a live walk; `check` points to a pointer from `mithril_lite_walk_take_check`.
+mithril_lite_code mithril_lite_walk_complete(mithril_lite_walk *walk, mithril_lite_check **check);
+
+// Free the check `*check` without completing it (its walk will never finish if the verdict
+// still depends on it) and set `*check` to null. Null `check` or `*check`: nothing to do. Not
+// while another thread runs it.
+//
+// # Safety
+// `check` is null or points to a pointer from `mithril_lite_walk_take_check` (or null).
+void mithril_lite_check_free(mithril_lite_check **check);
 
 // The string code of a numeric code (`"certificate_hash_mismatch"` for 301), the same as the
 // Rust core's `Error::code()`; `"unknown"` for a number that is no code. The string is static:
@@ -465,6 +546,14 @@ mithril_lite_code mithril_lite_verifier_trust(mithril_lite_verifier *verifier,
 mithril_lite_code mithril_lite_verifier_checkpoint_count(const mithril_lite_verifier *verifier,
                                                          size_t *count_out);
 
+// Number of signer keys in the verifier's key cache (what its freed walks validated), in
+// `*count_out`.
+//
+// # Safety
+// `verifier` is a live verifier; `count_out` is writable.
+mithril_lite_code mithril_lite_verifier_cached_keys(const mithril_lite_verifier *verifier,
+                                                    size_t *count_out);
+
 // Export the trust checkpoints as versioned bytes (format in `chain::trust`: magic `MLTC`,
 // version, genesis key, sorted entries) for the app's own storage. `*len_out` gets the
 // length; the bytes are written only if `cap` is enough, else
@@ -496,7 +585,9 @@ mithril_lite_code mithril_lite_verifier_import_checkpoints(mithril_lite_verifier
 mithril_lite_code mithril_lite_verifier_clear_checkpoints(mithril_lite_verifier *verifier);
 
 // Start a walk at `certificate_hash` with `verifier`'s genesis key, limits and trust
-// checkpoints (copied: the walk does not use `verifier` afterwards, which may be freed).
+// checkpoints (copied: the walk does not use `verifier` afterwards, which may be freed), and
+// the signer keys its earlier walks validated: when the walk is freed, the keys it validated
+// go back to the verifier's cache (bounded: 4 epochs of at most 4,096 keys).
 // On success `*walk_out` is the new walk (free it with `mithril_lite_walk_free`); on failure
 // it is null.
 //
@@ -506,6 +597,20 @@ mithril_lite_code mithril_lite_verifier_clear_checkpoints(mithril_lite_verifier 
 mithril_lite_code mithril_lite_walk_new(const mithril_lite_verifier *verifier,
                                         const char *certificate_hash,
                                         mithril_lite_walk **walk_out);
+
+// Start a walk as `mithril_lite_walk_new` does, in jobs mode: `mithril_lite_walk_feed` runs
+// every check of a certificate but its multi-signature check, which it hands out instead
+// (`mithril_lite_walk_take_check`); the host runs it on any thread
+// (`mithril_lite_check_run`) and gives it back (`mithril_lite_walk_complete`), in any order.
+// `mithril_lite_walk_next_needed` returns `MITHRIL_LITE_CODE_AWAIT_CHECKS` when the walk
+// needs no certificate until checks are completed. The verdict is the same as inline mode's
+// whatever the order in which checks run and are completed.
+//
+// # Safety
+// As `mithril_lite_walk_new`.
+mithril_lite_code mithril_lite_walk_new_with_jobs(const mithril_lite_verifier *verifier,
+                                                  const char *certificate_hash,
+                                                  mithril_lite_walk **walk_out);
 
 // Free the walk `*walk` and set `*walk` to null, so freeing twice through the same variable
 // does nothing. Null `walk` or `*walk`: nothing to do. A certificate taken from the walk stays
@@ -517,7 +622,10 @@ void mithril_lite_walk_free(mithril_lite_walk **walk);
 
 // What the walk needs next: `MITHRIL_LITE_CODE_OK` with the hash of the certificate to fetch
 // copied into `buf` (hex, NUL-terminated; 65 bytes are enough for every hash the walk asks
-// for), or `MITHRIL_LITE_CODE_DONE` when the verdict is ready. Buffer rules as
+// for), or `MITHRIL_LITE_CODE_DONE` when the verdict is ready. Jobs mode only:
+// `MITHRIL_LITE_CODE_AWAIT_CHECKS` when nothing is to be fetched until checks are completed
+// (take any check not yet taken, wait for one to finish, complete it, ask again); a
+// certificate may be asked for while checks are still out. Buffer rules as
 // `mithril_lite_last_error_message` (`*len_out` gets the hash length).
 //
 // # Safety
@@ -529,7 +637,9 @@ mithril_lite_code mithril_lite_walk_next_needed(const mithril_lite_walk *walk,
                                                 size_t *len_out);
 
 // Feed the body (JSON bytes) of the certificate `mithril_lite_walk_next_needed` named. Every
-// check of that certificate runs now, its multi-signature check included (on this thread).
+// check of that certificate runs now, its multi-signature check included (on this thread);
+// in jobs mode the multi-signature check (when the verdict still depends on it) is handed
+// out instead: take it with `mithril_lite_walk_take_check` after each feed.
 //
 // Returns `MITHRIL_LITE_CODE_OK` once the body is taken, even if the certificate fails a
 // check: the verdict is the one the reference verifier reports first in its order, which can
@@ -556,12 +666,20 @@ mithril_lite_code mithril_lite_walk_fetch_failed(mithril_lite_walk *walk, const 
 mithril_lite_code mithril_lite_walk_certificates_fed(const mithril_lite_walk *walk,
                                                      size_t *count_out);
 
+// Multi-signature checks handed out by a jobs-mode walk (taken or not) and not yet
+// completed, in `*count_out` (0 for an inline walk).
+//
+// # Safety
+// `walk` is a live walk; `count_out` is writable.
+mithril_lite_code mithril_lite_walk_pending_checks(const mithril_lite_walk *walk,
+                                                   size_t *count_out);
+
 // The verdict of a finished walk. `MITHRIL_LITE_CODE_OK`: `*certificate_out` is the verified
 // starting certificate (a new handle: free it with `mithril_lite_certificate_free`).
 // Otherwise the verdict's code (e.g. `MITHRIL_LITE_CODE_CERTIFICATE_HASH_MISMATCH`, message in
 // `mithril_lite_last_error_message`) and `*certificate_out` is null;
-// `MITHRIL_LITE_CODE_INVALID_STATE` if the walk still needs certificates. May be called more
-// than once.
+// `MITHRIL_LITE_CODE_INVALID_STATE` if the walk still needs certificates or checks. May be
+// called more than once.
 //
 // # Safety
 // `walk` is a live walk; `certificate_out` is writable.

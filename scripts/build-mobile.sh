@@ -21,7 +21,8 @@
 # Usage: scripts/build-mobile.sh [--all] [TARGET...]
 #   (no argument)  aarch64-apple-ios and aarch64-linux-android (what CI builds)
 #   --all          the four targets above
-# Archives: target/<TARGET>/release/libmithril_lite.a (copied to target/mobile/<TARGET>/).
+# Archives: target/<TARGET>/release/libmithril_lite.a (copied to target/mobile/<TARGET>/);
+# under $CARGO_TARGET_DIR instead of target/ when it is set.
 #
 # Environment: CI set -> cargo --locked.
 # Needs: scripts/setup.sh --mobile (rustup targets, clang, llvm).
@@ -72,8 +73,11 @@ command -v llvm-nm >/dev/null 2>&1 || die "llvm-nm not found; run scripts/setup.
 # The functions the header declares: each archive must define all of them.
 declared="$(grep -oE '\bmithril_lite_[a-z0-9_]+\(' "$HEADER" | tr -d '(' | sort -u)"
 
+# cargo's output directory: CARGO_TARGET_DIR when the caller set it (a shared build cache).
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+
 # A fixed path: cc-rs makes build scripts rerun when SDKROOT changes.
-empty_sdk="$ROOT/target/mobile/empty-sdk"
+empty_sdk="$TARGET_DIR/mobile/empty-sdk"
 mkdir -p "$empty_sdk"
 
 build() {
@@ -109,7 +113,7 @@ build() {
     local t0=$SECONDS
     cargo "${toolchain[@]}" rustc "${locked[@]}" "${extra[@]}" --release --target "$target" --lib \
         --crate-type staticlib --features "$features"
-    local lib="target/$target/release/libmithril_lite.a"
+    local lib="$TARGET_DIR/$target/release/libmithril_lite.a"
     [ -f "$lib" ] || die "$lib was not built"
 
     # Apple's symbols carry a leading underscore. llvm-nm's exit status is ignored: a Debian
@@ -122,8 +126,8 @@ build() {
     missing="$(comm -23 <(echo "$declared") <(echo "$defined"))"
     [ -z "$missing" ] || die "$lib does not export: $missing"
     count="$(echo "$defined" | wc -l)"
-    mkdir -p "target/mobile/$target"
-    cp "$lib" "target/mobile/$target/libmithril_lite.a"
+    mkdir -p "$TARGET_DIR/mobile/$target"
+    cp "$lib" "$TARGET_DIR/mobile/$target/libmithril_lite.a"
     say "$target: $lib, $(du -h "$lib" | cut -f1), $count mithril_lite_* functions exported (all $(echo "$declared" | wc -l) the header declares), $((SECONDS - t0))s"
     echo "$defined" | sed 's/^/      /'
 }
@@ -131,4 +135,4 @@ build() {
 for t in "${targets[@]}"; do
     build "$t"
 done
-say "ok: ${targets[*]} (archives in target/mobile/)"
+say "ok: ${targets[*]} (archives in $TARGET_DIR/mobile/)"

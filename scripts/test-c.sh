@@ -7,13 +7,25 @@
 #   2. cbindgen (the version pinned below) regenerates the header into a temporary file; it
 #      must equal include/mithril_lite.h (else: scripts/test-c.sh --update-header, and commit)
 #   3. the header compiles as C (-std=c99 and -std=c11, -pedantic) and as C++
-#   4. gcc -Wall -Wextra -Werror builds tests/c/verify_devnet.c against the static library
-#   5. runs it on tests/fixtures/devnet, then under
-#      valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=1
+#   4. gcc -Wall -Wextra -Werror builds the C tests against the static library:
+#      tests/c/verify_devnet.c (every C ABI function on the devnet fixture) and
+#      tests/c/verify_chains.c (jobs mode on a pthread worker pool vs inline mode), both with
+#      tests/c/harness.c and tests/c/walk_driver.c
+#   5. runs verify_devnet inline and with --jobs 4 (every walk in jobs mode on 4 worker
+#      threads: the same verdicts), and verify_chains on the devnet chain, the mainnet-params
+#      reference chain and the two-per-epoch reference chain with its negative cases
+#   6. under valgrind: memcheck (--leak-check=full --errors-for-leak-kinds=definite,indirect)
+#      on verify_devnet inline and with --jobs 3; helgrind and drd on verify_chains with 3
+#      worker threads, linked against a second static library built with blst's worker pool off
+#      (`--features ffi,blst/no-threads`, in target/no-threads: blst's pool hands work over with
+#      futexes, which the race detectors cannot see, so it would bury the run in false reports;
+#      not a crate feature, so that `cargo test --all-features` keeps the pool). Under
+#      valgrind only the devnet and two-per-epoch chains run (not mainnet-params: its k = 1944
+#      lottery checks take minutes there; it runs plainly in step 5)
 #
 # Usage: scripts/test-c.sh [--update-header] [--no-valgrind]
 #   --update-header  write the regenerated header to include/mithril_lite.h instead of failing
-#   --no-valgrind    skip step 5's valgrind run (e.g. on a machine without valgrind)
+#   --no-valgrind    skip step 6 (e.g. on a machine without valgrind)
 #
 # Environment: CI set -> cargo --locked.
 # Needs: scripts/setup.sh --c (cbindgen, valgrind, gcc/g++).
@@ -100,26 +112,54 @@ if command -v g++ >/dev/null 2>&1; then
     g++ -x c++ -std=c++11 -Wall -Wextra -Werror -pedantic -I include -fsyntax-only "$tmp/h.c"
 fi
 
-say "build tests/c/verify_devnet.c"
+say "build tests/c/verify_devnet.c and tests/c/verify_chains.c"
 mkdir -p "$OUT"
-gcc -std=c11 -Wall -Wextra -Werror -pedantic -O1 -g -I include tests/c/verify_devnet.c "$LIB" \
-    -lpthread -ldl -lm -o "$OUT/verify_devnet"
+for prog in verify_devnet verify_chains; do
+    gcc -std=c11 -Wall -Wextra -Werror -pedantic -O1 -g -I include -I tests/c "tests/c/$prog.c" \
+        tests/c/harness.c tests/c/walk_driver.c "$LIB" -lpthread -ldl -lm -o "$OUT/$prog"
+done
 
-say "run"
+CHAINS=tests/fixtures/reference-chains
+say "run: verify_devnet, inline"
 "$OUT/verify_devnet" tests/fixtures/devnet
+say "run: verify_devnet, jobs mode on 4 worker threads"
+"$OUT/verify_devnet" tests/fixtures/devnet --jobs 4
+say "run: verify_chains, jobs mode on 4 worker threads vs inline"
+"$OUT/verify_chains" --threads 4 tests/fixtures/devnet "$CHAINS/mainnet-params" "$CHAINS/two-per-epoch"
 
 if [ "$valgrind" -eq 1 ]; then
     command -v valgrind >/dev/null 2>&1 || die "valgrind not found; run scripts/setup.sh --c (or --no-valgrind)"
-    say "run under valgrind (leaks and memory errors fail)"
-    t0=$SECONDS
+    # Under valgrind: the devnet chain and the two-per-epoch chain with its negatives (small
+    # parameters); the mainnet-params chain (k = 1944) only runs plainly above, as it would take
+    # minutes here.
+    vg() {
+        local name="$1"
+        shift
+        local t0=$SECONDS
+        valgrind --quiet --error-exitcode=1 "$@" >"$tmp/valgrind.out" 2>&1 || {
+            cat "$tmp/valgrind.out" >&2
+            die "valgrind ($name) found errors"
+        }
+        say "$name: clean in $((SECONDS - t0))s: $(grep -E 'checks, [0-9]+ failed' "$tmp/valgrind.out")"
+    }
     # blst's verification thread pool lives for the process: it shows as "possibly lost",
     # which is not counted; definite and indirect leaks and any memory error fail.
-    valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
-        --error-exitcode=1 "$OUT/verify_devnet" tests/fixtures/devnet >"$tmp/valgrind.out" 2>&1 || {
-        cat "$tmp/valgrind.out" >&2
-        die "valgrind found errors or leaks"
-    }
-    grep -E 'checks, [0-9]+ failed' "$tmp/valgrind.out"
-    say "valgrind clean in $((SECONDS - t0))s"
+    memcheck=(--leak-check=full --errors-for-leak-kinds=definite,indirect)
+    say "valgrind memcheck (leaks and memory errors fail)"
+    vg "memcheck, verify_devnet inline" "${memcheck[@]}" "$OUT/verify_devnet" tests/fixtures/devnet
+    vg "memcheck, verify_devnet --jobs 3" "${memcheck[@]}" "$OUT/verify_devnet" tests/fixtures/devnet --jobs 3
+    say "static library without blst's worker pool, for the race detectors"
+    t0=$SECONDS
+    cargo rustc "${locked[@]}" --lib --crate-type staticlib --features ffi,blst/no-threads \
+        --release --target-dir target/no-threads
+    gcc -std=c11 -Wall -Wextra -Werror -pedantic -O1 -g -I include -I tests/c \
+        tests/c/verify_chains.c tests/c/harness.c tests/c/walk_driver.c \
+        target/no-threads/release/libmithril_lite.a -lpthread -ldl -lm -o "$OUT/verify_chains_nt"
+    say "built in $((SECONDS - t0))s"
+    say "valgrind helgrind and drd (data races, lock misuse fail)"
+    for tool in helgrind drd; do
+        vg "$tool, verify_chains --threads 3" --tool="$tool" "$OUT/verify_chains_nt" --threads 3 \
+            tests/fixtures/devnet "$CHAINS/two-per-epoch"
+    done
 fi
 say "ok"

@@ -7,7 +7,8 @@
 #   test               cargo test --all-features
 #   no-std             scripts/check-no-std.sh (the core builds for targets without std)
 #   c                  scripts/test-c.sh (the C ABI: host static library, header is current,
-#                      the C test in tests/c/ plain and under valgrind)
+#                      the C tests in tests/c/ inline and with a worker pool, under valgrind memcheck,
+#                      helgrind and drd)
 #   mobile             scripts/build-mobile.sh (static libraries for aarch64-apple-ios and
 #                      aarch64-linux-android; every header function exported)
 #   wasm-build         scripts/build-wasm.sh (pkg/dist/{web,bundler,nodejs}, wasm-pack)
@@ -18,6 +19,8 @@
 #   node               scripts/test-node.sh (the npm package: node --test, tsc --strict)
 #   browser            scripts/test-browser.sh (www/ demo and MV3 extension, Playwright)
 #   bundler            scripts/test-bundler.sh (a Vite build importing the package)
+#   package            the crate as crates.io would get it: only sources, header, README and
+#                      LICENSE in it, and `cargo publish --dry-run` (packs and builds it)
 #
 # Usage: scripts/test.sh [STAGE...]     (no stage: all of them, in the order above)
 #
@@ -37,7 +40,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-STAGES=(fmt clippy test no-std c mobile wasm-build wasm-size wasm-test-node wasm-test-browser node browser bundler)
+STAGES=(fmt clippy test package no-std c mobile wasm-build wasm-size wasm-test-node wasm-test-browser node browser bundler)
 
 # cargo lives in ~/.cargo/bin under rustup; a non-login shell may not have it on PATH.
 bin="${CARGO_HOME:-$HOME/.cargo}/bin"
@@ -97,6 +100,18 @@ stage_browser() {
 
 stage_bundler() {
     bash "$ROOT/scripts/test-bundler.sh"
+}
+
+stage_package() {
+    local list unexpected
+    list="$(cargo package "${locked[@]}" --list --allow-dirty)"
+    unexpected="$(echo "$list" | grep -vE '^(src/.*\.rs|include/mithril_lite\.h|Cargo\.toml|Cargo\.toml\.orig|Cargo\.lock|README\.md|LICENSE|\.cargo_vcs_info\.json)$' || true)"
+    [ -z "$unexpected" ] || die "the crate package holds files it does not need: $unexpected"
+    echo "package: $(echo "$list" | wc -l) files"
+    # A fresh clone (CI) is clean; a working tree may not be.
+    local dirty=()
+    if [ -z "${CI:-}" ]; then dirty=(--allow-dirty); fi
+    cargo publish "${locked[@]}" --dry-run "${dirty[@]}"
 }
 
 stage_wasm_build() {

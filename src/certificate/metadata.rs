@@ -202,7 +202,7 @@ mod tests {
 
     #[test]
     fn parameters_hash_vector() {
-        // Spec §4.1: (k=1000, m=100, phi_f=0.123).
+        // The protocol-parameters hash test vector of the wire format: (k=1000, m=100, phi_f=0.123).
         let p = ProtocolParameters {
             k: 1000,
             m: 100,

@@ -82,6 +82,18 @@ impl KeyCache {
             .collect()
     }
 
+    /// Take in what another cache under the same genesis key holds (a cache of another key
+    /// is ignored): what concurrent walks of one verifier validated, put back together.
+    pub fn absorb(&mut self, other: KeyCache) {
+        if other.genesis_key != self.genesis_key {
+            return;
+        }
+        for entry in other.entries {
+            let keys = entry.keys.into_iter().collect();
+            self.insert(entry.epoch, &entry.avk, keys);
+        }
+    }
+
     /// Remember keys a check validated for this (epoch, AVK).
     pub(crate) fn insert(
         &mut self,
@@ -159,6 +171,24 @@ mod tests {
         assert_eq!(c.known(6, &avk(1), probe.iter()), [None, None]);
         assert_eq!(c.known(5, &avk(2), probe.iter()), [None, None]);
         assert!(c.is_for(&key()));
+    }
+
+    #[test]
+    fn absorbing_merges_entries_of_the_same_genesis_key_only() {
+        let mut a = KeyCache::new(&key());
+        a.insert(5, &avk(1), alloc::vec![([1; 96], [1; 192])]);
+        let mut b = KeyCache::new(&key());
+        b.insert(5, &avk(1), alloc::vec![([2; 96], [2; 192])]);
+        b.insert(6, &avk(2), alloc::vec![([3; 96], [3; 192])]);
+        a.absorb(b);
+        assert_eq!(a.len(), 3);
+        let mut foreign = KeyCache {
+            genesis_key: [9; 32],
+            entries: Vec::new(),
+        };
+        foreign.insert(7, &avk(3), alloc::vec![([4; 96], [4; 192])]);
+        a.absorb(foreign);
+        assert_eq!(a.len(), 3);
     }
 
     #[test]

@@ -101,18 +101,22 @@ where
             e.code
         }
         Err(payload) => {
-            let what = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic payload".into());
             set_last_error(
                 mithril_lite_code::Panic,
-                format!("internal error (panic): {what}"),
+                format!("internal error (panic): {}", panic_message(&*payload)),
             );
             mithril_lite_code::Panic
         }
     }
+}
+
+/// What a caught panic said (its `&str` or `String` payload).
+pub(crate) fn panic_message(payload: &(dyn core::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic payload".into())
 }
 
 /// An opaque handle type of the C API: C only ever holds a pointer to it. The value behind

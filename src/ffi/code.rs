@@ -5,8 +5,8 @@ use std::ffi::CStr;
 
 use super::boundary::{guard, last_error, write_str, FfiError};
 
-/// What a call did: `MITHRIL_LITE_CODE_OK` (0), a status (`MITHRIL_LITE_CODE_DONE`), or why
-/// it failed.
+/// What a call did: `MITHRIL_LITE_CODE_OK` (0), a status (`MITHRIL_LITE_CODE_DONE`,
+/// `MITHRIL_LITE_CODE_AWAIT_CHECKS`), or why it failed.
 ///
 /// Codes from 100 up are the Rust core's stable numeric codes, unchanged (`Error`,
 /// `ProofError`, `CheckpointError`); codes below 100 are the binding's own (null pointers,
@@ -24,6 +24,9 @@ pub enum mithril_lite_code {
     /// Status of `mithril_lite_walk_next_needed`: nothing more to fetch, the verdict is ready
     /// (`mithril_lite_walk_result`).
     Done = 1,
+    /// Status of `mithril_lite_walk_next_needed` for a jobs-mode walk: nothing to fetch until
+    /// checks handed out are completed (`mithril_lite_walk_complete`).
+    AwaitChecks = 2,
     /// A required pointer argument is null.
     NullPointer = 10,
     /// A handle argument is not a live handle of the expected type (another type, or freed).
@@ -33,7 +36,7 @@ pub enum mithril_lite_code {
     /// The caller's buffer is too small; the needed length was stored.
     BufferTooSmall = 13,
     /// The call does not fit the object's state (feeding a finished walk, reading the result
-    /// of an unfinished one).
+    /// of an unfinished one, running a check twice, completing a check not run yet).
     InvalidState = 14,
     /// An argument is out of range (a zero limit, an item index past the end).
     InvalidArgument = 15,
@@ -140,6 +143,7 @@ use mithril_lite_code as C;
 const CODES: &[(C, &CStr)] = &[
     (C::Ok, c"ok"),
     (C::Done, c"done"),
+    (C::AwaitChecks, c"await_checks"),
     (C::NullPointer, c"null_pointer"),
     (C::InvalidHandle, c"invalid_handle"),
     (C::InvalidUtf8, c"invalid_utf8"),

@@ -14,7 +14,10 @@
 //!   nothing to free); bytes (checkpoints) are written whole or not at all;
 //! - a panic never crosses the boundary: it becomes `MITHRIL_LITE_CODE_PANIC`; null pointers
 //!   and pointers to the wrong kind of handle give an error;
-//! - a handle may move between threads but must not be used by two threads at once.
+//! - a handle may move between threads but must not be used by two threads at once; the one
+//!   exception to "one thing at a time" is by design: check handles of a jobs-mode walk
+//!   (`check.rs`) own their inputs and run on any threads, concurrently with each other and
+//!   with their walk.
 
 // The whole module is the unsafe boundary; every unsafe operation is in `boundary`'s checked
 // helpers or reads caller-promised C buffers.
@@ -24,12 +27,14 @@
 
 mod boundary;
 pub mod certificate;
+pub mod check;
 pub mod code;
 pub mod proofs;
 pub mod verifier;
 pub mod walk;
 
 pub use certificate::*;
+pub use check::*;
 pub use code::*;
 pub use proofs::*;
 pub use verifier::*;

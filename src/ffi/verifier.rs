@@ -1,6 +1,7 @@
 //! `mithril_lite_verifier`: the genesis key, the walk limits and the trust checkpoints.
 
 use core::ffi::c_char;
+use std::sync::{Arc, Mutex};
 
 use super::boundary::{
     byte_slice, c_str, free_handle, give_out, guard, handle_mut, handle_ref, prepare_out,
@@ -9,7 +10,7 @@ use super::boundary::{
 use super::certificate::mithril_lite_certificate;
 use super::code::{invalid_argument, mithril_lite_code};
 use crate::certificate::GenesisVerificationKey;
-use crate::chain::{TrustCheckpoints, WalkConfig};
+use crate::chain::{KeyCache, TrustCheckpoints, WalkConfig};
 
 /// A verifier: the genesis verification key every walk ends at, the walk limits, and the
 /// trust checkpoints (certificates verified earlier, where walks may stop). Create it with
@@ -22,6 +23,11 @@ pub(crate) struct Verifier {
     pub key: GenesisVerificationKey,
     pub config: WalkConfig,
     pub trust: TrustCheckpoints,
+    /// Signer keys its walks validated (the core's per-epoch key cache): each walk starts
+    /// from a copy and puts what it validated back when it is freed, so the next certificate
+    /// of a known epoch skips their decompression and subgroup checks. Shared with the walks,
+    /// which may outlive the verifier.
+    pub keys: Arc<Mutex<KeyCache>>,
 }
 
 impl Opaque for mithril_lite_verifier {
@@ -47,12 +53,14 @@ pub unsafe extern "C" fn mithril_lite_verifier_new(
         let text = c_str(genesis_vkey, "the genesis verification key")?;
         let key = GenesisVerificationKey::decode(text)?;
         let trust = TrustCheckpoints::new(&key);
+        let keys = Arc::new(Mutex::new(KeyCache::new(&key)));
         give_out(
             verifier_out,
             Verifier {
                 key,
                 config: WalkConfig::default(),
                 trust,
+                keys,
             },
         );
         Ok(mithril_lite_code::Ok)
@@ -127,6 +135,24 @@ pub unsafe extern "C" fn mithril_lite_verifier_checkpoint_count(
     guard(|| unsafe {
         let v = handle_ref(verifier)?;
         write_out(count_out, v.trust.len(), "count_out")?;
+        Ok(mithril_lite_code::Ok)
+    })
+}
+
+/// Number of signer keys in the verifier's key cache (what its freed walks validated), in
+/// `*count_out`.
+///
+/// # Safety
+/// `verifier` is a live verifier; `count_out` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn mithril_lite_verifier_cached_keys(
+    verifier: *const mithril_lite_verifier,
+    count_out: *mut usize,
+) -> mithril_lite_code {
+    guard(|| unsafe {
+        let v = handle_ref(verifier)?;
+        let count = v.keys.lock().map_or(0, |c| c.len());
+        write_out(count_out, count, "count_out")?;
         Ok(mithril_lite_code::Ok)
     })
 }

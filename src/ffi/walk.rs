@@ -1,6 +1,10 @@
-//! `mithril_lite_walk`: the core's sans-IO chain walk, with STM checks run inside `feed`.
+//! `mithril_lite_walk`: the core's sans-IO chain walk. Inline mode (the default) runs each STM
+//! check inside `feed`; jobs mode hands them out as check handles (`check.rs`).
 
 use core::ffi::c_char;
+use core::sync::atomic::{AtomicU64, Ordering};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
 
 use super::boundary::{
     byte_slice, c_str, free_handle, give_out, guard, handle_mut, handle_ref, prepare_out,
@@ -10,20 +14,57 @@ use super::certificate::{mithril_lite_certificate, VerifiedCertificateHandle};
 use super::code::mithril_lite_code;
 use super::verifier::mithril_lite_verifier;
 use crate::certificate::GenesisVerificationKey;
-use crate::chain::{ChainWalk, Step};
+use crate::chain::walk::PendingCheck;
+use crate::chain::{ChainWalk, KeyCache, Step};
 
 /// A chain walk from one certificate back to genesis (or to a trust checkpoint). The host
 /// loops: `mithril_lite_walk_next_needed` names the certificate to fetch, the host fetches
 /// it and passes the body to `mithril_lite_walk_feed` (or reports
 /// `mithril_lite_walk_fetch_failed`), until `next_needed` returns `MITHRIL_LITE_CODE_DONE`;
 /// then `mithril_lite_walk_result` gives the verified certificate or the verdict's error.
+///
+/// A walk made by `mithril_lite_walk_new_with_jobs` does not run the multi-signature checks
+/// itself: the host takes them as `mithril_lite_check` handles, runs them on any thread and
+/// completes the walk with them (see `mithril_lite_walk_take_check`).
+///
+/// A walk is used by one thread at a time (it may move between threads).
 pub struct mithril_lite_walk {
     _opaque: [u8; 0],
 }
 
 pub(crate) struct Walk {
-    walk: ChainWalk,
+    pub(crate) walk: ChainWalk,
     genesis_key: GenesisVerificationKey,
+    /// Identifies the walk to its check handles (a check completes only the walk it came
+    /// from; ids are never reused within a process).
+    pub(crate) id: u64,
+    /// Jobs mode: checks are handed out instead of run inside `feed`.
+    pub(crate) jobs: bool,
+    /// Jobs mode: checks handed out by the core and not yet taken by the host.
+    pub(crate) untaken: VecDeque<PendingCheck>,
+    /// The verifier's key cache, where the keys this walk validated go when it is freed.
+    keys_home: Arc<Mutex<KeyCache>>,
+}
+
+impl Drop for Walk {
+    fn drop(&mut self) {
+        let validated = self.walk.take_key_cache();
+        // A poisoned lock means a panic while merging: the cache only saves work, skip it.
+        if let Ok(mut home) = self.keys_home.lock() {
+            home.absorb(validated);
+        }
+    }
+}
+
+/// Source of walk ids (starts at 1, so 0 never names a walk).
+static NEXT_WALK_ID: AtomicU64 = AtomicU64::new(1);
+
+/// What a walk needs next.
+enum Need {
+    Fetch(String),
+    /// Jobs mode: nothing to fetch until handed-out checks are completed.
+    Checks,
+    Done,
 }
 
 impl Opaque for mithril_lite_walk {
@@ -33,31 +74,66 @@ impl Opaque for mithril_lite_walk {
 }
 
 impl Walk {
-    /// The hash to fetch next, if any. STM checks run inside `feed`, so the core never waits
-    /// for one here.
-    fn needed(&self) -> Result<Option<String>, FfiError> {
+    fn new(
+        walk: ChainWalk,
+        genesis_key: GenesisVerificationKey,
+        jobs: bool,
+        keys_home: Arc<Mutex<KeyCache>>,
+    ) -> Self {
+        let known = keys_home.lock().map(|c| c.clone()).ok();
+        let walk = match known {
+            Some(cache) => walk.with_key_cache(cache),
+            None => walk,
+        };
+        Walk {
+            walk,
+            genesis_key,
+            id: NEXT_WALK_ID.fetch_add(1, Ordering::Relaxed),
+            jobs,
+            untaken: VecDeque::new(),
+            keys_home,
+        }
+    }
+
+    fn needed(&self) -> Result<Need, FfiError> {
         match self.walk.step() {
-            Step::Fetch(hash) => Ok(Some(hash)),
-            Step::Done(_) => Ok(None),
-            Step::AwaitVerification => Err(FfiError::new(
-                mithril_lite_code::Internal,
-                "the walk waits for a signature check the binding did not hand out",
-            )),
+            Step::Fetch(hash) => Ok(Need::Fetch(hash)),
+            Step::Done(_) => Ok(Need::Done),
+            Step::AwaitVerification if self.jobs => Ok(Need::Checks),
+            // Inline mode runs every check inside feed: the core never waits for one.
+            Step::AwaitVerification => Err(not_handed_out()),
         }
     }
 
     fn expecting(&self) -> Result<String, FfiError> {
-        self.needed()?.ok_or_else(|| {
-            FfiError::new(
+        match self.needed()? {
+            Need::Fetch(hash) => Ok(hash),
+            Need::Checks => Err(FfiError::new(
+                mithril_lite_code::InvalidState,
+                format!(
+                    "the walk waits for {} checks to be completed: it needs no certificate now",
+                    self.walk.pending_checks()
+                ),
+            )),
+            Need::Done => Err(FfiError::new(
                 mithril_lite_code::InvalidState,
                 "the walk is done: it needs no more certificates",
-            )
-        })
+            )),
+        }
     }
 }
 
+fn not_handed_out() -> FfiError {
+    FfiError::new(
+        mithril_lite_code::Internal,
+        "the walk waits for a signature check the binding did not hand out",
+    )
+}
+
 /// Start a walk at `certificate_hash` with `verifier`'s genesis key, limits and trust
-/// checkpoints (copied: the walk does not use `verifier` afterwards, which may be freed).
+/// checkpoints (copied: the walk does not use `verifier` afterwards, which may be freed), and
+/// the signer keys its earlier walks validated: when the walk is freed, the keys it validated
+/// go back to the verifier's cache (bounded: 4 epochs of at most 4,096 keys).
 /// On success `*walk_out` is the new walk (free it with `mithril_lite_walk_free`); on failure
 /// it is null.
 ///
@@ -70,6 +146,38 @@ pub unsafe extern "C" fn mithril_lite_walk_new(
     certificate_hash: *const c_char,
     walk_out: *mut *mut mithril_lite_walk,
 ) -> mithril_lite_code {
+    // SAFETY: forwarded caller promise.
+    unsafe { new_walk(verifier, certificate_hash, walk_out, false) }
+}
+
+/// Start a walk as `mithril_lite_walk_new` does, in jobs mode: `mithril_lite_walk_feed` runs
+/// every check of a certificate but its multi-signature check, which it hands out instead
+/// (`mithril_lite_walk_take_check`); the host runs it on any thread
+/// (`mithril_lite_check_run`) and gives it back (`mithril_lite_walk_complete`), in any order.
+/// `mithril_lite_walk_next_needed` returns `MITHRIL_LITE_CODE_AWAIT_CHECKS` when the walk
+/// needs no certificate until checks are completed. The verdict is the same as inline mode's
+/// whatever the order in which checks run and are completed.
+///
+/// # Safety
+/// As `mithril_lite_walk_new`.
+#[no_mangle]
+pub unsafe extern "C" fn mithril_lite_walk_new_with_jobs(
+    verifier: *const mithril_lite_verifier,
+    certificate_hash: *const c_char,
+    walk_out: *mut *mut mithril_lite_walk,
+) -> mithril_lite_code {
+    // SAFETY: forwarded caller promise.
+    unsafe { new_walk(verifier, certificate_hash, walk_out, true) }
+}
+
+/// # Safety
+/// As `mithril_lite_walk_new`.
+unsafe fn new_walk(
+    verifier: *const mithril_lite_verifier,
+    certificate_hash: *const c_char,
+    walk_out: *mut *mut mithril_lite_walk,
+    jobs: bool,
+) -> mithril_lite_code {
     guard(|| unsafe {
         prepare_out(walk_out)?;
         let v = handle_ref(verifier)?;
@@ -78,10 +186,7 @@ pub unsafe extern "C" fn mithril_lite_walk_new(
             ChainWalk::new(hash, v.key.clone(), v.config.clone()).with_trusted(v.trust.hashes());
         give_out(
             walk_out,
-            Walk {
-                walk,
-                genesis_key: v.key.clone(),
-            },
+            Walk::new(walk, v.key.clone(), jobs, Arc::clone(&v.keys)),
         );
         Ok(mithril_lite_code::Ok)
     })
@@ -103,7 +208,10 @@ pub unsafe extern "C" fn mithril_lite_walk_free(walk: *mut *mut mithril_lite_wal
 
 /// What the walk needs next: `MITHRIL_LITE_CODE_OK` with the hash of the certificate to fetch
 /// copied into `buf` (hex, NUL-terminated; 65 bytes are enough for every hash the walk asks
-/// for), or `MITHRIL_LITE_CODE_DONE` when the verdict is ready. Buffer rules as
+/// for), or `MITHRIL_LITE_CODE_DONE` when the verdict is ready. Jobs mode only:
+/// `MITHRIL_LITE_CODE_AWAIT_CHECKS` when nothing is to be fetched until checks are completed
+/// (take any check not yet taken, wait for one to finish, complete it, ask again); a
+/// certificate may be asked for while checks are still out. Buffer rules as
 /// `mithril_lite_last_error_message` (`*len_out` gets the hash length).
 ///
 /// # Safety
@@ -118,14 +226,17 @@ pub unsafe extern "C" fn mithril_lite_walk_next_needed(
 ) -> mithril_lite_code {
     guard(|| unsafe {
         match handle_ref(walk)?.needed()? {
-            Some(hash) => write_str(&hash, buf, cap, len_out),
-            None => Ok(mithril_lite_code::Done),
+            Need::Fetch(hash) => write_str(&hash, buf, cap, len_out),
+            Need::Checks => Ok(mithril_lite_code::AwaitChecks),
+            Need::Done => Ok(mithril_lite_code::Done),
         }
     })
 }
 
 /// Feed the body (JSON bytes) of the certificate `mithril_lite_walk_next_needed` named. Every
-/// check of that certificate runs now, its multi-signature check included (on this thread).
+/// check of that certificate runs now, its multi-signature check included (on this thread);
+/// in jobs mode the multi-signature check (when the verdict still depends on it) is handed
+/// out instead: take it with `mithril_lite_walk_take_check` after each feed.
 ///
 /// Returns `MITHRIL_LITE_CODE_OK` once the body is taken, even if the certificate fails a
 /// check: the verdict is the one the reference verifier reports first in its order, which can
@@ -146,7 +257,12 @@ pub unsafe extern "C" fn mithril_lite_walk_feed(
         let w = handle_mut(walk)?;
         let body = byte_slice(body, len, "the certificate body")?;
         let hash = w.expecting()?;
-        w.walk.feed_and_verify(&hash, body);
+        if w.jobs {
+            let fed = w.walk.feed(&hash, body);
+            w.untaken.extend(fed.check);
+        } else {
+            w.walk.feed_and_verify(&hash, body);
+        }
         Ok(mithril_lite_code::Ok)
     })
 }
@@ -190,12 +306,29 @@ pub unsafe extern "C" fn mithril_lite_walk_certificates_fed(
     })
 }
 
+/// Multi-signature checks handed out by a jobs-mode walk (taken or not) and not yet
+/// completed, in `*count_out` (0 for an inline walk).
+///
+/// # Safety
+/// `walk` is a live walk; `count_out` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn mithril_lite_walk_pending_checks(
+    walk: *const mithril_lite_walk,
+    count_out: *mut usize,
+) -> mithril_lite_code {
+    guard(|| unsafe {
+        let w = handle_ref(walk)?;
+        write_out(count_out, w.walk.pending_checks(), "count_out")?;
+        Ok(mithril_lite_code::Ok)
+    })
+}
+
 /// The verdict of a finished walk. `MITHRIL_LITE_CODE_OK`: `*certificate_out` is the verified
 /// starting certificate (a new handle: free it with `mithril_lite_certificate_free`).
 /// Otherwise the verdict's code (e.g. `MITHRIL_LITE_CODE_CERTIFICATE_HASH_MISMATCH`, message in
 /// `mithril_lite_last_error_message`) and `*certificate_out` is null;
-/// `MITHRIL_LITE_CODE_INVALID_STATE` if the walk still needs certificates. May be called more
-/// than once.
+/// `MITHRIL_LITE_CODE_INVALID_STATE` if the walk still needs certificates or checks. May be
+/// called more than once.
 ///
 /// # Safety
 /// `walk` is a live walk; `certificate_out` is writable.
@@ -223,10 +356,14 @@ pub unsafe extern "C" fn mithril_lite_walk_result(
                 mithril_lite_code::InvalidState,
                 format!("the walk is not done: it needs certificate {hash}"),
             )),
-            Step::AwaitVerification => Err(FfiError::new(
-                mithril_lite_code::Internal,
-                "the walk waits for a signature check the binding did not hand out",
+            Step::AwaitVerification if w.jobs => Err(FfiError::new(
+                mithril_lite_code::InvalidState,
+                format!(
+                    "the walk is not done: it waits for {} checks to be completed",
+                    w.walk.pending_checks()
+                ),
             )),
+            Step::AwaitVerification => Err(not_handed_out()),
         }
     })
 }

@@ -9,7 +9,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::certification::fields;
+use super::certificate_binding::fields;
 use super::certified_items::CertifiedItems;
 use super::error::ProofError;
 use super::transactions::{as_strs, leaf_v2, verify_v2, KindV2};

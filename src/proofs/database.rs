@@ -10,7 +10,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::certification::{
+use super::certificate_binding::{
     check_certificate_hash, check_signed_entity, check_signed_parts, fields, parse_body,
 };
 use super::error::ProofError;

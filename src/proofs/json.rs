@@ -14,7 +14,7 @@
 
 use alloc::vec::Vec;
 
-use super::certification::fields;
+use super::certificate_binding::fields;
 use super::error::ProofError;
 use super::map_proof::{BlockRange, MkMapProof, MAX_MAP_PROOF_DEPTH};
 use super::mmr::MkProof;

@@ -1,5 +1,5 @@
 //! What a light wallet asks about, checked against a verified certificate: transactions,
-//! blocks and stake distributions (spec §7).
+//! blocks and stake distributions (the light-wallet flow the README describes).
 //!
 //! Every check takes the aggregator's JSON body and a [`VerifiedCertificate`] (the result of a
 //! verified chain walk from the certificate the body names) and either says what is certified
@@ -23,7 +23,7 @@
 
 pub mod bincode;
 pub mod blocks;
-pub mod certification;
+pub mod certificate_binding;
 pub mod certified_items;
 pub mod database;
 pub mod error;
@@ -35,7 +35,7 @@ pub mod stake_distribution;
 pub mod transactions;
 
 pub use blocks::{verify_blocks_proof, CardanoBlock};
-pub use certification::{check_certificate_hash, check_signed_parts, MAX_BODY_BYTES};
+pub use certificate_binding::{check_certificate_hash, check_signed_parts, MAX_BODY_BYTES};
 pub use certified_items::CertifiedItems;
 pub use database::{
     cardano_database_root, parse_digests, verify_cardano_database, verify_database_digests,

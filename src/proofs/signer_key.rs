@@ -1,6 +1,6 @@
 //! A signer's verification key with its proof of possession, as Mithril stake distributions
 //! carry it (`verification_key`: JSON-hex of `{"vk":[96 bytes],"pop":[96 bytes]}`, or the
-//! 192 raw bytes hex-encoded), and the proof-of-possession check of mithril-stm 0.13 (§1.6).
+//! 192 raw bytes hex-encoded), and the proof-of-possession check of mithril-stm 0.13.
 //!
 //! The proof of possession is two G1 points: `k1 = H_G1("PoP")^sk` (a BLS signature of the
 //! bytes `PoP` with the empty DST) and `k2 = g1^sk`. It holds when `k1` verifies as a

@@ -1,4 +1,5 @@
-//! Stake distributions checked against their certificates (spec §7, §1.6, §1.7).
+//! Stake distributions checked against their certificates: each Mithril signer's key and proof
+//! of possession, the AVK rebuilt from the registration, the Cardano stakes' Merkle root.
 //!
 //! - **Mithril stake distribution** (`MithrilStakeDistribution(e)`): the artifact lists the
 //!   signers (party, verification key with proof of possession, stake). The certificate signs
@@ -17,7 +18,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::certification::{
+use super::certificate_binding::{
     check_certificate_hash, check_signed_entity, check_signed_parts, fields, parse_body,
 };
 use super::error::ProofError;

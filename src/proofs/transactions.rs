@@ -17,7 +17,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::certification::{check_certificate_hash, check_signed_parts, fields, parse_body};
+use super::certificate_binding::{check_certificate_hash, check_signed_parts, fields, parse_body};
 use super::certified_items::{select, verify_items, CertifiedItems};
 use super::error::ProofError;
 use super::map_proof::MkMapProof;

@@ -7,9 +7,12 @@
 //! (`pkg/src/`), around the same sans-IO walk the CLI drives.
 
 mod convert;
+mod key_cache;
 mod proofs;
+mod split;
 mod walk;
 
+pub use key_cache::KeyCacheHandle;
 pub use proofs::VerifiedCertificateHandle;
 pub use walk::{decode_genesis_key, default_limits, version, Walk};
 

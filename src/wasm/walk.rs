@@ -19,9 +19,9 @@ use crate::chain::{ChainWalk, Step, WalkConfig};
 /// `runCheck(id)`.
 #[wasm_bindgen]
 pub struct Walk {
-    inner: ChainWalk,
+    pub(super) inner: ChainWalk,
     /// Checks handed out and not yet run, by ascending position (their id).
-    checks: Vec<PendingCheck>,
+    pub(super) checks: Vec<PendingCheck>,
 }
 
 fn option_usize(options: &JsValue, key: &str) -> Result<Option<usize>, JsValue> {
@@ -187,7 +187,7 @@ impl Walk {
 
 impl Walk {
     /// Where check `id` is in the list.
-    fn find_check(&self, id: u32) -> Option<usize> {
+    pub(super) fn find_check(&self, id: u32) -> Option<usize> {
         self.checks
             .binary_search_by(|c| c.index.cmp(&(id as usize)))
             .ok()

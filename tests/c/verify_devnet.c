@@ -1,6 +1,9 @@
 /*
  * C test of the mithril-lite C ABI (include/mithril_lite.h), linked against the host static
- * library. Usage: verify_devnet FIXTURE_DIR (a directory laid out like tests/fixtures/devnet).
+ * library. Usage: verify_devnet FIXTURE_DIR [--jobs N] (FIXTURE_DIR laid out like
+ * tests/fixtures/devnet). With --jobs N every walk below runs in jobs mode, its checks on a
+ * pool of N worker threads completed in turn as finished, in reverse and in random order
+ * (walk_driver.c), and must give the same verdicts as inline mode.
  *
  * 1. walks the devnet chain from its latest certificate back to genesis through the sans-IO
  *    walk API, the way an app does (it "fetches" from certificates.json);
@@ -20,226 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness.h"
 #include "mithril_lite.h"
+#include "walk_driver.h"
 
-static int failures = 0;
-static int checks = 0;
-
-static void fail(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "FAIL: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
-    va_end(ap);
-    failures++;
-}
-
-/* The last error's message (static buffer: valid until the next call). */
-static const char *last_message(void) {
-    static char msg[1024];
-    mithril_lite_last_error_message(msg, sizeof msg, NULL);
-    return msg;
-}
-
-/* Check a call's code; on mismatch report both codes by name and the last error message. */
-static int expect(mithril_lite_code got, mithril_lite_code want, const char *what) {
-    checks++;
-    if (got == want) return 1;
-    fail("%s: got %u (%s) expected %u (%s): %s", what, (unsigned)got, mithril_lite_code_name(got),
-         (unsigned)want, mithril_lite_code_name(want), got != MITHRIL_LITE_CODE_OK ? last_message() : "");
-    return 0;
-}
-
-static void expect_true(int cond, const char *what) {
-    checks++;
-    if (!cond) fail("%s", what);
-}
-
-/* ---------------------------------------------------------------------------------------- */
-/* Files and a minimal JSON scanner: enough to split the fixture's {"key": value, ...} maps. */
-
-typedef struct {
-    char *data;
-    size_t len;
-} buffer;
-
-static buffer read_file(const char *dir, const char *name) {
-    buffer b = {NULL, 0};
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fail("cannot open %s", path);
-        return b;
-    }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    b.data = malloc((size_t)n + 1);
-    if (b.data && fread(b.data, 1, (size_t)n, f) == (size_t)n) {
-        b.len = (size_t)n;
-        b.data[n] = 0;
-    } else {
-        fail("cannot read %s", path);
-        free(b.data);
-        b.data = NULL;
-    }
-    fclose(f);
-    return b;
-}
-
-static const char *skip_ws(const char *p, const char *end) {
-    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
-    return p;
-}
-
-/* p at an opening quote: returns the position after the closing quote (NULL if unterminated). */
-static const char *skip_string(const char *p, const char *end) {
-    for (p++; p < end; p++) {
-        if (*p == '\\') {
-            p++;
-        } else if (*p == '"') {
-            return p + 1;
-        }
-    }
-    return NULL;
-}
-
-/* p at a value: returns the position after it. */
-static const char *skip_value(const char *p, const char *end) {
-    if (p >= end) return NULL;
-    if (*p == '"') return skip_string(p, end);
-    if (*p == '{' || *p == '[') {
-        int depth = 0;
-        while (p < end) {
-            if (*p == '"') {
-                p = skip_string(p, end);
-                if (!p) return NULL;
-                continue;
-            }
-            if (*p == '{' || *p == '[') depth++;
-            if (*p == '}' || *p == ']') {
-                depth--;
-                if (depth == 0) return p + 1;
-            }
-            p++;
-        }
-        return NULL;
-    }
-    while (p < end && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\n') p++;
-    return p;
-}
-
-typedef struct {
-    char key[128];
-    const char *value;
-    size_t len;
-} entry;
-
-typedef struct {
-    buffer file;
-    entry *entries;
-    size_t count;
-} json_map;
-
-/* Split a top-level JSON object into (key, raw value) entries pointing into the file. */
-static json_map load_map(const char *dir, const char *name) {
-    json_map m = {read_file(dir, name), NULL, 0};
-    if (!m.file.data) return m;
-    const char *p = m.file.data, *end = m.file.data + m.file.len;
-    size_t cap = 0;
-    p = skip_ws(p, end);
-    if (p >= end || *p != '{') {
-        fail("%s: not a JSON object", name);
-        return m;
-    }
-    p = skip_ws(p + 1, end);
-    while (p < end && *p == '"') {
-        const char *key_end = skip_string(p, end);
-        if (!key_end || (size_t)(key_end - p - 2) >= sizeof m.entries[0].key) break;
-        const char *v = skip_ws(key_end, end);
-        if (v >= end || *v != ':') break;
-        v = skip_ws(v + 1, end);
-        const char *v_end = skip_value(v, end);
-        if (!v_end) break;
-        if (m.count == cap) {
-            cap = cap ? 2 * cap : 16;
-            entry *grown = realloc(m.entries, cap * sizeof *grown);
-            if (!grown) break;
-            m.entries = grown;
-        }
-        entry *e = &m.entries[m.count++];
-        memcpy(e->key, p + 1, (size_t)(key_end - p - 2));
-        e->key[key_end - p - 2] = 0;
-        e->value = v;
-        e->len = (size_t)(v_end - v);
-        p = skip_ws(v_end, end);
-        if (p < end && *p == ',') p = skip_ws(p + 1, end);
-    }
-    if (p >= end || *p != '}') fail("%s: could not split the object", name);
-    return m;
-}
-
-static void free_map(json_map *m) {
-    free(m->entries);
-    free(m->file.data);
-    m->entries = NULL;
-    m->file.data = NULL;
-}
-
-static const entry *find(const json_map *m, const char *key) {
-    for (size_t i = 0; i < m->count; i++)
-        if (strcmp(m->entries[i].key, key) == 0) return &m->entries[i];
-    return NULL;
-}
-
-/* The position of the value of the first `"key":` in body (NULL if absent). */
-static const char *find_key(const char *body, size_t len, const char *key) {
-    char quoted[128];
-    snprintf(quoted, sizeof quoted, "\"%s\"", key);
-    size_t qlen = strlen(quoted);
-    const char *end = body + len;
-    for (const char *p = body; p + qlen <= end; p++) {
-        if (memcmp(p, quoted, qlen) != 0) continue;
-        const char *v = skip_ws(p + qlen, end);
-        if (v < end && *v == ':') return skip_ws(v + 1, end);
-    }
-    return NULL;
-}
-
-/* The string value of the first `"key": "..."` in body, copied into out. */
-static int string_field(const char *body, size_t len, const char *key, char *out, size_t cap) {
-    const char *v = find_key(body, len, key);
-    if (!v || *v != '"') return 0;
-    const char *v_end = skip_string(v, body + len);
-    if (!v_end || (size_t)(v_end - v - 2) >= cap) return 0;
-    memcpy(out, v + 1, (size_t)(v_end - v - 2));
-    out[v_end - v - 2] = 0;
-    return 1;
-}
-
-/* A copy of body with the number after the first `"key":` increased by one (malloc'd). */
-static char *bump_number(const char *body, size_t len, const char *key, size_t *out_len) {
-    const char *v = find_key(body, len, key);
-    if (!v) {
-        fail("no %s to tamper with", key);
-        return NULL;
-    }
-    char *rest = NULL;
-    unsigned long long n = strtoull(v, &rest, 10);
-    char number[32];
-    int nlen = snprintf(number, sizeof number, "%llu", n + 1);
-    size_t before = (size_t)(v - body), after = len - (size_t)(rest - body);
-    char *out = malloc(before + (size_t)nlen + after + 1);
-    if (!out) return NULL;
-    memcpy(out, body, before);
-    memcpy(out + before, number, (size_t)nlen);
-    memcpy(out + before + (size_t)nlen, rest, after);
-    *out_len = before + (size_t)nlen + after;
-    out[*out_len] = 0;
-    return out;
-}
 
 /* ---------------------------------------------------------------------------------------- */
 /* The walk loop an app runs; `tamper` may replace the body fed for the fetch number `at`.   */
@@ -250,36 +37,36 @@ typedef struct {
     size_t len;
 } tamper;
 
+/* Inline mode, or (--jobs N) jobs mode on a pool of N workers, cycling through the completion
+ * orders walk after walk: every verdict below must come out the same either way. */
+static worker_pool *pool = NULL;
+static size_t walks = 0;
+
+typedef struct {
+    const json_map *certs;
+    const tamper *t;
+} fetch_ctx;
+
+static mithril_lite_code fetch_certificate(void *ctx, mithril_lite_walk *walk, size_t fetch,
+                                           const char *needed) {
+    const fetch_ctx *f = ctx;
+    if (f->t && f->t->at == fetch) {
+        if (f->t->body) return mithril_lite_walk_feed(walk, (const uint8_t *)f->t->body, f->t->len);
+        return mithril_lite_walk_fetch_failed(walk, "HTTP 404 (simulated)");
+    }
+    const entry *e = find(f->certs, needed);
+    if (e) return mithril_lite_walk_feed(walk, (const uint8_t *)e->value, e->len);
+    return mithril_lite_walk_fetch_failed(walk, "not in certificates.json");
+}
+
 static mithril_lite_code walk_chain(const mithril_lite_verifier *verifier, const json_map *certs,
                                     const char *hash, const tamper *t,
                                     mithril_lite_certificate **out) {
-    mithril_lite_walk *walk = NULL;
-    mithril_lite_code rc = mithril_lite_walk_new(verifier, hash, &walk);
-    if (!expect(rc, MITHRIL_LITE_CODE_OK, "walk_new")) return rc;
-    char needed[65];
-    for (size_t fetch = 0;; fetch++) {
-        rc = mithril_lite_walk_next_needed(walk, needed, sizeof needed, NULL);
-        if (rc == MITHRIL_LITE_CODE_DONE) break;
-        if (!expect(rc, MITHRIL_LITE_CODE_OK, "walk_next_needed")) break;
-        if (t && t->at == fetch) {
-            if (t->body)
-                rc = mithril_lite_walk_feed(walk, (const uint8_t *)t->body, t->len);
-            else
-                rc = mithril_lite_walk_fetch_failed(walk, "HTTP 404 (simulated)");
-        } else {
-            const entry *e = find(certs, needed);
-            if (e)
-                rc = mithril_lite_walk_feed(walk, (const uint8_t *)e->value, e->len);
-            else
-                rc = mithril_lite_walk_fetch_failed(walk, "not in certificates.json");
-        }
-        /* feed takes the body whatever its verdict: the verdict comes at the end. */
-        if (!expect(rc, MITHRIL_LITE_CODE_OK, "walk_feed")) break;
-    }
-    rc = mithril_lite_walk_result(walk, out);
-    mithril_lite_walk_free(&walk);
-    expect_true(walk == NULL, "walk_free sets the pointer to NULL");
-    return rc;
+    static const walk_mode jobs_modes[] = {WALK_STREAM, WALK_REVERSE, WALK_RANDOM};
+    walk_mode mode = pool ? jobs_modes[walks % 3] : WALK_INLINE;
+    fetch_ctx f = {certs, t};
+    walks++;
+    return drive_walk(verifier, hash, mode, pool, walks, fetch_certificate, &f, out);
 }
 
 /* Walk with a tampered fetch and expect a verdict code, and a message naming something. */
@@ -762,12 +549,20 @@ static void test_artifacts(const char *dir, const json_map *certs, mithril_lite_
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s FIXTURE_DIR\n", argv[0]);
+    if (argc != 2 && !(argc == 4 && strcmp(argv[2], "--jobs") == 0 && atoi(argv[3]) > 0)) {
+        fprintf(stderr, "usage: %s FIXTURE_DIR [--jobs THREADS]\n", argv[0]);
         return 2;
     }
     const char *dir = argv[1];
-    printf("mithril-lite %s (C ABI)\n", mithril_lite_version());
+    if (argc == 4) {
+        pool = pool_start((size_t)atoi(argv[3]));
+        if (!pool) {
+            fprintf(stderr, "cannot start %s worker threads\n", argv[3]);
+            return 2;
+        }
+    }
+    printf("mithril-lite %s (C ABI), walks: %s\n", mithril_lite_version(),
+           pool ? "jobs mode on a worker pool" : "inline");
 
     buffer key = read_file(dir, "genesis.vkey");
     buffer latest_file = read_file(dir, "certificates-list.json");
@@ -797,6 +592,12 @@ int main(int argc, char **argv) {
     free_map(&certs);
     free(latest_file.data);
     free(key.data);
+    if (pool) {
+        expect_true(pool_run_errors(pool) == 0, "every check ran");
+        printf("  %zu walks, %zu signature checks run on %s worker threads\n", walks,
+               pool_runs(pool), argv[3]);
+        pool_stop(&pool);
+    }
     printf("%d checks, %d failed\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

@@ -1,6 +1,6 @@
 //! Binding a proof or an artifact to a verified certificate: it must name that certificate,
 //! and the certificate's protocol message, with the parts the proof or artifact vouches for,
-//! must hash to the certificate's signed message (the light-wallet flow of spec §7).
+//! must hash to the certificate's signed message (the light-wallet flow the README describes).
 
 use alloc::string::String;
 use alloc::vec::Vec;
