@@ -21,6 +21,7 @@
 //! concludes once every check before the earliest failure has passed. The reference fetches a
 //! certificate's predecessor before checking the certificate itself, and so does this order.
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
