@@ -6,8 +6,14 @@ import { Worker } from 'node:worker_threads';
 
 import { describe } from './sources.js';
 
-/** The default pool size: one worker per core but one (the caller's thread), at least 1. */
+/**
+ * The default pool size: `MITHRIL_LITE_WORKERS` when it is a non-negative integer (0: inline;
+ * for servers and CI that size their threads), else one worker per core but one (the
+ * caller's thread), at least 1.
+ */
 export function defaultWorkers() {
+  const set = process.env.MITHRIL_LITE_WORKERS;
+  if (set !== undefined && /^[0-9]{1,4}$/.test(set.trim())) return Number(set.trim());
   const cores = typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
   return Math.max(1, cores - 1);
 }

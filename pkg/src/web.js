@@ -21,14 +21,14 @@ let compiled;
 const defaultWasm = () => new URL('../dist/web/mithril_lite_bg.wasm', import.meta.url);
 
 /**
- * Compile what init() was given: a URL (or string, or Request), a Response, bytes, or an
- * already compiled module.
+ * Compile what init() was given (or a promise of it): a URL (or string, or Request), a
+ * Response or anything with arrayBuffer(), bytes, or an already compiled module.
  * @param {unknown} input
  * @returns {Promise<WebAssembly.Module>}
  */
 async function compile(input) {
-  if (input instanceof WebAssembly.Module) return input;
-  let source = input;
+  let source = await input;
+  if (source instanceof WebAssembly.Module) return source;
   if (
     typeof source === 'string' ||
     source instanceof URL ||
@@ -49,6 +49,10 @@ async function compile(input) {
       return WebAssembly.compileStreaming(response);
     }
     return WebAssembly.compile(await response.arrayBuffer());
+  }
+  const body = /** @type {{arrayBuffer?: unknown}} */ (source);
+  if (body !== null && typeof body === 'object' && typeof body.arrayBuffer === 'function') {
+    return WebAssembly.compile(await /** @type {{arrayBuffer(): Promise<ArrayBuffer>}} */ (body).arrayBuffer());
   }
   return WebAssembly.compile(/** @type {BufferSource} */ (source));
 }
