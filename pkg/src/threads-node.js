@@ -21,11 +21,12 @@ export function defaultWorkers() {
 /**
  * A spawn function for WorkerPool.
  * @param {URL} [script] the worker's entry (tests pass their own, which loads worker-node.js)
+ * @param {import('node:worker_threads').WorkerOptions} [options] e.g. `workerData` for it
  * @returns {import('./pool.js').Spawn}
  */
-export function nodeSpawner(script = new URL('./worker-node.js', import.meta.url)) {
+export function nodeSpawner(script = new URL('./worker-node.js', import.meta.url), options = {}) {
   return (events) => {
-    const worker = new Worker(script);
+    const worker = new Worker(script, options);
     let ended = false;
     /** @param {string} detail */
     const died = (detail) => {
