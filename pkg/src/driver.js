@@ -39,6 +39,15 @@ const asyncDispose = /** @type {typeof Symbol.asyncDispose} */ (
   /** @type {{asyncDispose?: symbol}} */ (Symbol).asyncDispose ?? Symbol.for('Symbol.asyncDispose')
 );
 
+/**
+ * Pools of verifiers that were dropped without close(): their workers are terminated once the
+ * verifier is garbage-collected (the pool holds no reference to its verifier).
+ */
+const abandoned =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry((/** @type {WorkerPool} */ pool) => void pool.close())
+    : undefined;
+
 /** Largest certificate list verifyLatest reads (the aggregator's list is a few hundred KB). */
 const MAX_LIST_BYTES = 16 * 1024 * 1024;
 const HASH = /^[0-9a-f]{64}$/;
@@ -274,6 +283,7 @@ export function createApi(binding, threads) {
         this.#closed = true;
         this.#closing.abort(usageError('closed', 'mithril-lite: the verifier was closed'));
       }
+      if (this.#pool) abandoned?.unregister(this.#pool);
       await this.#pool?.close();
     }
 
@@ -295,7 +305,10 @@ export function createApi(binding, threads) {
       /** @type {CheckExecutor | undefined} */
       let executor = this.#hostExecutor;
       if (!executor && this.#workers > 0 && threads) {
-        this.#pool ??= new WorkerPool(threads.spawner(), this.#workers);
+        if (!this.#pool) {
+          this.#pool = new WorkerPool(threads.spawner(), this.#workers);
+          abandoned?.register(this, this.#pool, this.#pool);
+        }
         executor = this.#pool;
       }
       if (!executor) return undefined;
