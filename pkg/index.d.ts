@@ -446,8 +446,10 @@ export interface PoolStats {
   workersStarted: number;
   /** Workers that ran at least one job. */
   workersUsed: number;
-  /** Workers that died, failed a job, or were stopped with an aborted job. */
+  /** Workers that died or failed a job (each replaced when work comes). */
   workersDied: number;
+  /** Workers terminated because the job they ran was aborted (replaced likewise). */
+  workersStopped: number;
   /** Workers running a job now. */
   busy: number;
   /** Jobs waiting for a worker. */

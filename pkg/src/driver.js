@@ -266,6 +266,7 @@ export function createApi(binding, threads) {
         workersStarted: pool?.workersStarted ?? 0,
         workersUsed: pool?.workersUsed ?? 0,
         workersDied: pool?.workersDied ?? 0,
+        workersStopped: pool?.workersStopped ?? 0,
         busy: pool?.busy ?? 0,
         queued: pool?.queued ?? 0,
         jobs: this.#counts.jobs,

@@ -39,8 +39,10 @@ import { describe } from './sources.js';
  *   `jobId`: the id of the job it runs; `jobs`: how many it completed.
  * @typedef {{
  *   size: number, workersAlive: number, workersStarted: number, workersUsed: number,
- *   workersDied: number, busy: number, queued: number, jobsCompleted: number,
+ *   workersDied: number, workersStopped: number, busy: number, queued: number,
+ *   jobsCompleted: number,
  * }} PoolStats
+ *   `workersDied`: died or failed a job; `workersStopped`: terminated with an aborted job.
  */
 
 /** Consecutive workers dying before their first job that make the pool give up. */
@@ -72,7 +74,7 @@ export class WorkerPool {
   #broken;
   #startupDeaths = 0;
   #nextId = 1;
-  #stats = { workersStarted: 0, workersUsed: 0, workersDied: 0, jobsCompleted: 0 };
+  #stats = { workersStarted: 0, workersUsed: 0, workersDied: 0, workersStopped: 0, jobsCompleted: 0 };
 
   /**
    * @param {Spawn} spawn
@@ -125,7 +127,10 @@ export class WorkerPool {
       const task = { job, resolve, reject, signal, onAbort: () => {}, slot: undefined };
       task.onAbort = () => {
         const slot = task.slot;
-        if (slot) this.#retire(slot);
+        if (slot) {
+          this.#stats.workersStopped++;
+          this.#retire(slot);
+        }
         else this.#dequeue(task);
         this.#settle(task);
         reject(abortError(signal?.reason));

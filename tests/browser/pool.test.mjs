@@ -154,7 +154,7 @@ test('an abort while jobs run on Web Workers leaves no worker busy and commits n
   assert.ok(r.busyAtAbort > 0, `workers busy when aborted: ${r.busyAtAbort}`);
   assert.equal(r.after.busy, 0, 'no worker busy');
   assert.equal(r.after.queued, 0, 'no job queued');
-  assert.equal(r.after.workersDied, r.busyAtAbort, 'the busy workers were stopped');
+  assert.equal(r.after.workersStopped, r.busyAtAbort, 'the busy workers were stopped');
   assert.equal(r.stored, null, 'nothing committed');
   assert.equal(r.hash, DEVNET.newest);
   assert.equal(r.storedAfter, DEVNET.chainLength);

@@ -63,7 +63,7 @@ describe('worker pool', () => {
     assert.equal(s.workers.length, 2);
     assert.deepEqual(pool.stats(), {
       size: 2, workersAlive: 2, busy: 2, queued: 1,
-      workersStarted: 2, workersUsed: 2, workersDied: 0, jobsCompleted: 0,
+      workersStarted: 2, workersUsed: 2, workersDied: 0, workersStopped: 0, jobsCompleted: 0,
     });
     s.answer(0);
     assert.deepEqual(await a, job(2, 1));
@@ -109,6 +109,8 @@ describe('worker pool', () => {
     assert.equal(s.workers[0].terminated, true);
     assert.equal(pool.stats().busy, 0);
     assert.equal(pool.stats().workersAlive, 0);
+    assert.equal(pool.stats().workersStopped, 1);
+    assert.equal(pool.stats().workersDied, 0);
     // A late answer from the terminated worker changes nothing.
     s.answer(0);
     const next = pool.run(job(7, 8));
