@@ -286,6 +286,12 @@ pub enum Error {
         /// The scheme.
         scheme: String,
     },
+    /// Something that cannot happen in a correct host did: a check job or outcome whose bytes
+    /// do not read back, a worker that died twice on one job. Never a verdict on the input.
+    Internal {
+        /// What happened.
+        detail: String,
+    },
 }
 
 impl Error {
@@ -312,6 +318,7 @@ impl Error {
             Error::ChainParametersMismatch { .. } => "chain_parameters_mismatch",
             Error::ChainGenesisAnchorMismatch { .. } => "chain_genesis_anchor_mismatch",
             Error::UnsupportedHashScheme { .. } => "unsupported_hash_scheme",
+            Error::Internal { .. } => "internal_error",
         }
     }
 
@@ -327,6 +334,7 @@ impl Error {
             Error::CertificateUnavailable { .. } => 106,
             Error::ChainTooLong { .. } => 107,
             Error::UnsupportedHashScheme { .. } => 108,
+            Error::Internal { .. } => 98,
             Error::ChainInfiniteLoop { .. } => 300,
             Error::CertificateHashMismatch { .. } => 301,
             Error::ProtocolMessageMismatch { .. } => 302,
@@ -479,6 +487,7 @@ impl fmt::Display for Error {
                 "certificate {certificate}: protocol-message hash scheme {} is not supported",
                 Quoted(scheme)
             ),
+            Error::Internal { detail } => write!(f, "internal error: {detail}"),
         }
     }
 }
@@ -619,6 +628,7 @@ pub(crate) mod tests {
                 certificate: c(),
                 scheme: "rigid".into(),
             },
+            Error::Internal { detail: "y".into() },
         ];
         for e in &all {
             match e {
@@ -641,7 +651,8 @@ pub(crate) mod tests {
                 | Error::ChainAvkMismatch { .. }
                 | Error::ChainParametersMismatch { .. }
                 | Error::ChainGenesisAnchorMismatch { .. }
-                | Error::UnsupportedHashScheme { .. } => {}
+                | Error::UnsupportedHashScheme { .. }
+                | Error::Internal { .. } => {}
             }
         }
         all.extend(

@@ -2,6 +2,7 @@
 //! component hashes (parameters, metadata, protocol message, certificate), the per-certificate
 //! integrity checks and the genesis Ed25519 signature.
 
+pub mod check;
 pub mod genesis;
 pub mod hashing;
 pub mod integrity;
@@ -10,8 +11,11 @@ pub mod model;
 pub mod protocol_message;
 pub mod signed_entity;
 
+#[cfg(feature = "std")]
+pub use check::run_check_job;
+pub use check::{decode_check_outcome, CheckOutcome, MultiSignatureCheck};
 pub use genesis::GenesisVerificationKey;
 pub use metadata::{Metadata, ProtocolParameters};
-pub use model::{Certificate, CertificateSignature, MultiSignatureCheck};
+pub use model::{Certificate, CertificateSignature};
 pub use protocol_message::{PartKey, ProtocolMessage};
 pub use signed_entity::SignedEntityType;

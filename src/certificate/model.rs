@@ -4,13 +4,14 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use super::check::MultiSignatureCheck;
 use super::genesis;
 use super::metadata::{Metadata, WireMetadata};
 use super::protocol_message::ProtocolMessage;
 use super::signed_entity::SignedEntityType;
 use crate::codec::json::{Fields, JsonReader, JsonResult};
 use crate::codec::json_hex::decode_hex_field;
-use crate::stm::{self, AggregateSignature, AggregateVerificationKey, ScalarSeed};
+use crate::stm::{AggregateSignature, AggregateVerificationKey};
 use crate::Error;
 
 /// What signs a certificate.
@@ -118,8 +119,10 @@ impl WireCertificate {
 }
 
 impl Certificate {
-    /// Parse the `/certificate/{hash}` JSON body. Nothing is verified yet, but every key and
-    /// signature is decoded (with subgroup checks), as the reference does on retrieval.
+    /// Parse the `/certificate/{hash}` JSON body. Nothing is verified yet. The BLS points of
+    /// the multi-signature are only decoded by its [`MultiSignatureCheck`] (the expensive
+    /// part, which hosts run on other threads); a point that does not decode is still
+    /// reported as the reference reports it, as a malformed certificate on retrieval.
     pub fn from_json(json: &[u8]) -> Result<Self, Error> {
         let w = JsonReader::parse(json, WireCertificate::read_json).map_err(|e| {
             Error::InvalidJson {
@@ -180,68 +183,18 @@ impl Certificate {
     }
 
     /// The independent, expensive part of checking a standard certificate: the STM
-    /// multi-signature. `None` for genesis certificates.
+    /// multi-signature, points included. `None` for genesis certificates.
     pub fn multi_signature_check(&self) -> Option<MultiSignatureCheck> {
         match &self.signature {
-            CertificateSignature::Multi(sig) => Some(MultiSignatureCheck {
-                certificate: self.hash.clone(),
-                message: self.signed_message.as_bytes().to_vec(),
-                avk: self.aggregate_verification_key.clone(),
-                params: self.metadata.parameters,
-                signature: sig.clone(),
-            }),
+            CertificateSignature::Multi(sig) => Some(MultiSignatureCheck::new(
+                self.hash.clone(),
+                // The reference signs the ASCII hex of signed_message, not its 32 raw bytes.
+                self.signed_message.as_bytes().to_vec(),
+                self.aggregate_verification_key.clone(),
+                self.metadata.parameters,
+                sig.clone(),
+            )),
             CertificateSignature::Genesis(_) => None,
         }
-    }
-}
-
-/// A self-contained STM check of one certificate: it owns its inputs, so a host may run it on
-/// another thread or worker while the walk goes on.
-#[derive(Debug, Clone)]
-pub struct MultiSignatureCheck {
-    certificate: String,
-    message: Vec<u8>,
-    avk: AggregateVerificationKey,
-    params: stm::Parameters,
-    signature: AggregateSignature,
-}
-
-impl MultiSignatureCheck {
-    /// The certificate this check is for.
-    pub fn certificate(&self) -> &str {
-        &self.certificate
-    }
-
-    /// Number of lottery indices to check (a cost estimate for schedulers).
-    pub fn index_count(&self) -> usize {
-        self.signature.index_count()
-    }
-
-    /// Run the check with the given scalar seed.
-    pub fn run(&self, seed: &ScalarSeed) -> Result<(), Error> {
-        // The reference signs the ASCII hex of signed_message, not its 32 raw bytes.
-        stm::verify_aggregate(
-            &self.message,
-            &self.avk,
-            &self.params,
-            &self.signature,
-            seed,
-        )
-        .map_err(|error| Error::MultiSignature {
-            certificate: self.certificate.clone(),
-            error,
-        })
-    }
-
-    /// Run the check with a seed from the operating system.
-    #[cfg(feature = "std")]
-    pub fn run_random(&self) -> Result<(), Error> {
-        let seed = ScalarSeed::random().map_err(|e| Error::MultiSignature {
-            certificate: self.certificate.clone(),
-            error: crate::StmError::InvalidParameters {
-                detail: format!("no randomness: {e}"),
-            },
-        })?;
-        self.run(&seed)
     }
 }

@@ -10,6 +10,10 @@ pub struct WalkConfig {
     /// Largest certificate body accepted, in bytes. Default 8 MiB: a mainnet certificate with
     /// a few hundred signers is well under 1 MiB.
     pub max_certificate_bytes: usize,
+    /// Most pairing equations checked together ([`super::ChainWalk`] batches the last step of
+    /// its certificates' STM checks: one final exponentiation per batch instead of one per
+    /// certificate). Default 32; 0 or 1: each check job checks its own equation.
+    pub pairing_batch: usize,
 }
 
 impl Default for WalkConfig {
@@ -17,6 +21,7 @@ impl Default for WalkConfig {
         WalkConfig {
             max_chain_length: 10_000,
             max_certificate_bytes: 8 * 1024 * 1024,
+            pairing_batch: 32,
         }
     }
 }

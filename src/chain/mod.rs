@@ -2,10 +2,12 @@
 //! certificates, with the reference's chaining rules plus a genesis-anchor rule.
 
 pub mod config;
+pub mod key_cache;
 pub mod rules;
 pub mod trust;
 pub mod walk;
 
 pub use config::WalkConfig;
+pub use key_cache::KeyCache;
 pub use trust::{CheckpointError, TrustCheckpoints};
 pub use walk::{ChainWalk, Fed, Step, VerifiedCertificate, VerifiedChain};

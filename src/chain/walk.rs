@@ -4,9 +4,17 @@
 //! signature checks it is running ([`Step::AwaitVerification`]), or take the result
 //! ([`Step::Done`]). [`ChainWalk::feed`] parses a fetched certificate, runs every cheap check
 //! (hashes, epochs, chaining) at once and names the next certificate immediately, so the host
-//! can fetch ahead; the expensive STM check comes back as a [`PendingCheck`] the host runs
-//! anywhere (another thread, a worker) and reports with [`ChainWalk::complete`]. Or the host
-//! calls [`ChainWalk::feed_and_verify`] to do both inline.
+//! can fetch ahead; the expensive STM check (point decoding included) comes back as a
+//! [`PendingCheck`] the host runs anywhere (another thread, a worker, as bytes) and reports
+//! with [`ChainWalk::complete`]. Or the host calls [`ChainWalk::feed_and_verify`] to do both
+//! inline.
+//!
+//! Two savings span certificates. Check jobs stop before their pairing equation, and the walk
+//! checks the equations of up to [`WalkConfig::pairing_batch`] certificates together
+//! ([`crate::stm::pairing`]), checking them one by one only when a batch fails. And a
+//! [`KeyCache`] keeps the signer keys checks have validated, per (epoch, AVK), so a later
+//! certificate of the same epoch (in this walk, or in a later one the host gives the cache
+//! to) skips their decompression and subgroup checks.
 //!
 //! Whatever the order in which checks finish, the reported error is the one the reference
 //! verifier reports: every check has a position in the reference's order, and the walk only
@@ -17,15 +25,16 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::config::WalkConfig;
+use super::key_cache::KeyCache;
 use super::rules::{LinkInfo, CHAINING_RULES};
 use crate::certificate::{
-    Certificate, GenesisVerificationKey, MultiSignatureCheck, ProtocolMessage, ProtocolParameters,
-    SignedEntityType,
+    Certificate, CheckOutcome, GenesisVerificationKey, MultiSignatureCheck, ProtocolMessage,
+    ProtocolParameters, SignedEntityType,
 };
 use crate::codec::check_size;
 use crate::codec::sorted::SortedMap;
-use crate::stm::{AggregateVerificationKey, ScalarSeed};
-use crate::Error;
+use crate::stm::{pairing, AggregateVerificationKey, PairingEquation, ScalarSeed};
+use crate::{Error, StmError};
 
 /// What the host should do next.
 // Returned by value once per host step: boxing the result would only add an allocation.
@@ -161,11 +170,17 @@ pub struct ChainWalk {
     links: Vec<LinkInfo>,
     first: Option<VerifiedCertificate>,
     /// Positions of the certificates whose STM check is outstanding, ascending (checks are
-    /// handed out in feeding order).
+    /// handed out in feeding order). Includes those in `deferred`.
     pending: Vec<usize>,
+    /// Checks that passed but for their pairing equation, waiting for a batch.
+    deferred: Vec<(usize, PairingEquation)>,
     /// Earliest failure so far, by position.
     failure: Option<(u64, Error)>,
     anchor: Option<Anchor>,
+    key_cache: KeyCache,
+    /// The host's secret seed for pairing batches; `None`: fresh OS randomness per batch.
+    batch_seed: Option<ScalarSeed>,
+    batches: u64,
 }
 
 impl ChainWalk {
@@ -177,15 +192,46 @@ impl ChainWalk {
     ) -> Self {
         ChainWalk {
             config,
+            key_cache: KeyCache::new(&genesis_key),
             genesis_key,
             trusted: SortedMap::new(),
             expected: Some(String::from(certificate_hash)),
             links: Vec::new(),
             first: None,
             pending: Vec::new(),
+            deferred: Vec::new(),
             failure: None,
             anchor: None,
+            batch_seed: None,
+            batches: 0,
         }
+    }
+
+    /// Start from the keys an earlier walk validated ([`ChainWalk::take_key_cache`]). A cache
+    /// made under another genesis key is not used.
+    pub fn with_key_cache(mut self, cache: KeyCache) -> Self {
+        if cache.is_for(&self.genesis_key) {
+            self.key_cache = cache;
+        }
+        self
+    }
+
+    /// Check pairing batches with scalars derived from this secret seed instead of fresh OS
+    /// randomness (hosts without `std`; without either, each check job checks its own
+    /// equation).
+    pub fn with_batch_seed(mut self, seed: ScalarSeed) -> Self {
+        self.batch_seed = Some(seed);
+        self
+    }
+
+    /// The validated keys this walk holds (what it was given plus what its checks validated).
+    pub fn key_cache(&self) -> &KeyCache {
+        &self.key_cache
+    }
+
+    /// Take the key cache, to give it to the next walk under the same genesis key.
+    pub fn take_key_cache(&mut self) -> KeyCache {
+        core::mem::replace(&mut self.key_cache, KeyCache::new(&self.genesis_key))
     }
 
     /// Also stop at any of these certificate hashes, trusted from an earlier full walk. The
@@ -215,7 +261,22 @@ impl ChainWalk {
 
     /// STM checks handed out and not yet completed.
     pub fn pending_checks(&self) -> usize {
-        self.pending.len()
+        self.pending.len() - self.deferred.len()
+    }
+
+    /// The earliest position at which check `j` can still fail: a job not yet completed may
+    /// still find a point that does not decode (which the reference reports when it fetches
+    /// the certificate); a deferred one only its signature.
+    fn pending_pos(&self, j: usize) -> u64 {
+        if self.deferred.iter().any(|(d, _)| *d == j) {
+            integrity_pos(j, STEP_SIGNATURE)
+        } else {
+            fetch_pos(j)
+        }
+    }
+
+    fn failure_pos(&self) -> u64 {
+        self.failure.as_ref().map_or(u64::MAX, |(p, _)| *p)
     }
 
     fn fail(&mut self, pos: u64, error: Error) {
@@ -235,7 +296,7 @@ impl ChainWalk {
         if self
             .pending
             .iter()
-            .any(|&j| integrity_pos(j, STEP_SIGNATURE) < failure_pos)
+            .any(|&j| self.pending_pos(j) < failure_pos)
         {
             return Step::AwaitVerification;
         }
@@ -268,6 +329,11 @@ impl ChainWalk {
 
     /// The host could not get the certificate the walk asked for.
     pub fn fetch_failed(&mut self, hash: &str, detail: &str) {
+        self.fetch_failed_inner(hash, detail);
+        self.settle();
+    }
+
+    fn fetch_failed_inner(&mut self, hash: &str, detail: &str) {
         if self.expected.as_deref() == Some(hash) {
             self.expected = None;
             let pos = fetch_pos(self.links.len());
@@ -284,6 +350,12 @@ impl ChainWalk {
     /// Feed the body of the certificate the walk asked for (`hash` is the hash it asked for).
     /// Cheap checks run now; the STM check is returned for the host to run.
     pub fn feed(&mut self, hash: &str, body: &[u8]) -> Fed {
+        let fed = self.feed_inner(hash, body);
+        self.settle();
+        fed
+    }
+
+    fn feed_inner(&mut self, hash: &str, body: &[u8]) -> Fed {
         let j = self.links.len();
         let pos = fetch_pos(j);
         match self.expected.take() {
@@ -377,22 +449,36 @@ impl ChainWalk {
             (STEP_EPOCH, cert.check_epoch_part()),
         ];
         self.record_first_failure(j, checks);
-        let failure_pos = self.failure.as_ref().map_or(u64::MAX, |(p, _)| *p);
-        if integrity_pos(j, STEP_SIGNATURE) > failure_pos {
-            // An earlier check already decides the verdict: skip the expensive one.
+        let Some(check) = cert.multi_signature_check() else {
             return Fed::default();
+        };
+        let check = if integrity_pos(j, STEP_SIGNATURE) > self.failure_pos() {
+            // An earlier check already failed: only a point that does not decode could still
+            // come first.
+            check.points_only()
+        } else if self.defers_pairing() {
+            check.defer_pairing()
+        } else {
+            check
+        };
+        let known = self.key_cache.known(
+            cert.epoch,
+            &cert.aggregate_verification_key,
+            check.entry_keys(),
+        );
+        // j is the number of certificates fed before this one: above every pending position,
+        // so the list stays ascending.
+        self.pending.push(j);
+        Fed {
+            check: Some(PendingCheck {
+                index: j,
+                check: check.with_known_keys(known),
+            }),
         }
-        match cert.multi_signature_check() {
-            Some(check) => {
-                // j is the number of certificates fed before this one: above every pending
-                // position, so the list stays ascending.
-                self.pending.push(j);
-                Fed {
-                    check: Some(PendingCheck { index: j, check }),
-                }
-            }
-            None => Fed::default(),
-        }
+    }
+
+    fn defers_pairing(&self) -> bool {
+        self.config.pairing_batch >= 2 && (cfg!(feature = "std") || self.batch_seed.is_some())
     }
 
     fn record_first_failure(&mut self, j: usize, checks: [(u64, Result<(), Error>); 4]) {
@@ -401,18 +487,108 @@ impl ChainWalk {
         }
     }
 
-    /// Report the outcome of a [`PendingCheck`].
-    pub fn complete(&mut self, index: usize, outcome: Result<(), Error>) {
-        if let Ok(i) = self.pending.binary_search(&index) {
-            self.pending.remove(i);
-            if let Err(e) = outcome {
-                self.fail(integrity_pos(index, STEP_SIGNATURE), e);
+    /// Report the outcome of a [`PendingCheck`] (in any order; a second report of the same
+    /// check is ignored).
+    pub fn complete(&mut self, index: usize, outcome: impl Into<CheckOutcome>) {
+        let outcome = outcome.into();
+        if self.pending.binary_search(&index).is_err()
+            || self.deferred.iter().any(|(j, _)| *j == index)
+        {
+            return;
+        }
+        if let Some(link) = self.links.get(index) {
+            self.key_cache
+                .insert(link.epoch, &link.avk, outcome.validated_keys);
+        }
+        match outcome.result {
+            Ok(Some(equation)) => self.deferred.push((index, equation)),
+            Ok(None) => self.pending.retain(|&j| j != index),
+            Err(e) => {
+                self.pending.retain(|&j| j != index);
+                let pos = match e {
+                    // A point that does not decode is found when the reference fetches the
+                    // certificate; a failed job might have found one.
+                    Error::CertificateMalformed { .. } | Error::Internal { .. } => fetch_pos(index),
+                    _ => integrity_pos(index, STEP_SIGNATURE),
+                };
+                self.fail(pos, e);
+            }
+        }
+        self.settle();
+    }
+
+    /// Check the deferred pairing equations once a batch is full, or once nothing else can
+    /// happen before them (no job outstanding, nothing to fetch).
+    fn settle(&mut self) {
+        if self.deferred.is_empty() {
+            return;
+        }
+        let can_fetch = self.expected.is_some() && fetch_pos(self.links.len()) < self.failure_pos();
+        let outstanding = self.pending.len() - self.deferred.len();
+        if self.deferred.len() >= self.config.pairing_batch.max(1)
+            || (outstanding == 0 && !can_fetch)
+        {
+            self.check_deferred();
+        }
+    }
+
+    fn check_deferred(&mut self) {
+        let failure_pos = self.failure_pos();
+        let deferred = core::mem::take(&mut self.deferred);
+        self.pending
+            .retain(|j| !deferred.iter().any(|(d, _)| d == j));
+        // After the earliest failure an equation cannot change the verdict.
+        let batch: Vec<(usize, PairingEquation)> = deferred
+            .into_iter()
+            .filter(|(j, _)| integrity_pos(*j, STEP_SIGNATURE) < failure_pos)
+            .collect();
+        let all_hold = batch.len() > 1
+            && match self.next_batch_seed() {
+                Some(seed) => {
+                    let equations: Vec<&PairingEquation> = batch.iter().map(|(_, e)| e).collect();
+                    pairing::all_hold(&equations, &seed)
+                }
+                None => false,
+            };
+        for (j, equation) in batch {
+            if !all_hold && !equation.holds() {
+                let certificate = self
+                    .links
+                    .get(j)
+                    .map(|l| l.hash.clone())
+                    .unwrap_or_default();
+                self.fail(
+                    integrity_pos(j, STEP_SIGNATURE),
+                    Error::MultiSignature {
+                        certificate,
+                        error: StmError::SignatureInvalid,
+                    },
+                );
             }
         }
     }
 
-    /// Feed a certificate and run its STM check inline with the given seed.
+    fn next_batch_seed(&mut self) -> Option<ScalarSeed> {
+        self.batches += 1;
+        if let Some(seed) = &self.batch_seed {
+            return Some(seed.derive(self.batches));
+        }
+        #[cfg(feature = "std")]
+        {
+            ScalarSeed::random().ok()
+        }
+        #[cfg(not(feature = "std"))]
+        {
+            None
+        }
+    }
+
+    /// Feed a certificate and run its STM check inline with the given seed (pairing batches
+    /// then use a seed derived from it).
     pub fn feed_and_verify_with_seed(&mut self, hash: &str, body: &[u8], seed: &ScalarSeed) {
+        if self.batch_seed.is_none() {
+            self.batch_seed = Some(seed.derive(u64::MAX));
+        }
         if let Some(p) = self.feed(hash, body).check {
             let outcome = p.check.run(seed);
             self.complete(p.index, outcome);

@@ -7,6 +7,7 @@
 //! these tools.
 
 pub mod bigint;
+pub mod bytes;
 pub mod canonical_json;
 pub mod cbor;
 pub mod float;

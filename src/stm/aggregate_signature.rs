@@ -5,7 +5,6 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::keys::{decode_entry_points, Signature, VerificationKey};
 use crate::codec::canonical_json::JsonWriter;
 use crate::codec::cbor::{CborReader, CborResult};
 use crate::codec::hex;
@@ -13,17 +12,20 @@ use crate::codec::json::{Fields, JsonReader, JsonResult};
 use crate::codec::json_hex::WireForm;
 use crate::StmError;
 
-/// One signer's contribution to an aggregate.
-#[derive(Debug, Clone)]
+/// One signer's contribution to an aggregate, as on the wire. Its points are not decoded here:
+/// decompression and subgroup checks are most of a certificate's cost, so they run with the
+/// rest of the check ([`super::verify_aggregate`]), which may be on another thread, and the
+/// cheap parsing that names a certificate's predecessor stays cheap.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignatureEntry {
-    /// The signer's BLS signature on `msg || avk.root`.
-    pub sigma: Signature,
+    /// The signer's compressed BLS signature (G1) on `msg || avk.root`.
+    pub sigma: [u8; 48],
     /// Lottery indices the signer claims to have won, in wire order.
     pub indexes: Vec<u64>,
     /// The signer's position in the registration (not checked by the reference).
     pub signer_index: u64,
-    /// The signer's registered verification key.
-    pub vk: VerificationKey,
+    /// The signer's registered verification key, compressed (G2).
+    pub vk: [u8; 96],
     /// The signer's registered stake.
     pub stake: u64,
 }
@@ -38,7 +40,7 @@ pub struct BatchPath {
 }
 
 /// A concatenation-proof aggregate signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AggregateSignature {
     /// Signature entries in wire order (the aggregator sorts them by signer index).
     pub signatures: Vec<SignatureEntry>,
@@ -70,8 +72,7 @@ const SINGLE: Fields = Fields {
 const REGISTRATION: Fields = fields(&["verification_key_for_concatenation", "stake"]);
 const BATCH_PATH: Fields = fields(&["values", "indices", "hasher"]);
 
-/// One entry as decoded, before its points are checked: (sigma, indexes, signer index, key,
-/// stake).
+/// One entry as read: (sigma, indexes, signer index, key, stake).
 type WireEntry = ([u8; 48], Vec<u64>, u64, [u8; 96], u64);
 
 fn read_json_entry(r: &mut JsonReader<'_>) -> JsonResult<WireEntry> {
@@ -177,26 +178,21 @@ fn malformed(detail: String) -> StmError {
 }
 
 impl AggregateSignature {
-    fn from_parts(entries: Vec<WireEntry>, batch_proof: BatchPath) -> Result<Self, StmError> {
-        let points: Vec<([u8; 48], [u8; 96])> = entries.iter().map(|e| (e.0, e.3)).collect();
-        let decoded = decode_entry_points(&points)?;
+    fn from_parts(entries: Vec<WireEntry>, batch_proof: BatchPath) -> Self {
         let signatures = entries
             .into_iter()
-            .zip(decoded)
-            .map(
-                |((_, indexes, signer_index, _, stake), (sigma, vk))| SignatureEntry {
-                    sigma,
-                    indexes,
-                    signer_index,
-                    vk,
-                    stake,
-                },
-            )
+            .map(|(sigma, indexes, signer_index, vk, stake)| SignatureEntry {
+                sigma,
+                indexes,
+                signer_index,
+                vk,
+                stake,
+            })
             .collect();
-        Ok(AggregateSignature {
+        AggregateSignature {
             signatures,
             batch_proof,
-        })
+        }
     }
 
     /// Parse the compact JSON form (the reference's untagged concatenation proof).
@@ -214,7 +210,7 @@ impl AggregateSignature {
             })
         })
         .map_err(|e| malformed(format!("JSON: {e}")))?;
-        Self::from_parts(entries, batch)
+        Ok(Self::from_parts(entries, batch))
     }
 
     /// Parse the binary CBOR v1 form.
@@ -258,7 +254,7 @@ impl AggregateSignature {
             .collect::<CborResult<Vec<_>>>()
             .map_err(malformed)?;
         let batch = CborReader::parse_v1(&batch_proof_bytes, read_cbor_batch).map_err(malformed)?;
-        Self::from_parts(entries, batch)
+        Ok(Self::from_parts(entries, batch))
     }
 
     /// Decode a hex field holding JSON-hex (as aggregators serve today) or bytes-hex.
@@ -283,14 +279,14 @@ impl AggregateSignature {
             w.begin_array();
             w.begin_object();
             w.key("sigma");
-            w.bytes(&s.sigma.bytes);
+            w.bytes(&s.sigma);
             w.key("indexes");
             w.u64_array(&s.indexes);
             w.key("signer_index");
             w.u64(s.signer_index);
             w.end_object();
             w.begin_array();
-            w.bytes(&s.vk.bytes);
+            w.bytes(&s.vk);
             w.u64(s.stake);
             w.end_array();
             w.end_array();

@@ -2,8 +2,12 @@
 //! compressed), verification keys in G2 (96 bytes compressed). Decoding always runs the
 //! subgroup check and rejects the point at infinity.
 
+use alloc::vec::Vec;
 use blst::min_sig::{PublicKey, Signature as BlstSignature};
 use blst::BLST_ERROR;
+
+use super::aggregate_signature::SignatureEntry;
+use crate::StmError;
 
 /// A validated G2 verification key with its compressed bytes.
 #[derive(Clone)]
@@ -26,6 +30,30 @@ impl VerificationKey {
     /// The compressed bytes, as on the wire.
     pub fn to_bytes(&self) -> [u8; 96] {
         self.bytes
+    }
+
+    /// blst's uncompressed form (what the key cache keeps: rebuilding from it needs no
+    /// square root).
+    pub fn to_uncompressed(&self) -> [u8; 192] {
+        self.point.serialize()
+    }
+
+    /// Rebuild a key validated before from its uncompressed form. The subgroup check is not
+    /// repeated (it was done when the key was first decoded); the point must be on the curve
+    /// and compress to `compressed`, so a cache entry can never stand for another key.
+    pub(crate) fn from_validated(compressed: &[u8; 96], uncompressed: &[u8; 192]) -> Option<Self> {
+        // The infinity flag: never a valid key, whatever a cache says.
+        if compressed[0] & 0x40 != 0 {
+            return None;
+        }
+        let point = PublicKey::deserialize(uncompressed).ok()?;
+        if point.compress() != *compressed {
+            return None;
+        }
+        Some(VerificationKey {
+            point,
+            bytes: *compressed,
+        })
     }
 }
 
@@ -77,21 +105,35 @@ impl core::fmt::Debug for Signature {
     }
 }
 
-/// Decode the (signature, key) points of aggregate entries, in entry order. Decompression and
-/// subgroup checks dominate decoding, so native builds spread them over the available cores;
-/// the result (including which entry's error is reported first) is the same either way.
+/// Decode the (signature, key) points of aggregate entries, in entry order, as the reference
+/// does when it deserializes an aggregate: the first entry with a bad signature or key is
+/// reported, signature before key.
+///
+/// `known[i]`, when given, is entry `i`'s key in blst's uncompressed form, validated (and
+/// subgroup-checked) by an earlier check of the same walk or verifier (the per-epoch key
+/// cache): it is rebuilt with an on-curve check and must compress to the entry's bytes, which
+/// skips the square root and the subgroup check. Anything else is decoded in full.
+///
+/// Decompression and subgroup checks dominate, so native builds spread them over the cores;
+/// the result (including which entry's error is reported) is the same either way.
 pub(crate) fn decode_entry_points(
-    points: &[([u8; 48], [u8; 96])],
-) -> Result<alloc::vec::Vec<(Signature, VerificationKey)>, crate::StmError> {
-    let decode = |entry: usize, (sig, vk): &([u8; 48], [u8; 96])| {
-        let sig = Signature::from_compressed(sig).ok_or(crate::StmError::InvalidPoint {
+    entries: &[SignatureEntry],
+    known: &[Option<[u8; 192]>],
+) -> Result<Vec<(Signature, VerificationKey)>, StmError> {
+    let decode = |entry: usize, e: &SignatureEntry| {
+        let sig = Signature::from_compressed(&e.sigma).ok_or(StmError::InvalidPoint {
             what: "signature",
             entry,
         })?;
-        let vk = VerificationKey::from_compressed(vk).ok_or(crate::StmError::InvalidPoint {
-            what: "verification key",
-            entry,
-        })?;
+        let vk = known
+            .get(entry)
+            .and_then(|k| k.as_ref())
+            .and_then(|k| VerificationKey::from_validated(&e.vk, k))
+            .or_else(|| VerificationKey::from_compressed(&e.vk))
+            .ok_or(StmError::InvalidPoint {
+                what: "verification key",
+                entry,
+            })?;
         Ok((sig, vk))
     };
     #[cfg(all(feature = "std", not(target_family = "wasm")))]
@@ -100,11 +142,11 @@ pub(crate) fn decode_entry_points(
         const MIN_PER_THREAD: usize = 16;
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
-            .min(points.len() / MIN_PER_THREAD);
+            .min(entries.len() / MIN_PER_THREAD);
         if threads > 1 {
-            let chunk = points.len().div_ceil(threads);
+            let chunk = entries.len().div_ceil(threads);
             let results = std::thread::scope(|scope| {
-                let handles: alloc::vec::Vec<_> = points
+                let handles: Vec<_> = entries
                     .chunks(chunk)
                     .enumerate()
                     .map(|(c, part)| {
@@ -112,14 +154,14 @@ pub(crate) fn decode_entry_points(
                             part.iter()
                                 .enumerate()
                                 .map(|(i, p)| decode(c * chunk + i, p))
-                                .collect::<alloc::vec::Vec<Result<_, crate::StmError>>>()
+                                .collect::<Vec<Result<_, StmError>>>()
                         })
                     })
                     .collect();
                 handles
                     .into_iter()
                     .map(|h| h.ok().and_then(|h| h.join().ok()))
-                    .collect::<Option<alloc::vec::Vec<_>>>()
+                    .collect::<Option<Vec<_>>>()
             });
             // If a thread could not be started or panicked, fall back to one thread.
             if let Some(parts) = results {
@@ -127,9 +169,52 @@ pub(crate) fn decode_entry_points(
             }
         }
     }
-    points
+    entries
         .iter()
         .enumerate()
         .map(|(i, p)| decode(i, p))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use blst::min_sig::SecretKey;
+
+    fn key(seed: u8) -> VerificationKey {
+        let sk = SecretKey::key_gen(&[seed; 32], &[]).unwrap();
+        VerificationKey::from_compressed(&sk.sk_to_pk().compress()).unwrap()
+    }
+
+    #[test]
+    fn a_cached_key_stands_only_for_its_own_bytes() {
+        let (a, b) = (key(1), key(2));
+        let rebuilt = VerificationKey::from_validated(&a.to_bytes(), &a.to_uncompressed()).unwrap();
+        assert_eq!(rebuilt.to_bytes(), a.to_bytes());
+        // Another key's uncompressed form under these bytes is refused.
+        assert!(VerificationKey::from_validated(&a.to_bytes(), &b.to_uncompressed()).is_none());
+        // The point at infinity never passes, whatever the cache holds.
+        let mut infinity = [0u8; 96];
+        infinity[0] = 0xc0;
+        let mut infinity_uncompressed = [0u8; 192];
+        infinity_uncompressed[0] = 0x40;
+        assert!(VerificationKey::from_validated(&infinity, &infinity_uncompressed).is_none());
+        // A poisoned entry costs a full decode, never a wrong key: decoding falls back.
+        let entry = SignatureEntry {
+            sigma: [0; 48],
+            indexes: Vec::new(),
+            signer_index: 0,
+            vk: a.to_bytes(),
+            stake: 1,
+        };
+        let err = decode_entry_points(&[entry], &[Some(b.to_uncompressed())]).unwrap_err();
+        // (The zero signature bytes fail first: the key path is exercised above.)
+        assert!(matches!(
+            err,
+            StmError::InvalidPoint {
+                what: "signature",
+                ..
+            }
+        ));
+    }
 }

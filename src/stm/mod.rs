@@ -6,12 +6,15 @@ pub mod avk;
 pub mod keys;
 pub mod lottery;
 pub mod merkle;
+pub mod pairing;
 pub mod params;
 pub mod seed;
 pub mod verify;
 
 pub use aggregate_signature::{AggregateSignature, SignatureEntry};
 pub use avk::AggregateVerificationKey;
+pub use keys::{Signature, VerificationKey};
+pub use pairing::PairingEquation;
 pub use params::Parameters;
 pub use seed::ScalarSeed;
 pub use verify::verify_aggregate;

@@ -25,6 +25,19 @@ impl ScalarSeed {
         Ok(ScalarSeed(bytes))
     }
 
+    /// Another secret seed, independent of this one's scalars, for use number `n` (a walk's
+    /// successive pairing batches).
+    pub(crate) fn derive(&self, n: u64) -> ScalarSeed {
+        let mut out = [0u8; 32];
+        let mut h = Blake2bVar::new(32).expect("32 is a valid Blake2b output size");
+        h.update(b"mithril-lite derived seed");
+        h.update(&self.0);
+        h.update(&n.to_le_bytes());
+        h.finalize_variable(&mut out)
+            .expect("buffer has the requested size");
+        ScalarSeed(out)
+    }
+
     /// The 64-bit little-endian scalar for signature `i`; never zero.
     pub(crate) fn scalar(&self, i: usize) -> [u8; 8] {
         let mut out = [0u8; 8];

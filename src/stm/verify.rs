@@ -1,15 +1,19 @@
-//! Verification of a concatenation aggregate, in mithril-stm 0.13's order:
-//! per entry (wire order) and per index: bound `index <= m`, then the lottery; then distinct
-//! indices, quorum, Merkle batch path, and finally the BLS aggregate check.
+//! Verification of a concatenation aggregate, in mithril-stm 0.13's order: the points of every
+//! entry (the reference decodes them when it deserializes the aggregate); per entry (wire
+//! order) and per index: bound `index <= m`, then the lottery; then distinct indices, quorum,
+//! Merkle batch path, and finally the BLS aggregate check.
 
 use alloc::vec::Vec;
-use blst::min_sig::{AggregatePublicKey, AggregateSignature as BlstAggregate};
-use blst::BLST_ERROR;
+use blst::min_sig::{
+    AggregatePublicKey, AggregateSignature as BlstAggregate, PublicKey, Signature as BlstSignature,
+};
 
 use super::aggregate_signature::AggregateSignature;
 use super::avk::AggregateVerificationKey;
+use super::keys::{decode_entry_points, Signature, VerificationKey};
 use super::lottery::{evaluation, LotteryThreshold};
 use super::merkle;
+use super::pairing::PairingEquation;
 use super::params::Parameters;
 use super::seed::ScalarSeed;
 use crate::codec::sorted::sort_by;
@@ -27,6 +31,29 @@ pub fn verify_aggregate(
     signature: &AggregateSignature,
     seed: &ScalarSeed,
 ) -> Result<(), StmError> {
+    let points = decode_entry_points(&signature.signatures, &[])?;
+    let equation = verify_up_to_pairing(msg, avk, params, signature, &points, seed)?;
+    if equation.holds() {
+        Ok(())
+    } else {
+        Err(StmError::SignatureInvalid)
+    }
+}
+
+/// The entries' decoded points, in entry order (see [`verify_aggregate`]'s first step).
+pub(crate) type EntryPoints = Vec<(Signature, VerificationKey)>;
+
+/// Every check of [`verify_aggregate`] after decoding, but the last: the pairing equation is
+/// returned for the caller to check, alone ([`PairingEquation::holds`]) or batched with other
+/// certificates' ([`super::pairing::all_hold`]).
+pub(crate) fn verify_up_to_pairing(
+    msg: &[u8],
+    avk: &AggregateVerificationKey,
+    params: &Parameters,
+    signature: &AggregateSignature,
+    points: &EntryPoints,
+    seed: &ScalarSeed,
+) -> Result<PairingEquation, StmError> {
     // Like the reference, k and m are not range-checked here: certificates authenticate their
     // parameters through the chain, and the lottery refuses a phi_f outside (0, 1].
     let mut msgp = Vec::with_capacity(msg.len() + 32);
@@ -36,7 +63,8 @@ pub fn verify_aggregate(
     check_lottery(&msgp, avk, params, signature)?;
     check_indices(params, signature)?;
     check_membership(avk, signature)?;
-    check_bls(&msgp, signature, seed)
+    let (sig, key) = weighted_sums(points, seed)?;
+    Ok(PairingEquation { msgp, sig, key })
 }
 
 /// [`verify_aggregate`] with a seed from the operating system.
@@ -79,7 +107,7 @@ fn check_lottery(
                     params.phi_f,
                 )?),
             };
-            let ev = evaluation(msgp, index, &entry.sigma.bytes);
+            let ev = evaluation(msgp, index, &entry.sigma);
             if !threshold.wins(&ev) {
                 return Err(StmError::LotteryLost {
                     signer_index: entry.signer_index,
@@ -118,7 +146,7 @@ fn check_membership(
     let leaves: Vec<[u8; 32]> = signature
         .signatures
         .iter()
-        .map(|e| merkle::leaf_hash(&e.vk.bytes, e.stake))
+        .map(|e| merkle::leaf_hash(&e.vk, e.stake))
         .collect();
     let path = &signature.batch_proof;
     if merkle::verify_batch_path(
@@ -140,23 +168,23 @@ fn check_membership(
 const SCALAR_BITS: usize = 64;
 const SCALAR_BYTES: usize = SCALAR_BITS / 8;
 
-fn check_bls(
-    msgp: &[u8],
-    signature: &AggregateSignature,
+/// The randomly weighted sums of the signatures and of the keys, whose pairing equation is
+/// the aggregate check.
+fn weighted_sums(
+    points: &EntryPoints,
     seed: &ScalarSeed,
-) -> Result<(), StmError> {
-    let entries = &signature.signatures;
-    let (sig, key) = match entries.len() {
-        0 => return Err(StmError::SignatureInvalid),
+) -> Result<(BlstSignature, PublicKey), StmError> {
+    match points.len() {
+        0 => Err(StmError::SignatureInvalid),
         // One signature needs no randomization: the check is the signature itself.
-        1 => (entries[0].sigma.point, entries[0].vk.point),
+        1 => Ok((points[0].0.point, points[0].1.point)),
         n => {
             let mut scalars = Vec::with_capacity(n * SCALAR_BYTES);
             for i in 0..n {
                 scalars.extend_from_slice(&seed.scalar(i));
             }
-            let sigs: Vec<_> = entries.iter().map(|e| e.sigma.point).collect();
-            let keys: Vec<_> = entries.iter().map(|e| e.vk.point).collect();
+            let sigs: Vec<_> = points.iter().map(|(s, _)| s.point).collect();
+            let keys: Vec<_> = points.iter().map(|(_, k)| k.point).collect();
             // Points were subgroup-checked when decoded; no need to check them again here.
             let sig = BlstAggregate::aggregate_with_randomness(&sigs, &scalars, SCALAR_BITS, false)
                 .map_err(|_| StmError::SignatureInvalid)?
@@ -165,11 +193,7 @@ fn check_bls(
                 AggregatePublicKey::aggregate_with_randomness(&keys, &scalars, SCALAR_BITS, false)
                     .map_err(|_| StmError::SignatureInvalid)?
                     .to_public_key();
-            (sig, key)
+            Ok((sig, key))
         }
-    };
-    match sig.verify(false, msgp, b"", b"", &key, false) {
-        BLST_ERROR::BLST_SUCCESS => Ok(()),
-        _ => Err(StmError::SignatureInvalid),
     }
 }

@@ -6,7 +6,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
 
-use mithril_lite::certificate::GenesisVerificationKey;
+use mithril_lite::certificate::{CheckOutcome, GenesisVerificationKey};
 use mithril_lite::chain::walk::PendingCheck;
 use mithril_lite::chain::{ChainWalk, Step, VerifiedChain, WalkConfig};
 use mithril_lite::Error;
@@ -18,7 +18,7 @@ use crate::source::{DirSource, FetchError, HttpSource, Source};
 /// Runs STM checks on a few threads so fetching and verifying overlap.
 struct Workers {
     jobs: Option<mpsc::Sender<PendingCheck>>,
-    results: mpsc::Receiver<(usize, Result<(), Error>)>,
+    results: mpsc::Receiver<(usize, CheckOutcome)>,
     handles: Vec<thread::JoinHandle<()>>,
 }
 
