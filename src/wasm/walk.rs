@@ -184,7 +184,7 @@ impl Walk {
             let error = Error::Internal {
                 detail: String::from(detail),
             };
-            self.inner.complete(check.index, Err(error));
+            self.inner.complete(check.index, Err::<(), Error>(error));
         }
     }
 
