@@ -134,7 +134,9 @@ export class WorkerPool {
         else this.#dequeue(task);
         this.#settle(task);
         reject(abortError(signal?.reason));
-        this.#pump();
+        // After the other jobs this signal aborts have left too: a freed worker must not pick
+        // one of them up first.
+        queueMicrotask(() => this.#pump());
       };
       signal?.addEventListener('abort', task.onAbort, { once: true });
       this.#queue.push(task);

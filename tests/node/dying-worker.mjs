@@ -1,22 +1,5 @@
-// A check worker for tests: the package's own worker (pkg/src/worker-node.js), except that it
-// fails its second job as `workerData.mode` says: "exit" (the thread ends, as after an
-// out-of-memory kill), "trap" (it reports the job failed, as after a wasm trap), or
-// "exit-first" (it dies on its first job: a worker that can never work).
+// A check worker for tests: the package's own worker (pkg/src/worker-node.js) behind a hook
+// that fails one of its jobs (dying-hook.mjs, `workerData.mode`).
 
-import { parentPort, workerData } from 'node:worker_threads';
-
-const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
-const mode = /** @type {{mode: string}} */ (workerData).mode;
-let jobs = 0;
-
-// Registered before the real worker's listener (imported below), so it sees each job first.
-port.on('message', (/** @type {{id: number}} */ message) => {
-  jobs++;
-  if (mode === 'exit-first' || (mode === 'exit' && jobs === 2)) process.exit(7);
-  if (mode === 'trap' && jobs === 2) {
-    port.postMessage({ id: message.id, failure: 'RuntimeError: unreachable (test)' });
-    // The real worker answers too: the pool has replaced this worker by then and ignores it.
-  }
-});
-
-await import('../../pkg/src/worker-node.js');
+import './dying-hook.mjs';
+import '../../pkg/src/worker-node.js';
