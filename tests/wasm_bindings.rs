@@ -371,7 +371,11 @@ fn a_failing_job_gives_the_inline_error_whatever_the_completion_order() {
 fn outcome_bytes_that_do_not_decode_fail_the_walk_with_internal_error() {
     let certificates = certificates();
     let latest = latest();
-    for outcome in [&[][..], &[0xff, 0xff, 0xff][..], &run_check_job(b"not a job")[..]] {
+    for outcome in [
+        &[][..],
+        &[0xff, 0xff, 0xff][..],
+        &run_check_job(b"not a job")[..],
+    ] {
         let mut walk = new_walk(&latest);
         let body = &certificates[&latest];
         let id = walk.feed(&latest, body.as_bytes()).expect("a check");
@@ -392,7 +396,10 @@ fn a_check_no_worker_could_run_fails_with_internal_error() {
     let id = walk
         .feed(&latest, certificates[&latest].as_bytes())
         .expect("a check");
-    assert!(walk.check_job(id + 1000).is_empty(), "no job for an unknown id");
+    assert!(
+        walk.check_job(id + 1000).is_empty(),
+        "no job for an unknown id"
+    );
     walk.fail_check(id, "the worker died and so did the inline retry");
     walk.fail_check(id, "twice is ignored");
     walk.complete_check(id, &[]);

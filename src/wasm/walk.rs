@@ -7,9 +7,9 @@ use wasm_bindgen::prelude::*;
 use super::convert;
 use super::proofs::VerifiedCertificateHandle;
 use crate::certificate::{decode_check_outcome, GenesisVerificationKey};
-use crate::error::Error;
 use crate::chain::walk::PendingCheck;
 use crate::chain::{ChainWalk, Step, WalkConfig};
+use crate::error::Error;
 
 /// A chain walk driven from JavaScript.
 ///
@@ -171,7 +171,8 @@ impl Walk {
     pub fn complete_check(&mut self, id: u32, outcome: &[u8]) {
         if let Some(i) = self.find_check(id) {
             let check = self.checks.remove(i);
-            self.inner.complete(check.index, decode_check_outcome(outcome));
+            self.inner
+                .complete(check.index, decode_check_outcome(outcome));
         }
     }
 
