@@ -311,6 +311,9 @@ fn drive_jobs(
     panic!("the walk did not finish");
 }
 
+/// Which held job completes next, given how many are held.
+type Pick = Box<dyn FnMut(usize) -> usize>;
+
 /// A small deterministic generator (xorshift64) for the random completion orders.
 fn xorshift(mut x: u64) -> impl FnMut(usize) -> usize {
     move |n| {
@@ -331,7 +334,7 @@ fn jobs_completed_in_reverse_and_random_order_give_the_inline_verdict() {
     let latest = latest();
     let inline = drive(&mut new_walk(&latest), &certificates);
     let expected = json(&get(&inline, "result"));
-    let mut orders: Vec<(&str, Box<dyn FnMut(usize) -> usize>)> = vec![
+    let mut orders: Vec<(&str, Pick)> = vec![
         ("in order", Box::new(|_| 0)),
         ("reverse", Box::new(|n| n - 1)),
     ];
@@ -356,8 +359,7 @@ fn a_failing_job_gives_the_inline_error_whatever_the_completion_order() {
     let mut certificates = certificates();
     let forged = forge_protocol_message(&mut certificates);
     let inline = walk_error(&forged, &certificates);
-    let mut picks: Vec<Box<dyn FnMut(usize) -> usize>> =
-        vec![Box::new(|_| 0), Box::new(|n| n - 1), Box::new(xorshift(42))];
+    let mut picks: Vec<Pick> = vec![Box::new(|_| 0), Box::new(|n| n - 1), Box::new(xorshift(42))];
     for pick in picks.iter_mut() {
         let done = drive_jobs(&mut new_walk(&forged), &certificates, pick.as_mut());
         let error = get(&done, "error");
