@@ -419,6 +419,12 @@ export interface VerifierOptions {
    * or twice the executor's `concurrency`); fetching pauses at this bound.
    */
   maxInFlight?: number;
+  /**
+   * Whether the caller's thread also runs checks while the pool or executor is busy
+   * (default: `true` in Node.js, which has no UI to keep responsive, so both cores of a 2-core
+   * machine check; `false` in pages and workers).
+   */
+  mainThreadChecks?: boolean;
 }
 
 /**
@@ -458,6 +464,13 @@ export interface PoolStats {
   jobs: number;
   /** Jobs the pool or executor failed, rerun inline. */
   inlineRetries: number;
+  /** Checks the caller's thread ran while the pool was busy (`mainThreadChecks`). */
+  mainThreadChecks: number;
+  /** Checks whose point decoding was split over the pool (one certificate, every worker). */
+  splitChecks: number;
+  /** Signer keys this verifier's walks validated and keep for later certificates of their
+   * epochs (bounded: 4 epochs of at most 4,096 keys). */
+  cachedKeys: number;
 }
 
 export declare class CertificateVerifier {

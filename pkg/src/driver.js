@@ -60,6 +60,9 @@ const HASH = /^[0-9a-f]{64}$/;
  *   checkJob(id: number): Uint8Array,
  *   completeCheck(id: number, outcome: Uint8Array): void,
  *   failCheck(id: number, detail: string): void,
+ *   splitCheck(id: number, parts: number): Uint8Array[],
+ *   joinCheck(id: number, outcomes: Uint8Array[]): Uint8Array | undefined,
+ *   useKeyCache(cache: WasmKeyCache): void,
  *   hasFailed(): boolean,
  *   fetchFailed(hash: string, detail: string): void,
  *   certificatesFed(): number,
@@ -87,7 +90,14 @@ const HASH = /^[0-9a-f]{64}$/;
  *   throws a usage error for a bad request), `check` the wasm check of the body.
  * @typedef {{onProgress?: ProgressListener, signal?: AbortSignal}} VerifyCallOptions
  * @typedef {{
+ *   size(): number,
+ *   absorb(walk: WasmWalk): void,
+ *   free(): void,
+ * }} WasmKeyCache
+ *   The core's per-epoch cache of validated signer keys (src/wasm/key_cache.rs).
+ * @typedef {{
  *   Walk: new (key: string, hash: string, options: object) => WasmWalk,
+ *   KeyCache: new (key: string) => WasmKeyCache,
  *   decodeGenesisKey(text: string): string,
  *   runCheckJob(job: Uint8Array): Uint8Array,
  *   version(): string,
@@ -121,13 +131,16 @@ const HASH = /^[0-9a-f]{64}$/;
  *   available(): boolean,
  *   defaultWorkers(): number,
  *   spawner(): import('./pool.js').Spawn,
+ *   mainThreadChecks?: boolean,
  * }} Threads
  *   How an entry starts workers (threads-node.js, threads-web.js).
  * @typedef {{
  *   executor: CheckExecutor,
+ *   concurrency: number,
  *   maxInFlight: number,
+ *   assist: boolean,
  *   inline(job: Uint8Array): Uint8Array,
- *   counts: {jobs: number, inlineRetries: number},
+ *   counts: {jobs: number, inlineRetries: number, mainThread: number, split: number},
  * }} JobRunner
  */
 
@@ -163,13 +176,17 @@ export function createApi(binding, threads) {
     /** Aborts the walks in flight when the verifier is closed. */
     #closing = new AbortController();
     #closed = false;
-    #counts = { jobs: 0, inlineRetries: 0 };
+    #counts = { jobs: 0, inlineRetries: 0, mainThread: 0, split: 0 };
+    /** Whether this thread also runs checks when the executor is busy. @type {boolean} */
+    #mainThreadChecks = false;
+    /** Signer keys earlier walks validated (the core's cache). @type {WasmKeyCache | undefined} */
+    #keyCache;
 
     /**
      * @param {string} genesisVerificationKey JSON-hex (the `genesis.vkey` file) or raw hex
      * @param {{maxChainLength?: number, maxCertificateBytes?: number, maxCheckpoints?: number,
      *   trustStore?: TrustStore | null | false, fetch?: FetchFunction, workers?: number,
-     *   executor?: CheckExecutor | null, maxInFlight?: number}} [options]
+     *   executor?: CheckExecutor | null, maxInFlight?: number, mainThreadChecks?: boolean}} [options]
      */
     constructor(genesisVerificationKey, options) {
       const wasm = binding.current();
@@ -230,6 +247,15 @@ export function createApi(binding, threads) {
         this.#workers = workers ?? threads.defaultWorkers();
       }
       this.#maxInFlight = positiveInteger(options.maxInFlight, 'maxInFlight');
+      const assist = options.mainThreadChecks;
+      if (assist !== undefined && assist !== null && typeof assist !== 'boolean') {
+        throw usageError('invalid_options', 'options.mainThreadChecks must be a boolean');
+      }
+      // Node has no UI to keep responsive: its thread takes checks when the package's workers
+      // are busy, so a 2-core machine checks on both cores. A page's thread does not, nor does
+      // any thread beside a host's executor, by default.
+      this.#mainThreadChecks =
+        assist ?? (!this.#hostExecutor && (threads?.mainThreadChecks ?? false));
     }
 
     /**
@@ -271,6 +297,9 @@ export function createApi(binding, threads) {
         queued: pool?.queued ?? 0,
         jobs: this.#counts.jobs,
         inlineRetries: this.#counts.inlineRetries,
+        mainThreadChecks: this.#counts.mainThread,
+        splitChecks: this.#counts.split,
+        cachedKeys: this.#keyCache?.size() ?? 0,
       };
     }
 
@@ -286,6 +315,8 @@ export function createApi(binding, threads) {
       }
       if (this.#pool) abandoned?.unregister(this.#pool);
       await this.#pool?.close();
+      this.#keyCache?.free();
+      this.#keyCache = undefined;
     }
 
     /** `await using verifier = ...`: the same as close(). */
@@ -313,10 +344,14 @@ export function createApi(binding, threads) {
         executor = this.#pool;
       }
       if (!executor) return undefined;
+      const concurrency = executorConcurrency(executor);
+      const assist = this.#mainThreadChecks;
       return {
         executor,
+        concurrency,
         // Two certificates per job slot: one checking, one fetched and queued behind it.
-        maxInFlight: this.#maxInFlight ?? 2 * executorConcurrency(executor),
+        maxInFlight: this.#maxInFlight ?? 2 * (concurrency + (assist ? 1 : 0)),
+        assist,
         inline: (job) => binding.current().runCheckJob(job),
         counts: this.#counts,
       };
@@ -482,6 +517,10 @@ export function createApi(binding, threads) {
       }
       const runner = this.#jobRunner();
       const walk = new wasm.Walk(this.#genesisKey, hash, walkOptions);
+      // Keys earlier walks validated: a new certificate of a known epoch skips their
+      // decompression and subgroup checks (the warm path).
+      this.#keyCache ??= new wasm.KeyCache(this.#genesisKey);
+      walk.useKeyCache(this.#keyCache);
       // Fetches and check jobs get their own signal: aborted with the caller's, and when the
       // walk ends while a fetch or job it no longer needs is in flight (a pool drops it from
       // its queue, or terminates the worker running it).
@@ -502,6 +541,12 @@ export function createApi(binding, threads) {
         fetches.abort();
         signal?.removeEventListener('abort', relay);
         aborted.dispose();
+        // What the walk validated, whatever its verdict (a validated key stays valid).
+        try {
+          this.#keyCache?.absorb(walk);
+        } catch {
+          // A module that trapped: the walk's own error says what happened.
+        }
         walk.free();
       }
       try {
@@ -808,6 +853,12 @@ async function drive(walk, fetcher, fetchSignal, aborted, signal, emit) {
  * outcomes are recorded in whatever order they arrive (the walk orders the verdict). A job
  * whose executor fails is retried once inline; if that fails too, the walk fails with
  * `internal_error`.
+ *
+ * The executor gets at most `runner.concurrency` jobs at a time; the others wait here, and
+ * with `runner.assist` this thread runs a waiting one itself whenever it would otherwise only
+ * wait. When the executor has room for several jobs and nothing else is out, a check's point
+ * decoding (most of its cost) is split over it (`splitCheck` / `joinCheck`): the warm path,
+ * one new certificate to check, then uses every worker.
  * @param {WasmWalk} walk
  * @param {CertificateFetcher} fetcher
  * @param {AbortSignal} workSignal aborted with the caller's signal and when the walk ends
@@ -820,12 +871,14 @@ async function drive(walk, fetcher, fetchSignal, aborted, signal, emit) {
 async function drivePooled(walk, fetcher, workSignal, aborted, signal, emit, runner) {
   /**
    * @typedef {{kind: 'fetched', got: import('./sources.js').Fetched}} Fetched
-   * @typedef {{kind: 'checked', id: number, job: Uint8Array, outcome?: unknown, error?: unknown}} Checked
+   * @typedef {{kind: 'checked', id: number, job: Uint8Array, outcome?: unknown, error?: unknown, joined?: boolean}} Checked
    */
   /** @type {{hash: string, promise: Promise<Fetched>} | undefined} */
   let inflight;
   /** Jobs out, by check id. @type {Map<number, {index: number, promise: Promise<Checked>}>} */
   const jobs = new Map();
+  /** Checks fed and not yet given to the executor, oldest first. @type {{id: number, index: number}[]} */
+  const waiting = [];
   /** @type {{hash: string, epoch: number | undefined, hasCheck: boolean, settled: boolean}[]} */
   const certs = [];
   let reported = 0;
@@ -836,6 +889,53 @@ async function drivePooled(walk, fetcher, workSignal, aborted, signal, emit, run
       if (!(c.hasCheck ? c.settled : succeeded)) break;
       emit({ type: 'certificate-verified', hash: c.hash, index: reported, epoch: c.epoch });
       reported++;
+    }
+  };
+  /**
+   * Run check `id` split: its point decoding in parts over the executor, then the rest.
+   * @param {number} id
+   * @param {number} index
+   */
+  const dispatchSplit = (id, index) => {
+    const parts = walk.splitCheck(id, runner.concurrency);
+    // A small certificate comes back whole: nothing to spread.
+    if (parts.length < 2) {
+      dispatch(id, index);
+      return;
+    }
+    const job = walk.checkJob(id);
+    runner.counts.jobs += parts.length + 1;
+    runner.counts.split++;
+    const run = async () => {
+      const outcomes = await Promise.all(
+        parts.map((part) => Promise.resolve(runner.executor.run(part, { signal: workSignal }))),
+      );
+      const bytes = outcomes.map(outcomeBytes);
+      if (bytes.some((b) => b === undefined)) throw new Error('the executor resolved to no bytes');
+      // Completes the check itself when a part failed (the first bad point is the verdict).
+      const rest = walk.joinCheck(id, /** @type {Uint8Array[]} */ (bytes));
+      if (rest === undefined) return /** @type {Checked} */ ({ kind: 'checked', id, job, joined: true });
+      const outcome = await runner.executor.run(rest, { signal: workSignal });
+      return /** @type {Checked} */ ({ kind: 'checked', id, job, outcome });
+    };
+    const promise = run().catch(
+      (error) => /** @type {Checked} */ ({ kind: 'checked', id, job, error: error ?? 'rejected' }),
+    );
+    jobs.set(id, { index, promise });
+  };
+  /**
+   * Give check `id` to the executor now, or keep it waiting while the executor is full.
+   * @param {number} id
+   * @param {number} index
+   */
+  const offer = (id, index) => {
+    if (runner.assist && jobs.size >= runner.concurrency) {
+      // Kept here for this thread to take when it would otherwise wait.
+      waiting.push({ id, index });
+    } else if (runner.concurrency > 1 && jobs.size === 0 && waiting.length === 0) {
+      dispatchSplit(id, index);
+    } else {
+      dispatch(id, index);
     }
   };
   /**
@@ -862,6 +962,13 @@ async function drivePooled(walk, fetcher, workSignal, aborted, signal, emit, run
   const complete = (done) => {
     const entry = /** @type {{index: number}} */ (jobs.get(done.id));
     jobs.delete(done.id);
+    const next = waiting.shift();
+    if (next) dispatch(next.id, next.index);
+    if (done.joined) {
+      certs[entry.index].settled = true;
+      if (!walk.hasFailed()) report(false);
+      return;
+    }
     let outcome = outcomeBytes(done.outcome);
     if (!outcome) {
       const failure =
@@ -894,13 +1001,26 @@ async function drivePooled(walk, fetcher, workSignal, aborted, signal, emit, run
     if (
       step.kind === 'fetch' &&
       inflight?.hash !== step.hash &&
-      jobs.size < runner.maxInFlight
+      jobs.size + waiting.length < runner.maxInFlight
     ) {
       const promise = fetchOne(fetcher, step.hash, workSignal).then(
         (got) => /** @type {Fetched} */ ({ kind: 'fetched', got }),
       );
       promise.catch(() => {}); // an AbortError nobody races for any more
       inflight = { hash: step.hash, promise };
+    }
+    if (runner.assist && waiting.length > 0) {
+      // This thread would only wait: it runs the oldest waiting check itself (the fetch
+      // started above goes on meanwhile).
+      const { id, index } = /** @type {{id: number, index: number}} */ (waiting.shift());
+      runner.counts.jobs++;
+      runner.counts.mainThread++;
+      walk.completeCheck(id, runner.inline(walk.checkJob(id)));
+      certs[index].settled = true;
+      if (!walk.hasFailed()) report(false);
+      // Let timers (an abort), fetches and workers' answers in before the next check.
+      await macrotask();
+      continue;
     }
     /** @type {Promise<Fetched | Checked>[]} */
     const waits = [...jobs.values()].map((j) => j.promise);
@@ -927,8 +1047,15 @@ async function drivePooled(walk, fetcher, workSignal, aborted, signal, emit, run
     const index = certs.length;
     certs.push({ hash, epoch, hasCheck: id !== undefined, settled: false });
     emit({ type: 'certificate-fetched', hash, index, epoch, bytes: got.body.byteLength });
-    if (id !== undefined) dispatch(id, index);
+    if (id !== undefined) offer(id, index);
   }
+}
+
+/** A turn of the event loop (setImmediate where it exists: no 4 ms clamp). */
+function macrotask() {
+  return new Promise((resolve) =>
+    typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0),
+  );
 }
 
 /**

@@ -23,6 +23,8 @@ const api = createApi(
     available: () => true,
     defaultWorkers,
     spawner: () => nodeSpawner(),
+    // No UI to keep responsive: this thread checks too when the workers are busy.
+    mainThreadChecks: true,
   },
 );
 
