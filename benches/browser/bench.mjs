@@ -1,6 +1,6 @@
 // Chromium benchmark: the npm package's web entry in headless Debian Chromium (playwright-core),
-// the mainnet-params chain walked cold through `CertificateVerifier` with its default pool of Web
-// Workers against mithril-lite inline in the same page (page.mjs), rounds interleaved in the
+// the mainnet-params chain walked cold through `CertificateVerifier` with a pool of one Web Worker
+// per core against mithril-lite inline in the same page (page.mjs), rounds interleaved in the
 // page. Prints the absolute figures and the scaling ratio inline / workers.
 //
 // Serves, on 127.0.0.1 only: /pkg/ (the npm package: src/ and dist/web/), /bench/ (page.mjs and
@@ -130,7 +130,7 @@ async function main() {
     );
     if (r.hasPool) {
       console.log(
-        `${name}, CertificateVerifier with its default Web Worker pool (${workers(r.poolStats)}): ${fmt(r.pooled)} ms; ` +
+        `${name}, CertificateVerifier with a Web Worker per core (${workers(r.poolStats)}): ${fmt(r.pooled)} ms; ` +
           `mithril-lite inline ${fmt(r.inline)} ms, inline/workers = ${(r.inline / r.pooled).toFixed(2)}x ` +
           `(target >= 1.8x on 2 cores; medians of ${ROUNDS} interleaved rounds; ranges ` +
           `${range(r.pooledRange)} and ${range(r.inlineRange)})`,
