@@ -22,6 +22,12 @@ fn ok(rc: mithril_lite_code, what: &str) {
     assert_eq!(rc, mithril_lite_code::Ok, "{what}: {}", name(rc));
 }
 
+/// [`ok`], then true (for loop conditions).
+fn ok_then(rc: mithril_lite_code, what: &str) -> bool {
+    ok(rc, what);
+    true
+}
+
 fn name(rc: mithril_lite_code) -> String {
     // SAFETY: the returned string is static.
     unsafe { CStr::from_ptr(mithril_lite_code_name(rc as u32)) }
@@ -100,18 +106,19 @@ fuzz_target!(|data: &[u8]| {
                             "fetch_failed",
                         ),
                     }
-                    while jobs {
-                        let mut check = null_mut();
-                        ok(mithril_lite_walk_take_check(walk, &mut check), "take_check");
-                        if check.is_null() {
-                            break;
-                        }
+                    // Jobs mode: take every check the feed handed out (an inline walk has none).
+                    let mut check = null_mut();
+                    while jobs
+                        && ok_then(mithril_lite_walk_take_check(walk, &mut check), "take_check")
+                        && !check.is_null()
+                    {
                         ok(mithril_lite_check_run(check), "check_run");
                         if hold {
                             held.push(check);
                         } else {
                             ok(mithril_lite_walk_complete(walk, &mut check), "complete");
                         }
+                        check = null_mut();
                     }
                 }
                 mithril_lite_code::AwaitChecks => {

@@ -80,7 +80,7 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(got) = verify_cardano_stake_distribution(body, c) {
             // Artifacts naming the same certificate certify the same distribution.
             assert!(
-                s.cardano_genuine.iter().any(|g| *g == got),
+                s.cardano_genuine.contains(&got),
                 "accepted a Cardano distribution no artifact certifies: {got:?}"
             );
             assert_eq!(got.certificate_hash, c.hash);

@@ -24,7 +24,10 @@ use mithril_lite::Error;
 
 type Verdict = Result<VerifiedChain, Error>;
 
-static INLINE: Mutex<Option<HashMap<(usize, usize, usize), Verdict>>> = Mutex::new(None);
+/// Inline verdicts by (chain, pairing batch, trusted position).
+type Inline = HashMap<(usize, usize, usize), Verdict>;
+
+static INLINE: Mutex<Option<Inline>> = Mutex::new(None);
 
 const BATCHES: [usize; 5] = [0, 1, 2, 4, 32];
 

@@ -172,7 +172,8 @@ fn seeds(target: &str) -> Vec<Vec<u8>> {
                 })
             })
             .collect(),
-        other => panic!("unknown target {other}"),
+        // A target the generator does not know yet starts from an empty corpus.
+        _ => Vec::new(),
     }
 }
 
@@ -195,6 +196,10 @@ fn main() {
         for (i, seed) in seeds.iter().enumerate() {
             std::fs::write(dir.join(format!("seed-{i:04}")), seed).unwrap();
         }
-        println!("{target}: {} seeds, {bytes} bytes", seeds.len());
+        if seeds.is_empty() {
+            println!("{target}: no seeds (not a target fuzz-seed knows): an empty corpus");
+        } else {
+            println!("{target}: {} seeds, {bytes} bytes", seeds.len());
+        }
     }
 }
