@@ -6,10 +6,11 @@
 #   TARGET       targets to run (default: every target in fuzz/fuzz_targets/)
 #   --seconds N  run time per target (default 30; the long run is 600, see fuzz/README.md)
 #
-# Corpora live in fuzz/corpus/TARGET (gitignored). An empty one is first seeded from the
-# fixtures by fuzz-seed (fuzz/common/src/bin/fuzz-seed.rs). A crash, panic, failed property or
-# timeout (an input taking over FUZZ_TIMEOUT seconds, default 10) stops that target; its input
-# is in fuzz/artifacts/TARGET/ (reproduce: cargo +nightly fuzz run TARGET ARTIFACT).
+# Corpora live in fuzz/corpus/TARGET (gitignored); each run first (re)writes the seeds there,
+# genuine inputs from the fixtures (fuzz-seed, fuzz/common/src/bin/fuzz-seed.rs). A crash,
+# panic, failed property or timeout (an input taking over FUZZ_TIMEOUT seconds, default 10)
+# stops that target; its input is in fuzz/artifacts/TARGET/ (reproduce:
+# cargo +nightly fuzz run TARGET ARTIFACT).
 #
 # Environment:
 #   FUZZ_TIMEOUT  seconds one input may take before it counts as a hang (default 10)
@@ -90,9 +91,9 @@ results=()
 failed=0
 for t in "${targets[@]}"; do
     corpus="$FUZZ/corpus/$t"
-    if [ -z "$(ls -A "$corpus" 2>/dev/null)" ]; then
-        "$seed_bin" "$FUZZ/corpus" "$t" | sed 's/^/    seeded /'
-    fi
+    # The seeds (seed-NNNN) are rewritten every run: a corpus grown earlier keeps up with
+    # the fixtures and the generator.
+    "$seed_bin" "$FUZZ/corpus" "$t" | sed 's/^/    seeds: /'
     log="$(mktemp)"
     echo "==> fuzz: $t for ${seconds}s"
     set +e

@@ -164,14 +164,25 @@ fn seeds(target: &str) -> Vec<Vec<u8>> {
         "split_join" => (0..genuine_jobs().len() as u8)
             .flat_map(|i| [0u8, 1, 2, 4].map(|parts| vec![i, parts]))
             .collect(),
-        "walk_executor" => (0..chains().len() as u8)
-            .flat_map(|c| {
-                (0..5u8).flat_map(move |b| {
-                    // In order; then every job completed at the end, split in two.
-                    [vec![c, b, 0], vec![c, b, 0, 0, 0, 0x10]]
+        "walk_executor" => {
+            let mut out: Vec<Vec<u8>> = (0..chains().len() as u8)
+                .flat_map(|c| {
+                    (0..5u8).flat_map(move |b| {
+                        // In order; then every job completed at the end, split in two.
+                        [vec![c, b, 0], vec![c, b, 0, 0, 0, 0x10]]
+                    })
                 })
-            })
-            .collect(),
+                .collect();
+            // Each chain's first job completed at once with a forged "passed" outcome (magic,
+            // no certificate, passed, no keys, no signatures): the executor the walk trusts.
+            let pass: Vec<u8> = [&b"MLO1"[..], &[0; 4], &[0], &[0; 4], &[0; 4]].concat();
+            for c in 0..chains().len() as u8 {
+                let mut seed = vec![c, 0, 0, 1, 0, 5, pass.len() as u8, 0];
+                seed.extend_from_slice(&pass);
+                out.push(seed);
+            }
+            out
+        }
         // A target the generator does not know yet starts from an empty corpus.
         _ => Vec::new(),
     }
