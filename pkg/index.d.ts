@@ -1,3 +1,4 @@
+/// <reference lib="esnext.disposable" />
 // Type declarations of mithril-lite (every entry: node, web, bundler).
 
 /** Protocol parameters of a certificate. */
@@ -102,6 +103,7 @@ export type VerificationErrorCode =
   | 'stm_quorum_not_reached'
   | 'stm_batch_path_invalid'
   | 'stm_signature_invalid'
+  | 'internal_error'
   | ProofErrorCode;
 
 /** Stable codes of proof and artifact verdicts (the core's `ProofError::code`). `input_too_large`
@@ -172,7 +174,7 @@ export interface AggregatorError extends Error {
 /** A bad argument or option, or the web entry used before `init()`. */
 export interface UsageError extends TypeError {
   name: 'TypeError';
-  code: 'invalid_argument' | 'invalid_options' | 'not_initialized';
+  code: 'invalid_argument' | 'invalid_options' | 'not_initialized' | 'closed';
 }
 
 /** Progress of a verification. The chain's length is unknown until its anchor is reached:
@@ -398,6 +400,64 @@ export interface VerifierOptions {
   trustStore?: TrustStore | null | false;
   /** The fetch used for aggregator URLs (default: globalThis.fetch). */
   fetch?: FetchLike;
+  /**
+   * Size of the worker pool that runs the STM checks: Web Workers in pages and extension
+   * pages, worker_threads in Node.js. Default: `navigator.hardwareConcurrency - 1` /
+   * `os.availableParallelism() - 1` (at least 1; Node.js: the `MITHRIL_LITE_WORKERS`
+   * environment variable when set). `0`: checks run inline, in the caller's thread. Where no
+   * worker can start (an MV3 extension service worker) checks run inline whatever is asked.
+   * The pool starts with the first walk, is reused, and ends with `close()`.
+   */
+  workers?: number;
+  /**
+   * Run the STM checks with this instead of the package's pool (e.g. a wallet's own worker
+   * calling `runCheckJob`). Excludes `workers`. Not closed by `close()`.
+   */
+  executor?: CheckExecutor | null;
+  /**
+   * Most certificates fetched whose STM check is not done yet (default: twice the pool size,
+   * or twice the executor's `concurrency`); fetching pauses at this bound.
+   */
+  maxInFlight?: number;
+}
+
+/**
+ * Runs STM check jobs somewhere else (a worker, a native thread...): `run` gets a job's bytes
+ * (from the walk) and resolves to the bytes `runCheckJob(job)` returns there. A rejection (or
+ * anything but bytes) makes the verifier retry that job once inline; if that fails too, the
+ * walk fails with `internal_error`. `signal` aborts when the job is no longer wanted (the walk
+ * was aborted, closed, or ended): drop it, or stop the thread running it.
+ */
+export interface CheckExecutor {
+  run(job: Uint8Array, init: { signal: AbortSignal }): Promise<Uint8Array | ArrayBuffer>;
+  /** Jobs it runs at once (default 2); sets the default `maxInFlight`. */
+  readonly concurrency?: number;
+}
+
+/** How a verifier runs its STM checks, and what its pool did so far (`poolStats()`). */
+export interface PoolStats {
+  /** "inline": in the caller's thread; "workers": the package's pool; "executor": the host's. */
+  mode: 'inline' | 'workers' | 'executor';
+  /** Pool size (workers), the executor's concurrency, or 0 (inline). */
+  size: number;
+  /** Workers running now (idle or busy). */
+  workersAlive: number;
+  /** Workers started since the verifier was made (replacements included). */
+  workersStarted: number;
+  /** Workers that ran at least one job. */
+  workersUsed: number;
+  /** Workers that died or failed a job (each replaced when work comes). */
+  workersDied: number;
+  /** Workers terminated because the job they ran was aborted (replaced likewise). */
+  workersStopped: number;
+  /** Workers running a job now. */
+  busy: number;
+  /** Jobs waiting for a worker. */
+  queued: number;
+  /** Jobs handed to the pool or executor. */
+  jobs: number;
+  /** Jobs the pool or executor failed, rerun inline. */
+  inlineRetries: number;
 }
 
 export declare class CertificateVerifier {
@@ -475,6 +535,15 @@ export declare class CertificateVerifier {
   trustedCheckpoints(): Promise<Checkpoint[]>;
   /** Forget this genesis key's checkpoints. */
   clearTrust(): Promise<void>;
+  /** How the STM checks run, and what the pool did so far. */
+  poolStats(): PoolStats;
+  /**
+   * Terminate the pool's workers (walks in flight reject with an AbortError); later calls
+   * throw a UsageError with code `closed`. A host's executor is left alone.
+   */
+  close(): Promise<void>;
+  /** `await using verifier = new CertificateVerifier(...)`: calls `close()`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /** Checkpoints in memory (the default store). */
@@ -526,6 +595,13 @@ export declare function decodeGenesisKey(text: string): string;
 
 /** The version of the wasm verifier. */
 export declare function version(): string;
+
+/**
+ * Run one STM check job (the bytes a CheckExecutor is given) in this thread and return the
+ * outcome's bytes: what a host's own worker calls (after `init`, web entry). Never throws for
+ * bad bytes: their outcome is an `internal_error` verdict.
+ */
+export declare function runCheckJob(job: Uint8Array): Uint8Array;
 
 /** A compiled `WebAssembly.Module` (`never` where the environment's types lack WebAssembly). */
 export type WasmModule = typeof globalThis extends {

@@ -5,11 +5,13 @@
 #
 # Builds what it needs first:
 #   pkg/dist/nodejs/            mithril-lite's npm module for node, by scripts/build-wasm.sh nodejs
-#                               when missing or older than src/, Cargo.toml or Cargo.lock
+#                               when missing or older than src/, Cargo.toml, Cargo.lock or
+#                               scripts/build-wasm.sh
 #   target/wasm-lite-stm/pkg/   benches/wasm/lite-stm: mithril-lite's STM check alone, built like
 #                               the npm module (scripts/build-wasm.sh): profile wasm-release
-#                               (opt-level "z", LTO, panic=abort), blst's C at -O2
-#                               (CFLAGS_wasm32_unknown_unknown, as there), wasm-opt -Oz
+#                               (opt-level "z", LTO, panic=abort), blst's C flags of the npm
+#                               module (read from scripts/build-wasm.sh), wasm-opt -Oz; also the
+#                               blst floor (benches/wasm/lite-stm/src/floor.rs)
 #   target/wasm-reference/pkg/  benches/wasm/reference: mithril-stm 0.13.0 and mithril-common
 #                               0.8.3 built for speed: release profile (opt-level 3, LTO), blst's
 #                               C at its build script's own -O2, wasm-opt -O
@@ -21,7 +23,8 @@
 # binaryen's wasm-opt in .tools/) and node >= 18.
 #
 # Usage: scripts/bench-wasm.sh [--rebuild | --no-rebuild] [--build-only] [WORKLOAD...]
-#   WORKLOAD      stm, devnet, mainnet (default: all three; see benches/wasm/bench.mjs)
+#   WORKLOAD      stm, devnet, mainnet, pool, floor, warm, long, memory (default: all; see
+#                 benches/wasm/bench.mjs; warm and long need the chains scripts/bench.sh makes)
 #   --rebuild     rebuild pkg/dist/nodejs even if it looks up to date
 #   --no-rebuild  use pkg/dist/nodejs as it is (only warn when it looks stale)
 #   --build-only  build everything, run nothing
@@ -82,11 +85,15 @@ have_bindgen="$(wasm-bindgen --version | awk '{print $2}')"
     die "wasm-bindgen CLI is $have_bindgen, Cargo.toml pins $want_bindgen: run scripts/setup.sh --wasm"
 
 # blst's C: cc-rs needs a compiler that targets wasm32 (gcc does not). Its C flags are set per
-# crate below: the npm module's (scripts/build-wasm.sh: -O2 unless the caller set them) for
+# crate below: the npm module's (its default read from scripts/build-wasm.sh) for
 # mithril-lite, none (blst's own -O2) for the reference.
 export CC_wasm32_unknown_unknown="${CC_wasm32_unknown_unknown:-clang}"
 export AR_wasm32_unknown_unknown="${AR_wasm32_unknown_unknown:-llvm-ar}"
-LITE_CFLAGS="${CFLAGS_wasm32_unknown_unknown:--O2}"
+# The npm module's default is read from scripts/build-wasm.sh, so the two cannot drift apart
+# (empty: blst's own flags).
+npm_cflags="$(sed -nE 's/^export CFLAGS_wasm32_unknown_unknown="\$\{CFLAGS_wasm32_unknown_unknown:-(.*)\}"$/\1/p' \
+    scripts/build-wasm.sh | head -n 1)"
+LITE_CFLAGS="${CFLAGS_wasm32_unknown_unknown:-$npm_cflags}"
 unset CFLAGS_wasm32_unknown_unknown
 
 locked=()
@@ -97,7 +104,7 @@ if [ -n "${CI:-}" ]; then locked=(--locked); fi
 node_pkg_stale() {
     local wasm="$NODE_PKG/mithril_lite_bg.wasm"
     [ -s "$wasm" ] && [ -s "$NODE_PKG/mithril_lite.js" ] || return 0
-    [ -n "$(find src Cargo.toml Cargo.lock -newer "$wasm" -print -quit)" ]
+    [ -n "$(find src Cargo.toml Cargo.lock scripts/build-wasm.sh -newer "$wasm" -print -quit)" ]
 }
 
 if [ "$rebuild" = -1 ]; then
@@ -148,5 +155,5 @@ build_crate mithril-lite-bench-reference "$ROOT/benches/wasm/reference" "$REFERE
 
 # ---- run ----------------------------------------------------------------------------------------
 
-say "running benches/wasm/bench.mjs ${workloads[*]:-stm devnet mainnet}"
+say "running benches/wasm/bench.mjs ${workloads[*]:-(all workloads)}"
 node benches/wasm/bench.mjs "${workloads[@]}"

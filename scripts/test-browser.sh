@@ -5,7 +5,11 @@
 #   server.test.mjs     www/server.mjs: exact certificate texts, the tampered copy, MIME types
 #   imports.test.mjs    the pages reach the package only through its exports-map browser entry
 #   demo.test.mjs       www/index.html: full walk, progress, trust checkpoints, tampered
-#                       aggregator, cancel, typed hashes; screenshots in tests/output/
+#                       aggregator, cancel, typed hashes, where the checks ran (the default
+#                       pool of Web Workers); screenshots in tests/output/
+#   demo-inline.test.mjs  the same with ?workers=0 (checks in the page's thread)
+#   pool.test.mjs       the package's check pool in a page: verdicts as inline, reuse,
+#                       close(), an abort with jobs on workers (none left busy, no trust)
 #   extension.test.mjs  www/extension loaded unpacked: the service worker verifies on install,
 #                       chrome.storage.local holds the outcome, the popup re-runs it
 #

@@ -2,7 +2,8 @@
 # Bundler test of the npm package in pkg/: a tiny Vite app (tests/bundler) imports
 # { init, CertificateVerifier, decodeGenesisKey } from 'mithril-lite' through the exports map's
 # browser condition, `vite build` must succeed and emit the .wasm that src/web.js finds through
-# `new URL(..., import.meta.url)`, and the built JS must reference it. The same install is then
+# `new URL(..., import.meta.url)`, and the built JS must reference it; the check pool's worker
+# script must be emitted as its own chunk and referenced too. The same install is then
 # imported from Node, which must resolve the node condition (src/node.js).
 #
 # Assumes scripts/build-wasm.sh has run (pkg/dist/{web,nodejs}). Installs Vite, pinned by
@@ -86,6 +87,18 @@ if [ -n "$wasm" ] && grep -lF "$(basename "$wasm")" dist/assets/*.js >/dev/null 
     ok "built JS references $(basename "$wasm")"
 else
     fail "no JS in tests/bundler/dist/assets references the .wasm"
+fi
+
+# 4b. The check pool's worker (src/worker-web.js, started with `new Worker(new URL(...),
+# {type: 'module'})`) is emitted as a chunk of its own, which the app's JS references; it
+# carries the wasm glue (it instantiates the module the page posts) and no Node-only code.
+worker="$(find dist/assets -maxdepth 1 -name 'worker-web*.js' -print -quit 2>/dev/null)"
+if [ -n "$worker" ] && grep -q 'runCheckJob\|__wbindgen' "$worker" &&
+    grep -lF "$(basename "$worker")" dist/assets/*.js | grep -qv "$(basename "$worker")"; then
+    ok "check worker emitted and referenced: $worker ($(wc -c <"$worker") bytes)"
+else
+    ls dist/assets >&2
+    fail "no check worker chunk (worker-web*.js) in tests/bundler/dist/assets, or nothing references it"
 fi
 
 # 5. The browser bundle took the web entry, not the Node one (which reads the .wasm with fs).

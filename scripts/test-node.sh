@@ -5,6 +5,10 @@
 # artifacts (every devnet one, tampered ones, fetched ones; proofs.test.mjs), the exports map
 # (also from a packed tarball) and the TypeScript declarations (tsc --strict, inside
 # package.test.mjs).
+# STM checks: the verdict files run on the node entry's default pool of worker_threads, and
+# again inline (inline.test.mjs sets MITHRIL_LITE_WORKERS=0 and imports them); pool.test.mjs
+# and workers.test.mjs test the pool itself (lazy start, reuse, close, bounded in-flight,
+# out-of-order completion, abort with jobs in workers, dead workers, a host's executor).
 # Also type-checks the package's JavaScript (tsc --checkJs --strict).
 #
 # Assumes scripts/build-wasm.sh has run (pkg/dist/{web,bundler,nodejs}). Installs the test
@@ -36,6 +40,9 @@ done
 # ("exports is not defined in ES module scope"). scripts/build-wasm.sh must write it.
 grep -q '"type" *: *"commonjs"' "$ROOT/pkg/dist/nodejs/package.json" 2>/dev/null ||
     die 'pkg/dist/nodejs/package.json must be {"type": "commonjs"} (the nodejs output is CommonJS)'
+
+# The tests choose the pool size themselves.
+unset MITHRIL_LITE_WORKERS
 
 cd "$TESTS"
 # npm ci when node_modules is missing or older than the lockfile.

@@ -18,22 +18,14 @@
 //! passes a [`stm::ScalarSeed`].
 //!
 //! ```no_run
-//! use mithril_lite::chain::{ChainWalk, Step, WalkConfig};
+//! use mithril_lite::chain::{ChainWalk, WalkConfig};
 //! use mithril_lite::certificate::GenesisVerificationKey;
 //!
-//! # fn fetch(_: &str) -> Vec<u8> { unimplemented!() }
+//! # fn fetch(_: &str) -> Result<Vec<u8>, String> { unimplemented!() }
 //! let key = GenesisVerificationKey::decode("5b33322c...").unwrap();
-//! let mut walk = ChainWalk::new("3e2956f8...", key, WalkConfig::default());
-//! let verified = loop {
-//!     match walk.step() {
-//!         Step::Fetch(hash) => {
-//!             let body = fetch(&hash);
-//!             walk.feed_and_verify(&hash, &body);
-//!         }
-//!         Step::AwaitVerification => unreachable!("inline verification leaves no job pending"),
-//!         Step::Done(result) => break result,
-//!     }
-//! };
+//! // The simple host: fetch on demand, check inline. Hosts that fetch ahead and check on
+//! // other threads drive `walk.step()` / `feed` / `complete` themselves.
+//! let verified = ChainWalk::new("3e2956f8...", key, WalkConfig::default()).run(fetch);
 //! ```
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(unsafe_code)]

@@ -1150,3 +1150,49 @@ fn network_preset_supplies_the_genesis_key_and_an_explicit_key_wins() {
         "unknown network \"testnet\" (known: mainnet, preprod, preview)",
     );
 }
+
+#[test]
+fn trust_file_shortens_later_runs_and_a_bad_file_is_never_trusted() {
+    let dir = two_per_epoch();
+    let dir_s = dir.to_str().unwrap();
+    let scratch = scratch_dir("trust-file");
+    let file = scratch.join("trust.bin");
+    let file_s = file.to_str().unwrap();
+    let full = chain_length(&dir, &latest(&dir));
+    let checked = |r: &Run| r.json()["certificates_checked"].as_u64().unwrap() as usize;
+
+    let first = verify_dir(&dir, &["--trust", file_s, "--json"]);
+    first.expect_code(0);
+    assert_eq!(checked(&first), full, "{}", first.describe());
+    let saved = std::fs::read(&file).unwrap();
+    assert_eq!(&saved[..4], b"MLTC");
+    // The next run stops at the certificate the first one verified.
+    let second = verify_dir(&dir, &["--trust", file_s, "--json"]);
+    second.expect_code(0);
+    assert_eq!(checked(&second), 1, "{}", second.describe());
+
+    // A corrupt file is not trusted: a full walk, a warning, and the file is replaced.
+    std::fs::write(&file, b"MLTC\x01 not checkpoints").unwrap();
+    let r = verify_dir(&dir, &["--trust", file_s, "--json"]);
+    r.expect_code(0);
+    assert_eq!(checked(&r), full, "{}", r.describe());
+    assert!(r.stderr.contains("is not a trust file"), "{}", r.describe());
+    assert_eq!(std::fs::read(&file).unwrap(), saved);
+
+    // Checkpoints of another genesis key are not used, and the file is left as it is.
+    let foreign = negative("wrong_genesis_key");
+    let other = scratch.join("other.bin");
+    let other_s = other.to_str().unwrap();
+    std::fs::copy(&file, &other).unwrap();
+    let r = run([
+        "verify-chain",
+        dir_s,
+        "--trust",
+        other_s,
+        "--genesis-vkey",
+        foreign.join("genesis.vkey").to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(r.stderr.contains("another genesis key"), "{}", r.describe());
+    assert_eq!(std::fs::read(&other).unwrap(), saved);
+}

@@ -35,7 +35,7 @@ use mithril_lite::certificate::{
 };
 use mithril_lite::chain::rules::{self, LinkInfo};
 use mithril_lite::chain::walk::Anchor;
-use mithril_lite::chain::{ChainWalk, Step, VerifiedChain, WalkConfig};
+use mithril_lite::chain::{ChainWalk, VerifiedChain, WalkConfig};
 use mithril_lite::codec::hex;
 use mithril_lite::stm::{AggregateSignature, AggregateVerificationKey};
 use mithril_lite::Error;
@@ -305,18 +305,9 @@ fn walk(
     start: &str,
     trusted: &[&str],
 ) -> Result<VerifiedChain, Error> {
-    let mut walk = ChainWalk::new(start, key.clone(), WalkConfig::default())
-        .with_trusted(trusted.iter().map(|h| h.to_string()));
-    loop {
-        match walk.step() {
-            Step::Fetch(h) => match certificates.get(&h) {
-                Some(body) => walk.feed_and_verify(&h, body.as_bytes()),
-                None => walk.fetch_failed(&h, "certificate not found"),
-            },
-            Step::AwaitVerification => unreachable!("inline verification leaves nothing pending"),
-            Step::Done(result) => return result,
-        }
-    }
+    ChainWalk::new(start, key.clone(), WalkConfig::default())
+        .with_trusted(trusted.iter().map(|h| h.to_string()))
+        .run(|h| certificates.get(h).ok_or("certificate not found"))
 }
 
 fn expect_error(result: Result<VerifiedChain, Error>, what: &str) -> Error {

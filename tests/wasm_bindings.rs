@@ -17,7 +17,7 @@ compile_error!("tests/wasm_bindings.rs needs the `wasm` feature: add `--features
 use std::collections::BTreeMap;
 
 use mithril_lite::certificate::{Certificate, PartKey};
-use mithril_lite::wasm::Walk;
+use mithril_lite::wasm::{run_check_job, Walk};
 use serde_json::value::RawValue;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -216,6 +216,19 @@ fn tampered_epoch_fails_the_hash_check() {
 #[wasm_bindgen_test]
 fn multi_signature_on_another_message_fails_the_stm_check() {
     let mut certificates = certificates();
+    let forged_hash = forge_protocol_message(&mut certificates);
+    let error = walk_error(&forged_hash, &certificates);
+    let code = code(&error);
+    assert!(
+        STM_CODES.contains(&code.as_str()),
+        "got {code}, want one of {STM_CODES:?}"
+    );
+    assert_eq!(get_str(&get(&error, "cause"), "certificate"), forged_hash);
+}
+
+/// Add a copy of the latest certificate whose protocol message differs (hash and signed message
+/// consistent with it) but whose multi-signature is the original's; returns its hash.
+fn forge_protocol_message(certificates: &mut BTreeMap<String, String>) -> String {
     let latest = latest();
     let mut parsed = Certificate::from_json(certificates[&latest].as_bytes()).unwrap();
     // A part nothing else checks (the epoch part must match the epoch, the next AVK and
@@ -236,13 +249,7 @@ fn multi_signature_on_another_message_fails_the_stm_check() {
         c["signed_message"] = parsed.signed_message.clone().into();
     });
     certificates.insert(forged_hash.clone(), body);
-    let error = walk_error(&forged_hash, &certificates);
-    let code = code(&error);
-    assert!(
-        STM_CODES.contains(&code.as_str()),
-        "got {code}, want one of {STM_CODES:?}"
-    );
-    assert_eq!(get_str(&get(&error, "cause"), "certificate"), forged_hash);
+    forged_hash
 }
 
 #[wasm_bindgen_test]
@@ -257,4 +264,149 @@ fn missing_predecessor_is_unavailable() {
     certificates.remove(&previous);
     let error = walk_error(&latest, &certificates);
     assert_eq!(code(&error), "certificate_unavailable");
+}
+
+// ---------------------------------------------------------------------------------------------
+// STM checks as job bytes (what the npm package's workers run): `checkJob` hands out a check's
+// job, `runCheckJob` runs it (in a worker, there), `completeCheck` records the outcome bytes,
+// in whatever order they come back.
+
+/// Drive `walk` as the pooled driver does, but with every job held until the walk waits, then
+/// completed in the order `pick` chooses (index into the held jobs). Returns the final step.
+fn drive_jobs(
+    walk: &mut Walk,
+    certificates: &BTreeMap<String, String>,
+    pick: &mut dyn FnMut(usize) -> usize,
+) -> JsValue {
+    let mut held: Vec<(u32, Vec<u8>)> = Vec::new();
+    for _ in 0..10_000 {
+        let step = walk.step();
+        match get_str(&step, "kind").as_str() {
+            "fetch" => {
+                let hash = get_str(&step, "hash");
+                match certificates.get(&hash) {
+                    Some(body) => {
+                        if let Some(id) = walk.feed(&hash, body.as_bytes()) {
+                            let job = walk.check_job(id);
+                            assert!(!job.is_empty(), "check {id} has no job bytes");
+                            // Handing out the job leaves the check pending.
+                            assert_eq!(walk.check_job(id), job);
+                            held.push((id, job));
+                        }
+                    }
+                    None => walk.fetch_failed(&hash, "not in the fixture"),
+                }
+                assert_eq!(walk.pending_checks() as usize, held.len());
+            }
+            "verify" => {
+                assert!(!held.is_empty(), "the walk waits, but no job is held");
+                let (id, job) = held.remove(pick(held.len()));
+                let outcome = run_check_job(&job);
+                walk.complete_check(id, &outcome);
+            }
+            "done" => return step,
+            other => panic!("unknown step kind {other}"),
+        }
+    }
+    panic!("the walk did not finish");
+}
+
+/// Which held job completes next, given how many are held.
+type Pick = Box<dyn FnMut(usize) -> usize>;
+
+/// A small deterministic generator (xorshift64) for the random completion orders.
+fn xorshift(mut x: u64) -> impl FnMut(usize) -> usize {
+    move |n| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % n as u64) as usize
+    }
+}
+
+fn json(value: &JsValue) -> String {
+    js_sys::JSON::stringify(value).unwrap().as_string().unwrap()
+}
+
+#[wasm_bindgen_test]
+fn jobs_completed_in_reverse_and_random_order_give_the_inline_verdict() {
+    let certificates = certificates();
+    let latest = latest();
+    let inline = drive(&mut new_walk(&latest), &certificates);
+    let expected = json(&get(&inline, "result"));
+    let mut orders: Vec<(&str, Pick)> = vec![
+        ("in order", Box::new(|_| 0)),
+        ("reverse", Box::new(|n| n - 1)),
+    ];
+    for seed in [1u64, 7, 2026, 0x9e37_79b9_7f4a_7c15] {
+        orders.push(("random", Box::new(xorshift(seed))));
+    }
+    for (name, pick) in orders.iter_mut() {
+        let mut walk = new_walk(&latest);
+        let done = drive_jobs(&mut walk, &certificates, pick.as_mut());
+        assert!(
+            get(&done, "error").is_undefined(),
+            "{name}: failed with code {}",
+            code(&get(&done, "error"))
+        );
+        assert_eq!(json(&get(&done, "result")), expected, "{name}");
+        assert_eq!(walk.pending_checks(), 0);
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_failing_job_gives_the_inline_error_whatever_the_completion_order() {
+    let mut certificates = certificates();
+    let forged = forge_protocol_message(&mut certificates);
+    let inline = walk_error(&forged, &certificates);
+    let mut picks: Vec<Pick> = vec![Box::new(|_| 0), Box::new(|n| n - 1), Box::new(xorshift(42))];
+    for pick in picks.iter_mut() {
+        let done = drive_jobs(&mut new_walk(&forged), &certificates, pick.as_mut());
+        let error = get(&done, "error");
+        assert_eq!(code(&error), code(&inline));
+        assert_eq!(get_str(&error, "message"), get_str(&inline, "message"));
+        assert_eq!(get_str(&get(&error, "cause"), "certificate"), forged);
+    }
+}
+
+#[wasm_bindgen_test]
+fn outcome_bytes_that_do_not_decode_fail_the_walk_with_internal_error() {
+    let certificates = certificates();
+    let latest = latest();
+    for outcome in [
+        &[][..],
+        &[0xff, 0xff, 0xff][..],
+        &run_check_job(b"not a job")[..],
+    ] {
+        let mut walk = new_walk(&latest);
+        let body = &certificates[&latest];
+        let id = walk.feed(&latest, body.as_bytes()).expect("a check");
+        walk.complete_check(id, outcome);
+        assert_eq!(walk.pending_checks(), 0);
+        let done = drive(&mut walk, &certificates);
+        let error = get(&done, "error");
+        assert_eq!(code(&error), "internal_error");
+        assert_eq!(get_f64(&error, "numericCode"), 98.0);
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_check_no_worker_could_run_fails_with_internal_error() {
+    let certificates = certificates();
+    let latest = latest();
+    let mut walk = new_walk(&latest);
+    let id = walk
+        .feed(&latest, certificates[&latest].as_bytes())
+        .expect("a check");
+    assert!(
+        walk.check_job(id + 1000).is_empty(),
+        "no job for an unknown id"
+    );
+    walk.fail_check(id, "the worker died and so did the inline retry");
+    walk.fail_check(id, "twice is ignored");
+    walk.complete_check(id, &[]);
+    let done = drive(&mut walk, &certificates);
+    let error = get(&done, "error");
+    assert_eq!(code(&error), "internal_error");
+    assert!(get_str(&error, "message").contains("the worker died"));
 }

@@ -28,8 +28,21 @@ const ui = {
   clearTrust: /** @type {HTMLButtonElement} */ ($('clear-trust')),
 };
 
+/**
+ * The check pool's size from the page's query (`?workers=0`: checks in the page's thread);
+ * by default the package's (hardwareConcurrency - 1, at least 1).
+ */
+const workersParam = new URLSearchParams(location.search).get('workers');
+const workers = workersParam !== null && /^[0-9]{1,3}$/.test(workersParam) ? Number(workersParam) : undefined;
+
 /** @type {string | undefined} */
 let genesisKey;
+/**
+ * The verifier, kept between runs so that its worker pool is reused; remade (and the old one
+ * closed) when the trust setting changes.
+ * @type {{trust: boolean, verifier: CertificateVerifier} | undefined}
+ */
+let current;
 /** @type {AbortController | undefined} */
 let running;
 /** @type {number} */
@@ -110,15 +123,47 @@ function trustStore() {
   return ui.useTrust.checked ? new LocalStorageTrustStore() : null;
 }
 
-/** A verifier for the current settings (cheap: the wasm is loaded once). */
+/** The verifier for the current settings. */
 function verifier() {
-  return new CertificateVerifier(/** @type {string} */ (genesisKey), { trustStore: trustStore() });
+  const trust = ui.useTrust.checked;
+  if (current?.trust !== trust) {
+    void current?.verifier.close();
+    current = {
+      trust,
+      verifier: new CertificateVerifier(/** @type {string} */ (genesisKey), {
+        trustStore: trustStore(),
+        workers,
+      }),
+    };
+  }
+  return current.verifier;
+}
+
+/**
+ * Where the STM checks ran, for the result and the log.
+ * @param {CertificateVerifier} v
+ */
+function describeChecks(v) {
+  const s = v.poolStats();
+  const out = $('r-workers');
+  out.dataset.mode = s.mode;
+  out.dataset.used = String(s.workersUsed);
+  out.dataset.size = String(s.size);
+  if (s.mode === 'inline') {
+    out.textContent = "The page's own thread (no workers)";
+  } else {
+    out.textContent =
+      `${count(s.workersUsed, 'Web Worker')} of a pool of ${s.size} ` +
+      `(${count(s.jobs, 'check')} so far${s.inlineRetries ? `, ${s.inlineRetries} retried inline` : ''})`;
+  }
+  return out.textContent;
 }
 
 /** A verifier that only reads and clears the stored checkpoints, whatever the checkbox says. */
 function trustReader() {
   return new CertificateVerifier(/** @type {string} */ (genesisKey), {
     trustStore: new LocalStorageTrustStore(),
+    workers: 0, // it never walks
   });
 }
 
@@ -326,6 +371,7 @@ async function onVerify(event) {
     const ms = performance.now() - t0;
     setProgress(100);
     renderSuccess(r, ms, trustedBefore);
+    log('workers', describeChecks(v));
     log('done', `success in ${duration(ms)}`);
     setStatus(
       `Verified certificate ${short(r.hash)} of epoch ${r.epoch}: ` +

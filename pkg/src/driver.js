@@ -1,8 +1,16 @@
 // The async driver shared by every entry (node, web, bundler): it fetches certificates, feeds
-// them to the wasm Walk, runs the STM checks, reports progress, honours AbortSignals and keeps
-// trust checkpoints. It holds no verification logic: the Walk decides every verdict.
+// them to the wasm Walk, runs the STM checks (inline, or as jobs on a worker pool or a host's
+// executor), reports progress, honours AbortSignals and keeps trust checkpoints. It holds no
+// verification logic: the Walk decides every verdict.
 
-import { abortError, abortPromise, aggregatorError, throwIfAborted, usageError } from './errors.js';
+import {
+  abortError,
+  abortPromise,
+  aggregatorError,
+  internalError,
+  throwIfAborted,
+  usageError,
+} from './errors.js';
 import { listHashes } from './json-scan.js';
 import {
   bodyBytes,
@@ -12,6 +20,7 @@ import {
   readProof,
   transactionsProofVersion,
 } from './proofs.js';
+import { WorkerPool } from './pool.js';
 import { aggregatorBase, readBody, resolveFetch, toFetcher, describe } from './sources.js';
 import {
   DEFAULT_MAX_CHECKPOINTS,
@@ -22,6 +31,23 @@ import {
   trustKey,
 } from './trust.js';
 
+/**
+ * `Symbol.asyncDispose` where the host has it (Node 20+, recent browsers); elsewhere a
+ * registered symbol of the same name, so the method exists either way.
+ */
+const asyncDispose = /** @type {typeof Symbol.asyncDispose} */ (
+  /** @type {{asyncDispose?: symbol}} */ (Symbol).asyncDispose ?? Symbol.for('Symbol.asyncDispose')
+);
+
+/**
+ * Pools of verifiers that were dropped without close(): their workers are terminated once the
+ * verifier is garbage-collected (the pool holds no reference to its verifier).
+ */
+const abandoned =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry((/** @type {WorkerPool} */ pool) => void pool.close())
+    : undefined;
+
 /** Largest certificate list verifyLatest reads (the aggregator's list is a few hundred KB). */
 const MAX_LIST_BYTES = 16 * 1024 * 1024;
 const HASH = /^[0-9a-f]{64}$/;
@@ -31,6 +57,10 @@ const HASH = /^[0-9a-f]{64}$/;
  *   step(): {kind: 'fetch', hash: string} | {kind: 'verify'} | {kind: 'done', result?: WasmChain, error?: Error},
  *   feed(hash: string, body: Uint8Array): number | undefined,
  *   runCheck(id: number): void,
+ *   checkJob(id: number): Uint8Array,
+ *   completeCheck(id: number, outcome: Uint8Array): void,
+ *   failCheck(id: number, detail: string): void,
+ *   hasFailed(): boolean,
  *   fetchFailed(hash: string, detail: string): void,
  *   certificatesFed(): number,
  *   currentEpoch(): number | undefined,
@@ -59,6 +89,7 @@ const HASH = /^[0-9a-f]{64}$/;
  * @typedef {{
  *   Walk: new (key: string, hash: string, options: object) => WasmWalk,
  *   decodeGenesisKey(text: string): string,
+ *   runCheckJob(job: Uint8Array): Uint8Array,
  *   version(): string,
  * }} WasmBinding
  * @typedef {{
@@ -80,13 +111,32 @@ const HASH = /^[0-9a-f]{64}$/;
  * @typedef {import('./sources.js').FetchFunction} FetchFunction
  * @typedef {{get(key: string): Promise<unknown>, set(key: string, value: unknown): Promise<void>, delete?(key: string): Promise<void>}} TrustStore
  * @typedef {(event: object) => void} ProgressListener
+ * @typedef {{
+ *   run(job: Uint8Array, init: {signal: AbortSignal}): Promise<Uint8Array | ArrayBuffer>,
+ *   concurrency?: number,
+ * }} CheckExecutor
+ *   Runs one STM check job (bytes) somewhere and resolves to its outcome (bytes): the package's
+ *   WorkerPool, or a host's own (e.g. a wallet's existing worker calling `runCheckJob`).
+ * @typedef {{
+ *   available(): boolean,
+ *   defaultWorkers(): number,
+ *   spawner(): import('./pool.js').Spawn,
+ * }} Threads
+ *   How an entry starts workers (threads-node.js, threads-web.js).
+ * @typedef {{
+ *   executor: CheckExecutor,
+ *   maxInFlight: number,
+ *   inline(job: Uint8Array): Uint8Array,
+ *   counts: {jobs: number, inlineRetries: number},
+ * }} JobRunner
  */
 
 /**
  * Build the public API around a loaded (or loadable) wasm binding.
  * @param {BindingLoader} binding
+ * @param {Threads} [threads] how to start check workers; without it, checks run inline
  */
-export function createApi(binding) {
+export function createApi(binding, threads) {
   class CertificateVerifier {
     /** @type {string} */
     #genesisKey;
@@ -102,11 +152,24 @@ export function createApi(binding) {
     #fetch;
     /** Store writes, one at a time. @type {Promise<void>} */
     #writes = Promise.resolve();
+    /** Worker pool size; 0: checks run inline. @type {number} */
+    #workers = 0;
+    /** The host's executor, if it gave one. @type {CheckExecutor | undefined} */
+    #hostExecutor;
+    /** @type {number | undefined} */
+    #maxInFlight;
+    /** The package's pool, started by the first walk that needs it. @type {WorkerPool | undefined} */
+    #pool;
+    /** Aborts the walks in flight when the verifier is closed. */
+    #closing = new AbortController();
+    #closed = false;
+    #counts = { jobs: 0, inlineRetries: 0 };
 
     /**
      * @param {string} genesisVerificationKey JSON-hex (the `genesis.vkey` file) or raw hex
      * @param {{maxChainLength?: number, maxCertificateBytes?: number, maxCheckpoints?: number,
-     *   trustStore?: TrustStore | null | false, fetch?: FetchFunction}} [options]
+     *   trustStore?: TrustStore | null | false, fetch?: FetchFunction, workers?: number,
+     *   executor?: CheckExecutor | null, maxInFlight?: number}} [options]
      */
     constructor(genesisVerificationKey, options) {
       const wasm = binding.current();
@@ -140,6 +203,33 @@ export function createApi(binding) {
         throw usageError('invalid_options', 'options.fetch must be a function');
       }
       this.#fetch = options.fetch;
+      const executor = options.executor;
+      if (executor !== undefined && executor !== null) {
+        if (
+          (typeof executor !== 'object' && typeof executor !== 'function') ||
+          typeof executor.run !== 'function'
+        ) {
+          throw usageError('invalid_options', 'options.executor must have run(job, {signal})');
+        }
+        if (options.workers !== undefined && options.workers !== null) {
+          throw usageError('invalid_options', 'options.workers and options.executor exclude each other');
+        }
+        this.#hostExecutor = executor;
+      }
+      const workers = options.workers;
+      if (
+        workers !== undefined &&
+        workers !== null &&
+        (typeof workers !== 'number' || !Number.isSafeInteger(workers) || workers < 0)
+      ) {
+        throw usageError('invalid_options', 'options.workers must be a non-negative integer');
+      }
+      // Where no worker can start (an MV3 service worker, or a host without threads), the
+      // checks run inline whatever was asked.
+      if (!this.#hostExecutor && threads?.available()) {
+        this.#workers = workers ?? threads.defaultWorkers();
+      }
+      this.#maxInFlight = positiveInteger(options.maxInFlight, 'maxInFlight');
     }
 
     /**
@@ -163,12 +253,83 @@ export function createApi(binding) {
     }
 
     /**
+     * How the STM checks run: `mode` "inline", "workers" (the package's pool) or "executor"
+     * (the host's), the pool's size and workers, and job counts since construction.
+     */
+    poolStats() {
+      const pool = this.#pool?.stats();
+      const mode = this.#hostExecutor ? 'executor' : this.#workers > 0 ? 'workers' : 'inline';
+      return {
+        mode,
+        size: mode === 'workers' ? this.#workers : mode === 'executor' ? executorConcurrency(this.#hostExecutor) : 0,
+        workersAlive: pool?.workersAlive ?? 0,
+        workersStarted: pool?.workersStarted ?? 0,
+        workersUsed: pool?.workersUsed ?? 0,
+        workersDied: pool?.workersDied ?? 0,
+        workersStopped: pool?.workersStopped ?? 0,
+        busy: pool?.busy ?? 0,
+        queued: pool?.queued ?? 0,
+        jobs: this.#counts.jobs,
+        inlineRetries: this.#counts.inlineRetries,
+      };
+    }
+
+    /**
+     * Stop: walks in flight reject with an AbortError, the pool's workers are terminated (a
+     * host's executor is the host's to close), and later calls throw a UsageError `closed`.
+     * Resolves once the workers have exited.
+     */
+    async close() {
+      if (!this.#closed) {
+        this.#closed = true;
+        this.#closing.abort(usageError('closed', 'mithril-lite: the verifier was closed'));
+      }
+      if (this.#pool) abandoned?.unregister(this.#pool);
+      await this.#pool?.close();
+    }
+
+    /** `await using verifier = ...`: the same as close(). */
+    [asyncDispose]() {
+      return this.close();
+    }
+
+    #checkOpen() {
+      if (this.#closed) throw usageError('closed', 'mithril-lite: the verifier was closed');
+    }
+
+    /**
+     * Where this walk's checks go: undefined for inline, else the runner (the pool starts
+     * here, once).
+     * @returns {JobRunner | undefined}
+     */
+    #jobRunner() {
+      /** @type {CheckExecutor | undefined} */
+      let executor = this.#hostExecutor;
+      if (!executor && this.#workers > 0 && threads) {
+        if (!this.#pool) {
+          this.#pool = new WorkerPool(threads.spawner(), this.#workers);
+          abandoned?.register(this, this.#pool, this.#pool);
+        }
+        executor = this.#pool;
+      }
+      if (!executor) return undefined;
+      return {
+        executor,
+        // Two certificates per job slot: one checking, one fetched and queued behind it.
+        maxInFlight: this.#maxInFlight ?? 2 * executorConcurrency(executor),
+        inline: (job) => binding.current().runCheckJob(job),
+        counts: this.#counts,
+      };
+    }
+
+    /**
      * Verify the chain from `certificateHash` back to genesis (or to a trusted checkpoint).
      * @param {string} certificateHash
      * @param {string | URL | {getCertificate(hash: string, init: {signal: AbortSignal}): Promise<unknown>}} source
      * @param {{onProgress?: ProgressListener, signal?: AbortSignal}} [opts]
      */
     async verifyChain(certificateHash, source, opts = {}) {
+      this.#checkOpen();
       const { onProgress, signal } = callOptions(opts);
       if (typeof certificateHash !== 'string' || certificateHash.length === 0) {
         throw usageError('invalid_argument', 'certificateHash must be a non-empty string');
@@ -186,6 +347,7 @@ export function createApi(binding) {
      * @param {{onProgress?: ProgressListener, signal?: AbortSignal}} [opts]
      */
     async verifyLatest(aggregatorUrl, opts = {}) {
+      this.#checkOpen();
       const { signal } = callOptions(opts);
       if (typeof aggregatorUrl !== 'string' && !(aggregatorUrl instanceof URL)) {
         throw usageError('invalid_argument', 'aggregatorUrl must be a string or a URL');
@@ -274,12 +436,38 @@ export function createApi(binding) {
      * @param {string} hash
      * @param {CertificateFetcher} fetcher
      * @param {ProgressListener | undefined} onProgress
-     * @param {AbortSignal | undefined} signal
+     * @param {AbortSignal | undefined} callerSignal
      * @param {boolean} keep
      * @returns {Promise<{chain: ReturnType<typeof result>, certificate: WasmCertificate | undefined}>}
      */
-    async #walk(hash, fetcher, onProgress, signal, keep) {
+    async #walk(hash, fetcher, onProgress, callerSignal, keep) {
+      this.#checkOpen();
       const wasm = binding.current();
+      // One signal for the caller's abort and close().
+      const stop = new AbortController();
+      const stopCaller = () => stop.abort(callerSignal?.reason);
+      const stopClosing = () => stop.abort(this.#closing.signal.reason);
+      if (callerSignal?.aborted) stopCaller();
+      else callerSignal?.addEventListener('abort', stopCaller, { once: true });
+      this.#closing.signal.addEventListener('abort', stopClosing, { once: true });
+      try {
+        return await this.#walkUntil(hash, fetcher, onProgress, stop.signal, keep, wasm);
+      } finally {
+        callerSignal?.removeEventListener('abort', stopCaller);
+        this.#closing.signal.removeEventListener('abort', stopClosing);
+      }
+    }
+
+    /**
+     * @param {string} hash
+     * @param {CertificateFetcher} fetcher
+     * @param {ProgressListener | undefined} onProgress
+     * @param {AbortSignal} signal
+     * @param {boolean} keep
+     * @param {WasmBinding} wasm
+     * @returns {Promise<{chain: ReturnType<typeof result>, certificate: WasmCertificate | undefined}>}
+     */
+    async #walkUntil(hash, fetcher, onProgress, signal, keep, wasm) {
       throwIfAborted(signal);
       const trusted = await this.#readTrust();
       throwIfAborted(signal);
@@ -292,9 +480,11 @@ export function createApi(binding) {
       if (this.#maxCertificateBytes !== undefined) {
         walkOptions.maxCertificateBytes = this.#maxCertificateBytes;
       }
+      const runner = this.#jobRunner();
       const walk = new wasm.Walk(this.#genesisKey, hash, walkOptions);
-      // Fetches get their own signal: aborted with the caller's, and when the walk ends while a
-      // fetch it no longer needs is in flight.
+      // Fetches and check jobs get their own signal: aborted with the caller's, and when the
+      // walk ends while a fetch or job it no longer needs is in flight (a pool drops it from
+      // its queue, or terminates the worker running it).
       const fetches = new AbortController();
       const relay = () => fetches.abort(signal?.reason);
       signal?.addEventListener('abort', relay, { once: true });
@@ -304,7 +494,9 @@ export function createApi(binding) {
       /** @type {WasmCertificate | undefined} */
       let certificate;
       try {
-        chain = await drive(walk, fetcher, fetches.signal, aborted.promise, signal, emit);
+        chain = runner
+          ? await drivePooled(walk, fetcher, fetches.signal, aborted.promise, signal, emit, runner)
+          : await drive(walk, fetcher, fetches.signal, aborted.promise, signal, emit);
         if (keep) certificate = walk.verifiedCertificate();
       } finally {
         fetches.abort();
@@ -344,6 +536,7 @@ export function createApi(binding) {
      * @param {ProofKind} kind
      */
     async #verifyProof(input, source, opts, kind) {
+      this.#checkOpen();
       const { onProgress, signal } = callOptions(opts);
       const fetcher = this.#certificateFetcher(source);
       throwIfAborted(signal);
@@ -510,6 +703,17 @@ export function createApi(binding) {
     /** @param {string} text */
     decodeGenesisKey: (text) => binding.current().decodeGenesisKey(text),
     version: () => binding.current().version(),
+    /**
+     * Run one STM check job (bytes from the walk) in this thread: what a host's own worker
+     * calls to serve a CheckExecutor. Returns the outcome's bytes; never throws for bad bytes.
+     * @param {Uint8Array} job
+     */
+    runCheckJob: (job) => {
+      if (!(job instanceof Uint8Array)) {
+        throw usageError('invalid_argument', 'runCheckJob takes the job as a Uint8Array');
+      }
+      return binding.current().runCheckJob(job);
+    },
     /** @param {unknown} [input] */
     init: (input) => binding.init(input),
   };
@@ -596,6 +800,154 @@ async function drive(walk, fetcher, fetchSignal, aborted, signal, emit) {
     emit({ type: 'certificate-fetched', hash, index, epoch, bytes: got.body.byteLength });
     if (id !== undefined) checks.push({ id, index });
   }
+}
+
+/**
+ * The walk loop with the checks run elsewhere (a worker pool or a host's executor). Fetching
+ * goes on while jobs run, as long as fewer than `runner.maxInFlight` checks are outstanding;
+ * outcomes are recorded in whatever order they arrive (the walk orders the verdict). A job
+ * whose executor fails is retried once inline; if that fails too, the walk fails with
+ * `internal_error`.
+ * @param {WasmWalk} walk
+ * @param {CertificateFetcher} fetcher
+ * @param {AbortSignal} workSignal aborted with the caller's signal and when the walk ends
+ * @param {Promise<never>} aborted
+ * @param {AbortSignal | undefined} signal
+ * @param {ProgressListener} emit
+ * @param {JobRunner} runner
+ * @returns {Promise<WasmChain>}
+ */
+async function drivePooled(walk, fetcher, workSignal, aborted, signal, emit, runner) {
+  /**
+   * @typedef {{kind: 'fetched', got: import('./sources.js').Fetched}} Fetched
+   * @typedef {{kind: 'checked', id: number, job: Uint8Array, outcome?: unknown, error?: unknown}} Checked
+   */
+  /** @type {{hash: string, promise: Promise<Fetched>} | undefined} */
+  let inflight;
+  /** Jobs out, by check id. @type {Map<number, {index: number, promise: Promise<Checked>}>} */
+  const jobs = new Map();
+  /** @type {{hash: string, epoch: number | undefined, hasCheck: boolean, settled: boolean}[]} */
+  const certs = [];
+  let reported = 0;
+  /** @param {boolean} succeeded */
+  const report = (succeeded) => {
+    while (reported < certs.length) {
+      const c = certs[reported];
+      if (!(c.hasCheck ? c.settled : succeeded)) break;
+      emit({ type: 'certificate-verified', hash: c.hash, index: reported, epoch: c.epoch });
+      reported++;
+    }
+  };
+  /**
+   * @param {number} id
+   * @param {number} index
+   */
+  const dispatch = (id, index) => {
+    const job = walk.checkJob(id);
+    /** @type {Promise<Uint8Array | ArrayBuffer>} */
+    let running;
+    try {
+      running = Promise.resolve(runner.executor.run(job, { signal: workSignal }));
+    } catch (e) {
+      running = Promise.reject(e);
+    }
+    runner.counts.jobs++;
+    const promise = running.then(
+      (outcome) => /** @type {Checked} */ ({ kind: 'checked', id, job, outcome }),
+      (error) => /** @type {Checked} */ ({ kind: 'checked', id, job, error: error ?? 'rejected' }),
+    );
+    jobs.set(id, { index, promise });
+  };
+  /** @param {Checked} done */
+  const complete = (done) => {
+    const entry = /** @type {{index: number}} */ (jobs.get(done.id));
+    jobs.delete(done.id);
+    let outcome = outcomeBytes(done.outcome);
+    if (!outcome) {
+      const failure =
+        done.error !== undefined ? describe(done.error) : 'the executor resolved to no bytes';
+      runner.counts.inlineRetries++;
+      try {
+        outcome = runner.inline(done.job);
+      } catch (e) {
+        const detail = `the check's executor failed (${failure}) and so did its inline retry (${describe(e)})`;
+        try {
+          walk.failCheck(done.id, detail);
+        } catch {
+          throw internalError(detail);
+        }
+      }
+    }
+    if (outcome) walk.completeCheck(done.id, outcome);
+    certs[entry.index].settled = true;
+    if (!walk.hasFailed()) report(false);
+  };
+
+  for (;;) {
+    throwIfAborted(signal);
+    const step = walk.step();
+    if (step.kind === 'done') {
+      if (step.error) throw step.error;
+      report(true);
+      return /** @type {WasmChain} */ (step.result);
+    }
+    if (
+      step.kind === 'fetch' &&
+      inflight?.hash !== step.hash &&
+      jobs.size < runner.maxInFlight
+    ) {
+      const promise = fetchOne(fetcher, step.hash, workSignal).then(
+        (got) => /** @type {Fetched} */ ({ kind: 'fetched', got }),
+      );
+      promise.catch(() => {}); // an AbortError nobody races for any more
+      inflight = { hash: step.hash, promise };
+    }
+    /** @type {Promise<Fetched | Checked>[]} */
+    const waits = [...jobs.values()].map((j) => j.promise);
+    if (inflight) waits.push(inflight.promise);
+    if (waits.length === 0) {
+      throw new Error('mithril-lite: the walk awaits a check the driver does not hold');
+    }
+    const event = await Promise.race([...waits, aborted]);
+    throwIfAborted(signal);
+    if (event.kind === 'checked') {
+      complete(event);
+      continue;
+    }
+    const hash = /** @type {{hash: string}} */ (inflight).hash;
+    inflight = undefined;
+    const got = event.got;
+    if (!got.ok) {
+      walk.fetchFailed(hash, got.detail);
+      continue;
+    }
+    const fedBefore = walk.certificatesFed();
+    const id = walk.feed(hash, got.body);
+    const epoch = walk.certificatesFed() > fedBefore ? walk.currentEpoch() : undefined;
+    const index = certs.length;
+    certs.push({ hash, epoch, hasCheck: id !== undefined, settled: false });
+    emit({ type: 'certificate-fetched', hash, index, epoch, bytes: got.body.byteLength });
+    if (id !== undefined) dispatch(id, index);
+  }
+}
+
+/**
+ * An executor's answer as bytes, or undefined if it is not bytes.
+ * @param {unknown} value
+ */
+function outcomeBytes(value) {
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  return undefined;
+}
+
+/**
+ * How many jobs an executor runs at once: its `concurrency` if it says, else 2.
+ * @param {CheckExecutor | undefined} executor
+ */
+function executorConcurrency(executor) {
+  const n = executor?.concurrency;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : 2;
 }
 
 /**

@@ -85,3 +85,18 @@ export function proofInputError(code, message) {
   err.numericCode = code === 'input_too_large' ? 100 : 400;
   return err;
 }
+
+/**
+ * The verdict of a walk whose check could be run neither by a worker nor inline, when even the
+ * wasm walk cannot record it: shaped like the wasm's verdicts, the core's `internal_error` (98).
+ * @param {string} message
+ */
+export function internalError(message) {
+  const err = /** @type {Error & {code: string, numericCode: number}} */ (
+    new Error(message, { cause: {} })
+  );
+  err.name = 'MithrilVerificationError';
+  err.code = 'internal_error';
+  err.numericCode = 98;
+  return err;
+}

@@ -21,6 +21,7 @@
 //! concludes once every check before the earliest failure has passed. The reference fetches a
 //! certificate's predecessor before checking the certificate itself, and so does this order.
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -210,10 +211,16 @@ impl ChainWalk {
     /// Start from the keys an earlier walk validated ([`ChainWalk::take_key_cache`]). A cache
     /// made under another genesis key is not used.
     pub fn with_key_cache(mut self, cache: KeyCache) -> Self {
+        self.use_key_cache(cache);
+        self
+    }
+
+    /// [`ChainWalk::with_key_cache`] on a walk already made (before its first feed, for the
+    /// cache to serve every certificate).
+    pub fn use_key_cache(&mut self, cache: KeyCache) {
         if cache.is_for(&self.genesis_key) {
             self.key_cache = cache;
         }
-        self
     }
 
     /// Check pairing batches with scalars derived from this secret seed instead of fresh OS
@@ -581,6 +588,35 @@ impl ChainWalk {
         #[cfg(not(feature = "std"))]
         {
             None
+        }
+    }
+
+    /// Drive the walk to its verdict, inline: the loop every simple host would write.
+    /// `fetch(hash)` returns the certificate's body, or an error whose text becomes the
+    /// `certificate_unavailable` detail (the host's words); each STM check runs on this
+    /// thread as soon as its certificate is fed. Hosts that fetch ahead or check on other
+    /// threads drive [`ChainWalk::step`] themselves.
+    #[cfg(feature = "std")]
+    pub fn run<B, E, F>(mut self, mut fetch: F) -> Result<VerifiedChain, Error>
+    where
+        B: AsRef<[u8]>,
+        E: core::fmt::Display,
+        F: FnMut(&str) -> Result<B, E>,
+    {
+        loop {
+            match self.step() {
+                Step::Fetch(hash) => match fetch(&hash) {
+                    Ok(body) => self.feed_and_verify(&hash, body.as_ref()),
+                    Err(e) => self.fetch_failed(&hash, &alloc::format!("{e}")),
+                },
+                // Inline checks leave nothing pending; answer rather than loop or panic.
+                Step::AwaitVerification => {
+                    return Err(Error::Internal {
+                        detail: String::from("an inline walk waits for a check"),
+                    })
+                }
+                Step::Done(result) => return result,
+            }
         }
     }
 

@@ -7,11 +7,14 @@
 //! (`pkg/src/`), around the same sans-IO walk the CLI drives.
 
 mod convert;
+mod key_cache;
 mod proofs;
+mod split;
 mod walk;
 
+pub use key_cache::KeyCacheHandle;
 pub use proofs::VerifiedCertificateHandle;
-pub use walk::{decode_genesis_key, default_limits, version, Walk};
+pub use walk::{decode_genesis_key, default_limits, run_check_job, version, Walk};
 
 /// The module's heap allocator: talc instead of std's dlmalloc, for size (7 KB less of the
 /// module, 2.6 KB gzipped) without giving up speed. Not with wasm threads (`atomics`), where

@@ -6,9 +6,10 @@ use wasm_bindgen::prelude::*;
 
 use super::convert;
 use super::proofs::VerifiedCertificateHandle;
-use crate::certificate::GenesisVerificationKey;
+use crate::certificate::{decode_check_outcome, GenesisVerificationKey};
 use crate::chain::walk::PendingCheck;
 use crate::chain::{ChainWalk, Step, WalkConfig};
+use crate::error::Error;
 
 /// A chain walk driven from JavaScript.
 ///
@@ -16,12 +17,14 @@ use crate::chain::{ChainWalk, Step, WalkConfig};
 /// `{kind: "done", result}` / `{kind: "done", error}`. After fetching, `feed(hash, bytes)` runs
 /// the cheap checks and returns the id of the certificate's STM check (or `undefined`); the host
 /// may start fetching the next certificate (`step()` already names it) and then call
-/// `runCheck(id)`.
+/// `runCheck(id)`, or hand the check to another thread as bytes: `checkJob(id)` gives the job,
+/// [`run_check_job`] (`runCheckJob`) runs it anywhere the module is loaded, and
+/// `completeCheck(id, outcome)` records the outcome, in any order.
 #[wasm_bindgen]
 pub struct Walk {
-    inner: ChainWalk,
+    pub(super) inner: ChainWalk,
     /// Checks handed out and not yet run, by ascending position (their id).
-    checks: Vec<PendingCheck>,
+    pub(super) checks: Vec<PendingCheck>,
 }
 
 fn option_usize(options: &JsValue, key: &str) -> Result<Option<usize>, JsValue> {
@@ -152,6 +155,40 @@ impl Walk {
         }
     }
 
+    /// The job of check `id` as bytes, for [`run_check_job`] in a worker; the check stays
+    /// pending until `completeCheck(id, outcome)`. Empty for an unknown id (running empty bytes
+    /// gives an `internal_error` outcome).
+    #[wasm_bindgen(js_name = checkJob)]
+    pub fn check_job(&self, id: u32) -> Vec<u8> {
+        self.find_check(id)
+            .and_then(|i| self.checks.get(i))
+            .map_or_else(Vec::new, |c| c.check.to_bytes())
+    }
+
+    /// Record the outcome bytes [`run_check_job`] returned for check `id` (bytes that do not
+    /// decode count as an `internal_error` failure). Unknown ids are ignored.
+    #[wasm_bindgen(js_name = completeCheck)]
+    pub fn complete_check(&mut self, id: u32, outcome: &[u8]) {
+        if let Some(i) = self.find_check(id) {
+            let check = self.checks.remove(i);
+            self.inner
+                .complete(check.index, decode_check_outcome(outcome));
+        }
+    }
+
+    /// Check `id` could not be run (its worker died, and so did the retry): it fails with
+    /// `internal_error` and this detail.
+    #[wasm_bindgen(js_name = failCheck)]
+    pub fn fail_check(&mut self, id: u32, detail: &str) {
+        if let Some(i) = self.find_check(id) {
+            let check = self.checks.remove(i);
+            let error = Error::Internal {
+                detail: String::from(detail),
+            };
+            self.inner.complete(check.index, Err::<(), Error>(error));
+        }
+    }
+
     /// Lottery indices of check `id` (a cost hint for progress reporting), 0 if unknown.
     #[wasm_bindgen(js_name = checkSize)]
     pub fn check_size(&self, id: u32) -> u32 {
@@ -187,11 +224,19 @@ impl Walk {
 
 impl Walk {
     /// Where check `id` is in the list.
-    fn find_check(&self, id: u32) -> Option<usize> {
+    pub(super) fn find_check(&self, id: u32) -> Option<usize> {
         self.checks
             .binary_search_by(|c| c.index.cmp(&(id as usize)))
             .ok()
     }
+}
+
+/// Run an STM check job (`Walk.checkJob`'s bytes) with fresh randomness and return its
+/// outcome's bytes for `Walk.completeCheck`: what a worker calls. Never throws; malformed job
+/// bytes give an outcome that records an `internal_error`.
+#[wasm_bindgen(js_name = runCheckJob)]
+pub fn run_check_job(job: &[u8]) -> Vec<u8> {
+    crate::certificate::run_check_job(job)
 }
 
 /// Check a genesis verification key (JSON-hex or raw hex); returns its raw hex. Throws an

@@ -19,6 +19,11 @@ const packageRequests = [];
 const packageTypes = new Map();
 /** Uncaught errors and console errors of the page. @type {string[]} */
 const problems = [];
+/**
+ * The page's `?workers=` (the check pool's size): unset here, the package's default pool;
+ * demo-inline.test.mjs runs this file again with "0" (checks in the page's thread).
+ */
+const WORKERS = process.env.DEMO_WORKERS;
 
 before(async () => {
   server = await startServer();
@@ -41,7 +46,7 @@ before(async () => {
       packageTypes.set(u.pathname, r.headers()['content-type'] ?? '');
     }
   });
-  await page.goto(server.url);
+  await page.goto(WORKERS === undefined ? server.url : `${server.url}?workers=${WORKERS}`);
   await page.waitForSelector('body[data-wasm="ready"]', { timeout: 30_000 });
 });
 
@@ -157,6 +162,24 @@ test('verifies the newest devnet certificate back to genesis', async (t) => {
   assert.equal(await trustCount(), DEVNET.chainLength, 'every visited certificate became a checkpoint');
   t.diagnostic(`walk of ${checked} certificates: ${await text('#r-time')} (page timer)`);
   t.diagnostic(`screenshot: ${await screenshot('demo.png')}`);
+});
+
+test('the result says where the STM checks ran', async (t) => {
+  const info = page.locator('#r-workers');
+  const mode = await info.getAttribute('data-mode');
+  const used = Number(await info.getAttribute('data-used'));
+  const size = Number(await info.getAttribute('data-size'));
+  if (WORKERS === '0') {
+    assert.equal(mode, 'inline');
+    assert.equal(used, 0);
+  } else {
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    assert.equal(mode, 'workers');
+    assert.equal(size, Math.max(1, cores - 1), 'default pool: hardwareConcurrency - 1');
+    assert.ok(used >= 1 && used <= size, `${used} of ${size} workers ran`);
+  }
+  assert.equal(await logCount('workers'), 1);
+  t.diagnostic(`checks: ${await text('#r-workers')}`);
 });
 
 test('a second walk stops at a trusted checkpoint', async (t) => {

@@ -74,6 +74,7 @@ test('on install it verifies the newest devnet certificate and stores the outcom
   assert.equal(r.aggregator, `${server.url}aggregator`);
   assert.equal(r.trustStored, true);
   assert.equal(r.protocolMessage.current_epoch, '25');
+  assert.equal(r.checks, 'inline', 'no Worker in a service worker: the checks ran inline');
   t.diagnostic(`service worker walk of ${r.certificatesChecked} certificates: ${r.durationMs} ms (wasm load included)`);
 });
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use mithril_lite::certificate::GenesisVerificationKey;
-use mithril_lite::chain::{ChainWalk, Step, VerifiedChain, WalkConfig};
+use mithril_lite::chain::{ChainWalk, VerifiedChain, WalkConfig};
 use mithril_lite::Error;
 
 pub fn fixture(rel: &str) -> PathBuf {
@@ -45,17 +45,8 @@ impl ChainDir {
 
     pub fn walk(&self, hash: &str) -> Result<VerifiedChain, Error> {
         let key = GenesisVerificationKey::decode(&self.genesis_key)?;
-        let mut walk = ChainWalk::new(hash, key, WalkConfig::default());
-        loop {
-            match walk.step() {
-                Step::Fetch(h) => match self.certificates.get(&h) {
-                    Some(body) => walk.feed_and_verify(&h, body.as_bytes()),
-                    None => walk.fetch_failed(&h, "certificate not found"),
-                },
-                Step::AwaitVerification => panic!("inline verification leaves nothing pending"),
-                Step::Done(result) => return result,
-            }
-        }
+        ChainWalk::new(hash, key, WalkConfig::default())
+            .run(|h| self.certificates.get(h).ok_or("certificate not found"))
     }
 }
 

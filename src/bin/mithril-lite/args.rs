@@ -24,6 +24,9 @@ Verifies Mithril certificates back to the genesis certificate.
   --genesis-vkey K       genesis verification key (JSON-hex or raw hex) or a file holding it
                          (default: DIR/genesis.vkey)
   --json                 print one JSON object on stdout
+  --trust FILE           trust checkpoints kept between runs (the library's byte format):
+                         walks stop at certificates an earlier run verified back to genesis;
+                         written after each verified walk; an unreadable file is not used
   --max-chain-length N   limit on certificates per walk (default 10000)
   --max-certificate-bytes N  limit on one certificate's size (default 8388608)
   --threads N            signature-checking threads (default: available cores)
@@ -60,6 +63,8 @@ pub struct Command {
     pub genesis_vkey: Option<String>,
     /// `--network`: its genesis key unless `--genesis-vkey` is given.
     pub network: Option<&'static Network>,
+    /// `--trust FILE`: trust checkpoints kept between runs.
+    pub trust: Option<PathBuf>,
     pub json: bool,
     pub max_chain_length: Option<usize>,
     pub max_certificate_bytes: Option<usize>,
@@ -103,6 +108,7 @@ pub fn parse(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> {
         target: Target::Default,
         genesis_vkey: None,
         network: None,
+        trust: None,
         json: false,
         max_chain_length: None,
         max_certificate_bytes: None,
@@ -132,6 +138,9 @@ pub fn parse(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> {
                     let known: Vec<&str> = NETWORKS.iter().map(|n| n.name).collect();
                     format!("unknown network {name:?} (known: {})", known.join(", "))
                 })?);
+            }
+            "--trust" => {
+                command.trust = Some(PathBuf::from(args.next().ok_or("--trust needs a file")?))
             }
             "--json" => command.json = true,
             "--max-chain-length" => command.max_chain_length = Some(number(&arg, args.next())?),

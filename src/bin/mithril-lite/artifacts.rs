@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use mithril_lite::certificate::GenesisVerificationKey;
-use mithril_lite::chain::{ChainWalk, Step, VerifiedCertificate, WalkConfig};
+use mithril_lite::chain::{ChainWalk, VerifiedCertificate, WalkConfig};
 use mithril_lite::proofs::{self, DigestsCheck};
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
@@ -38,26 +38,13 @@ fn walk(
     key: &GenesisVerificationKey,
     source: &mut DirSource,
 ) -> Result<VerifiedCertificate, Failure> {
-    let mut walk = ChainWalk::new(hash, key.clone(), WalkConfig::default());
-    loop {
-        match walk.step() {
-            Step::Fetch(h) => match source.certificate(&h) {
-                Ok(body) => walk.feed_and_verify(&h, &body),
-                Err(FetchError::NotFound(d) | FetchError::Io(d)) => walk.fetch_failed(&h, &d),
-            },
-            Step::AwaitVerification => {
-                return Err((
-                    "internal".into(),
-                    "inline verification left a check pending".into(),
-                ))
-            }
-            Step::Done(r) => {
-                return r
-                    .map(|c| c.certificate)
-                    .map_err(|e| (e.code().into(), e.to_string()))
-            }
-        }
-    }
+    ChainWalk::new(hash, key.clone(), WalkConfig::default())
+        .run(|h| match source.certificate(h) {
+            Ok(body) => Ok(body),
+            Err(FetchError::NotFound(d) | FetchError::Io(d)) => Err(d),
+        })
+        .map(|c| c.certificate)
+        .map_err(|e| (e.code().into(), e.to_string()))
 }
 
 fn check(file: &str, id: &str, body: &[u8], cert: &VerifiedCertificate) -> Result<String, Failure> {

@@ -14,6 +14,7 @@ use mithril_lite::Error;
 use crate::args::{Command, Origin, Target};
 use crate::output::{Progress, Report, WalkResult};
 use crate::source::{DirSource, FetchError, HttpSource, Source};
+use crate::trust_file::TrustFile;
 
 /// Runs STM checks on a few threads so fetching and verifying overlap.
 struct Workers {
@@ -223,8 +224,15 @@ pub fn run(command: &Command) -> Result<bool, String> {
     };
 
     let mut report = Report::new(command.json, targets.len() > 1);
+    let mut trust_file = command
+        .trust
+        .as_deref()
+        .map(|path| TrustFile::load(path, &key));
     let mut carried = Carried {
-        trusted: BTreeSet::new(),
+        trusted: trust_file
+            .as_ref()
+            .map(|t| t.hashes().collect())
+            .unwrap_or_default(),
         keys: KeyCache::new(&key),
     };
     for (i, hash) in targets.iter().enumerate() {
@@ -243,6 +251,9 @@ pub fn run(command: &Command) -> Result<bool, String> {
             carried
                 .trusted
                 .extend(chain.links.iter().map(|l| l.hash.clone()));
+            if let Some(file) = trust_file.as_mut() {
+                file.add(chain, &key)?;
+            }
         }
         report.add(WalkResult {
             hash: hash.clone(),

@@ -9,6 +9,7 @@ mod artifacts;
 mod driver;
 mod output;
 mod source;
+mod trust_file;
 
 use std::process::ExitCode;
 

@@ -32,3 +32,31 @@ export async function verify(genesisKey: string, hash: string): Promise<Verified
   const chain = await verifier.verifyChain(hash, source, { signal: AbortSignal.timeout(60_000) });
   return chain.anchor.kind === 'trusted' ? chain : verifier.verifyLatest(new URL('https://aggregator.example'));
 }
+
+// The check pool: options, stats, close and asyncDispose; a host's executor.
+import { runCheckJob, type CheckExecutor, type PoolStats } from 'mithril-lite';
+
+export async function pooled(genesisKey: string, hash: string, source: CertificateSource): Promise<PoolStats> {
+  const verifier = new CertificateVerifier(genesisKey, { workers: 3, maxInFlight: 6 });
+  try {
+    await verifier.verifyChain(hash, source);
+    return verifier.poolStats();
+  } finally {
+    await verifier.close();
+  }
+}
+
+export const sameThread: CheckExecutor = {
+  concurrency: 1,
+  run: async (job, { signal }) => {
+    signal.throwIfAborted();
+    return runCheckJob(job);
+  },
+};
+
+export async function withExecutor(genesisKey: string): Promise<string> {
+  const verifier = new CertificateVerifier(genesisKey, { executor: sameThread, workers: undefined });
+  const mode: 'inline' | 'workers' | 'executor' = verifier.poolStats().mode;
+  await verifier[Symbol.asyncDispose]();
+  return mode;
+}

@@ -10,7 +10,10 @@ import {
   init,
   initSync,
   trustKey,
+  runCheckJob,
   version,
+  type CheckExecutor,
+  type PoolStats,
   type AbortError,
   type AggregatorError,
   type BlockProofResult,
@@ -191,6 +194,30 @@ async function main(): Promise<void> {
   new CertificateVerifier(raw, { trustStore: { get: async () => undefined } });
   // @ts-expect-error events are typed
   onProgress({ type: 'certificate-fetched', hash: 'x' });
+
+  // The check pool: a page's Web Workers, or a wallet's own worker as the executor.
+  const pooled = new CertificateVerifier(raw, { workers: 2, maxInFlight: 4 });
+  const stats: PoolStats = pooled.poolStats();
+  console.log(stats.mode, stats.workersUsed, stats.busy);
+  await pooled.close();
+  const walletWorker = new Worker('wallet-worker.js', { type: 'module' });
+  const executor: CheckExecutor = {
+    concurrency: 1,
+    run: (job, { signal }) =>
+      new Promise<Uint8Array>((resolve, reject) => {
+        walletWorker.onmessage = (e: MessageEvent<Uint8Array>) => resolve(e.data);
+        signal.addEventListener('abort', () => reject(signal.reason));
+        walletWorker.postMessage(job);
+      }),
+  };
+  const own = new CertificateVerifier(raw, { executor });
+  await own[Symbol.asyncDispose]();
+  const outcome: Uint8Array = runCheckJob(new Uint8Array(0));
+  void outcome;
+  // @ts-expect-error workers is a number
+  new CertificateVerifier(raw, { workers: 'auto' });
+  // @ts-expect-error an executor has run(job, init)
+  new CertificateVerifier(raw, { executor: { post: () => {} } });
 }
 
 void main;

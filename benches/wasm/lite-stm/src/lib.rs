@@ -11,6 +11,9 @@ use mithril_lite::stm::{
 };
 use wasm_bindgen::prelude::*;
 
+mod floor;
+pub use floor::Floor;
+
 fn js_error(what: &str, detail: impl core::fmt::Display) -> JsError {
     JsError::new(&format!("{what}: {detail}"))
 }
