@@ -316,6 +316,38 @@ fn outcomes_that_do_not_read_back_are_internal_errors_never_passes() {
     );
 }
 
+#[test]
+fn an_outcome_reads_back_only_from_its_own_encoding() {
+    // Found by fuzz/fuzz_targets/check_outcome.rs: an invalid-point error whose "which point"
+    // byte was neither 0 nor 1 read back (as a key) and wrote back as other bytes.
+    let outcome = |what: u8| -> Vec<u8> {
+        let mut b = b"MLO1".to_vec();
+        b.extend([0, 0, 0, 0]); // no certificate
+        b.push(2); // failed
+        b.push(1); // multi-signature error
+        b.extend([0, 0, 0, 0]); // no certificate
+        b.push(1); // invalid point
+        b.push(what);
+        b.extend(7u64.to_le_bytes()); // entry
+        b.extend([0; 8]); // no keys, no signatures
+        b
+    };
+    for (what, code) in [(0, "stm_invalid_point"), (1, "stm_invalid_point")] {
+        let bytes = outcome(what);
+        let read = decode_check_outcome(&bytes);
+        assert_eq!(read.error().map(Error::code), Some(code));
+        assert_eq!(read.to_bytes(), bytes, "byte {what}");
+    }
+    for what in [2, 5, 255] {
+        let read = decode_check_outcome(&outcome(what));
+        assert_eq!(
+            read.error().map(Error::code),
+            Some("internal_error"),
+            "byte {what}"
+        );
+    }
+}
+
 /// Walk inline, recording how many keys each job already knew.
 fn walk_counting_known(
     dir: &ChainDir,

@@ -667,10 +667,11 @@ fn read_stm_error(r: &mut ByteReader<'_>) -> Result<StmError, Truncated> {
             detail: r.str()?,
         },
         1 => StmError::InvalidPoint {
-            what: if r.u8()? == 1 {
-                "signature"
-            } else {
-                "verification key"
+            // Only the two bytes `write_stm_error` writes: anything else does not read back.
+            what: match r.u8()? {
+                1 => "signature",
+                0 => "verification key",
+                _ => return Err(Truncated),
             },
             entry: usize::try_from(r.u64()?).map_err(|_| Truncated)?,
         },
