@@ -18,6 +18,9 @@
 #              gcc/g++ and valgrind (scripts/test-c.sh)
 #   --mobile   clang, llvm (llvm-ar, llvm-nm) and the rust targets of scripts/build-mobile.sh's
 #              default build (MOBILE_TARGETS)
+#   --fuzz     cargo-fuzz at CARGO_FUZZ_VERSION (cargo install --locked) and a C++ compiler
+#              (libFuzzer is built from source); the nightly toolchain it runs on must already be
+#              installed (scripts/fuzz.sh, fuzz/README.md)
 #
 # Adding an area (node, ...): write a `setup_<area>` function, add it to AREAS and
 # to the argument parser below.
@@ -27,7 +30,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 # Areas in the order --all runs them.
-AREAS=(rust wasm browser c mobile)
+AREAS=(rust wasm browser c mobile fuzz)
 
 # Targets the no_std core must build for (keep in sync with scripts/check-no-std.sh).
 NO_STD_TARGETS=(thumbv7em-none-eabihf wasm32v1-none)
@@ -45,6 +48,9 @@ CBINDGEN_VERSION=0.29.4
 # mobile area: the targets scripts/build-mobile.sh builds by default (and CI builds). The
 # x86_64 Android emulator target is added on demand (scripts/build-mobile.sh --all needs it).
 MOBILE_TARGETS=(aarch64-apple-ios aarch64-linux-android)
+
+# fuzz area: the cargo-fuzz version scripts/fuzz.sh is known to work with.
+CARGO_FUZZ_VERSION=0.13.2
 
 # ---------------------------------------------------------------------------------------
 # helpers
@@ -311,6 +317,44 @@ setup_mobile() {
     step "mobile: done in $(elapsed "$t0")"
 }
 
+setup_fuzz() {
+    local t0=$SECONDS have_version
+
+    ensure_cargo_on_path
+    have cargo || die "cargo not found (looked on PATH and in ${CARGO_HOME:-$HOME/.cargo}/bin)"
+
+    step "fuzz: nightly toolchain (cargo-fuzz's sanitizer flags need it)"
+    if cargo +nightly --version >/dev/null 2>&1; then
+        info "present: $(cargo +nightly --version)"
+    else
+        info "rustup toolchain install nightly --profile minimal"
+        quietly rustup toolchain install nightly --profile minimal
+    fi
+
+    step "fuzz: a C++ compiler (libFuzzer is built from source)"
+    if have c++; then
+        info "present: $(c++ --version | head -n 1)"
+    else
+        apt_install g++
+    fi
+
+    step "fuzz: cargo-fuzz $CARGO_FUZZ_VERSION"
+    have_version=""
+    if have cargo-fuzz; then
+        have_version="$(cargo fuzz --version | awk '{print $2}')"
+    fi
+    if [ "$have_version" = "$CARGO_FUZZ_VERSION" ]; then
+        info "present: cargo-fuzz $have_version"
+    else
+        [ -z "$have_version" ] || info "found cargo-fuzz $have_version, want $CARGO_FUZZ_VERSION"
+        info "cargo install cargo-fuzz --version $CARGO_FUZZ_VERSION --locked (about two minutes)"
+        quietly cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --force
+        info "installed: $(cargo fuzz --version)"
+    fi
+
+    step "fuzz: done in $(elapsed "$t0")"
+}
+
 # ---------------------------------------------------------------------------------------
 # main
 
@@ -327,6 +371,7 @@ for arg in "$@"; do
     --browser) selected+=(browser) ;;
     --c) selected+=(c) ;;
     --mobile) selected+=(mobile) ;;
+    --fuzz) selected+=(fuzz) ;;
     -h | --help)
         usage
         exit 0

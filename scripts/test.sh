@@ -21,6 +21,8 @@
 #   bundler            scripts/test-bundler.sh (a Vite build importing the package)
 #   package            the crate as crates.io would get it: only sources, header, README and
 #                      LICENSE in it, and `cargo publish --dry-run` (packs and builds it)
+#   fuzz               scripts/fuzz.sh: every cargo-fuzz target in fuzz/ for FUZZ_SECONDS each
+#                      (nightly; scripts/setup.sh --fuzz)
 #
 # Usage: scripts/test.sh [STAGE...]     (no stage: all of them, in the order above)
 #
@@ -30,6 +32,7 @@
 #   CI                       when set, cargo runs with --locked (a stale Cargo.lock fails)
 #   WASM_SIZE_ENFORCE        1 (default): the wasm-size stage fails over the budget (450,000
 #                            bytes raw, 180,000 gzipped); 0: it only reports the sizes.
+#   FUZZ_SECONDS             the fuzz stage's run time per target (default 30)
 #
 # Needs: scripts/setup.sh (once per machine).
 #
@@ -40,7 +43,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-STAGES=(fmt clippy test package no-std c mobile wasm-build wasm-size wasm-test-node wasm-test-browser node browser bundler)
+STAGES=(fmt clippy test package no-std c mobile wasm-build wasm-size wasm-test-node wasm-test-browser node browser bundler fuzz)
 
 # cargo lives in ~/.cargo/bin under rustup; a non-login shell may not have it on PATH.
 bin="${CARGO_HOME:-$HOME/.cargo}/bin"
@@ -112,6 +115,10 @@ stage_package() {
     local dirty=()
     if [ -z "${CI:-}" ]; then dirty=(--allow-dirty); fi
     cargo publish "${locked[@]}" --dry-run "${dirty[@]}"
+}
+
+stage_fuzz() {
+    bash "$ROOT/scripts/fuzz.sh" --seconds "${FUZZ_SECONDS:-30}"
 }
 
 stage_wasm_build() {

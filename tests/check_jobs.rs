@@ -225,6 +225,45 @@ fn a_certificate_split_across_workers_gives_the_inline_verdict() {
 }
 
 #[test]
+fn split_parts_read_back_as_the_same_parts() {
+    // Found by fuzz/fuzz_targets/split_join.rs: a part over entries none of whose keys the
+    // cache knew kept a list of `None`s, which reads back as the empty list.
+    let dir = ChainDir::load(&fixture("reference-chains/two-per-epoch"));
+    let latest = dir.latest.clone().unwrap();
+    let mut walk = ChainWalk::new(&latest, key(&dir), WalkConfig::default());
+    let mut parts_checked = 0;
+    let mut partly_known = 0;
+    loop {
+        match walk.step() {
+            Step::Fetch(h) => {
+                if let Some(p) = walk.feed(&h, dir.certificates[&h].as_bytes()).check {
+                    let known = p.check.known_key_count();
+                    if known > 0 && known < p.check.entry_count() {
+                        partly_known += 1;
+                    }
+                    for n in 1..=p.check.entry_count() + 1 {
+                        for part in p.check.split_points(n) {
+                            let back = MultiSignatureCheck::from_bytes(&part.to_bytes()).unwrap();
+                            assert_eq!(back, part, "{n} parts");
+                            parts_checked += 1;
+                        }
+                    }
+                    let outcome = p.check.run_random();
+                    walk.complete(p.index, outcome);
+                }
+            }
+            Step::AwaitVerification => unreachable!("inline"),
+            Step::Done(result) => {
+                result.unwrap();
+                break;
+            }
+        }
+    }
+    // The case that failed: a job whose keys the cache knows in part.
+    assert!(partly_known > 0 && parts_checked > 0);
+}
+
+#[test]
 fn a_failing_pairing_equation_is_found_in_its_batch() {
     // A broken executor hands back, for one certificate, an equation on another message: the
     // batch fails and the one-by-one pass names that certificate.
@@ -275,6 +314,38 @@ fn outcomes_that_do_not_read_back_are_internal_errors_never_passes() {
             .map(Error::code),
         Some("internal_error")
     );
+}
+
+#[test]
+fn an_outcome_reads_back_only_from_its_own_encoding() {
+    // Found by fuzz/fuzz_targets/check_outcome.rs: an invalid-point error whose "which point"
+    // byte was neither 0 nor 1 read back (as a key) and wrote back as other bytes.
+    let outcome = |what: u8| -> Vec<u8> {
+        let mut b = b"MLO1".to_vec();
+        b.extend([0, 0, 0, 0]); // no certificate
+        b.push(2); // failed
+        b.push(1); // multi-signature error
+        b.extend([0, 0, 0, 0]); // no certificate
+        b.push(1); // invalid point
+        b.push(what);
+        b.extend(7u64.to_le_bytes()); // entry
+        b.extend([0; 8]); // no keys, no signatures
+        b
+    };
+    for (what, code) in [(0, "stm_invalid_point"), (1, "stm_invalid_point")] {
+        let bytes = outcome(what);
+        let read = decode_check_outcome(&bytes);
+        assert_eq!(read.error().map(Error::code), Some(code));
+        assert_eq!(read.to_bytes(), bytes, "byte {what}");
+    }
+    for what in [2, 5, 255] {
+        let read = decode_check_outcome(&outcome(what));
+        assert_eq!(
+            read.error().map(Error::code),
+            Some("internal_error"),
+            "byte {what}"
+        );
+    }
 }
 
 /// Walk inline, recording how many keys each job already knew.

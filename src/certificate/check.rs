@@ -141,7 +141,14 @@ impl MultiSignatureCheck {
             .map(|(c, chunk)| {
                 let start = c * size;
                 let range = start..start + chunk.len();
-                let keys = self.known.keys.get(range).map(<[_]>::to_vec);
+                // A range with no known key gets the canonical empty list, as `from_bytes`
+                // gives it: a part reads back as the same part.
+                let keys = self
+                    .known
+                    .keys
+                    .get(range)
+                    .filter(|keys| keys.iter().any(Option::is_some))
+                    .map(<[_]>::to_vec);
                 MultiSignatureCheck {
                     certificate: self.certificate.clone(),
                     message: Vec::new(),
@@ -663,10 +670,11 @@ fn read_stm_error(r: &mut ByteReader<'_>) -> Result<StmError, Truncated> {
             detail: r.str()?,
         },
         1 => StmError::InvalidPoint {
-            what: if r.u8()? == 1 {
-                "signature"
-            } else {
-                "verification key"
+            // Only the two bytes `write_stm_error` writes: anything else does not read back.
+            what: match r.u8()? {
+                1 => "signature",
+                0 => "verification key",
+                _ => return Err(Truncated),
             },
             entry: usize::try_from(r.u64()?).map_err(|_| Truncated)?,
         },
