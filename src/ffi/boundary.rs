@@ -14,7 +14,7 @@ use crate::Error;
 
 /// A failure to report to C: a code and a message for [`mithril_lite_last_error_message`].
 ///
-/// [`mithril_lite_last_error_message`]: super::code::mithril_lite_last_error_message
+/// [`mithril_lite_last_error_message`]: super::diagnostics::mithril_lite_last_error_message
 #[derive(Debug)]
 pub(crate) struct FfiError {
     pub code: mithril_lite_code,
@@ -387,6 +387,11 @@ pub(crate) unsafe fn write_bytes(
         unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), buf, bytes.len()) };
     }
     Ok(mithril_lite_code::Ok)
+}
+
+/// Convenience for the other modules.
+pub(crate) fn invalid_argument(message: impl Into<String>) -> FfiError {
+    FfiError::new(mithril_lite_code::InvalidArgument, message)
 }
 
 #[cfg(test)]

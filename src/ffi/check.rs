@@ -9,9 +9,10 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Mutex, TryLockError};
 
+use super::boundary::invalid_argument;
 use super::boundary::{free_handle, give_out, guard, handle_mut, handle_ref, prepare_out};
 use super::boundary::{panic_message, write_out, FfiError, Opaque};
-use super::code::{invalid_argument, mithril_lite_code};
+use super::code::mithril_lite_code;
 use super::walk::mithril_lite_walk;
 use crate::certificate::{CheckOutcome, MultiSignatureCheck};
 use crate::Error;

@@ -1,9 +1,6 @@
 //! Result codes, the last error, and the library version.
 
-use core::ffi::c_char;
 use std::ffi::CStr;
-
-use super::boundary::{guard, last_error, write_str, FfiError};
 
 /// What a call did: `MITHRIL_LITE_CODE_OK` (0), a status (`MITHRIL_LITE_CODE_DONE`,
 /// `MITHRIL_LITE_CODE_AWAIT_CHECKS`), or why it failed.
@@ -232,73 +229,12 @@ impl mithril_lite_code {
         self.c_name().to_str().unwrap_or("internal_error")
     }
 
-    fn c_name(self) -> &'static CStr {
+    pub(crate) fn c_name(self) -> &'static CStr {
         CODES
             .iter()
             .find(|(c, _)| *c == self)
             .map_or(c"internal_error", |(_, n)| *n)
     }
-}
-
-/// The string code of a numeric code (`"certificate_hash_mismatch"` for 301), the same as the
-/// Rust core's `Error::code()`; `"unknown"` for a number that is no code. The string is static:
-/// never free it.
-#[no_mangle]
-pub extern "C" fn mithril_lite_code_name(code: u32) -> *const c_char {
-    // A table lookup that cannot panic; guarded anyway, like every exported function.
-    std::panic::catch_unwind(|| {
-        mithril_lite_code::from_u32(code).map_or(c"unknown".as_ptr(), |c| c.c_name().as_ptr())
-    })
-    .unwrap_or(c"unknown".as_ptr())
-}
-
-/// The code of the last failed call on this thread (`MITHRIL_LITE_CODE_OK` if none failed
-/// yet). Successful calls leave it unchanged, like `errno`: read it right after a failure.
-#[no_mangle]
-pub extern "C" fn mithril_lite_last_error_code() -> mithril_lite_code {
-    std::panic::catch_unwind(|| last_error().map_or(C::Ok, |(c, _)| c)).unwrap_or(C::Panic)
-}
-
-/// Copy the message of the last failed call on this thread into `buf` (NUL-terminated UTF-8,
-/// empty if none failed yet), snprintf-style: `*len_out` (if not null) gets the message's
-/// length without the NUL; when `cap` is too small the message is cut to fit and
-/// `MITHRIL_LITE_CODE_BUFFER_TOO_SMALL` is returned. This call never changes the last error.
-///
-/// # Safety
-/// `buf` is null with `cap` 0, or writable for `cap` bytes; `len_out` is null or writable.
-#[no_mangle]
-pub unsafe extern "C" fn mithril_lite_last_error_message(
-    buf: *mut c_char,
-    cap: usize,
-    len_out: *mut usize,
-) -> mithril_lite_code {
-    let saved = last_error();
-    let code = guard(|| {
-        let message = saved.as_ref().map_or("", |(_, m)| m.as_str());
-        // SAFETY: forwarded caller promise.
-        unsafe { write_str(message, buf, cap, len_out) }
-    });
-    // Reading the message must not replace it (e.g. by buffer_too_small).
-    if let Some((c, m)) = saved {
-        super::boundary::set_last_error(c, m);
-    }
-    code
-}
-
-/// The library version (`"0.1.0"`), static: never free it.
-#[no_mangle]
-pub extern "C" fn mithril_lite_version() -> *const c_char {
-    const VERSION: &CStr =
-        match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
-            Ok(v) => v,
-            Err(_) => c"unknown",
-        };
-    VERSION.as_ptr()
-}
-
-/// Convenience for the other modules.
-pub(crate) fn invalid_argument(message: impl Into<String>) -> FfiError {
-    FfiError::new(C::InvalidArgument, message)
 }
 
 #[cfg(test)]
@@ -342,8 +278,7 @@ mod tests {
             );
             assert_eq!(c as u32, *number);
             assert_eq!(c.name(), *name, "code {number}");
-            let ptr = mithril_lite_code_name(*number);
-            assert_eq!(unsafe { CStr::from_ptr(ptr) }.to_str().unwrap(), *name);
+            assert_eq!(c.c_name().to_str().unwrap(), *name);
         }
         // And the enum has nothing the core lacks from 100 up.
         for (c, _) in CODES {
@@ -358,17 +293,6 @@ mod tests {
         numbers.sort_unstable();
         numbers.dedup();
         assert_eq!(numbers.len(), CODES.len());
-        assert_eq!(
-            unsafe { CStr::from_ptr(mithril_lite_code_name(7)) }
-                .to_str()
-                .unwrap(),
-            "unknown"
-        );
-    }
-
-    #[test]
-    fn version_is_the_crate_version() {
-        let v = unsafe { CStr::from_ptr(mithril_lite_version()) };
-        assert_eq!(v.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
+        assert_eq!(mithril_lite_code::from_u32(7), None);
     }
 }

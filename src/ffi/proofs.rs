@@ -5,12 +5,13 @@ use core::ffi::c_char;
 
 use serde_json::{json, Value};
 
+use super::boundary::invalid_argument;
 use super::boundary::{
     byte_slice, c_str, free_handle, give_out, guard, handle_ref, prepare_out, write_out, write_str,
     FfiError, Opaque,
 };
 use super::certificate::mithril_lite_certificate;
-use super::code::{invalid_argument, mithril_lite_code};
+use super::code::mithril_lite_code;
 use crate::proofs::{self, CertifiedItems, DigestsCheck};
 
 /// What a proof or artifact check established. From the `mithril_lite_verify_*` functions;

@@ -3,12 +3,13 @@
 use core::ffi::c_char;
 use std::sync::{Arc, Mutex};
 
+use super::boundary::invalid_argument;
 use super::boundary::{
     byte_slice, c_str, free_handle, give_out, guard, handle_mut, handle_ref, prepare_out,
     write_bytes, write_out, Opaque,
 };
 use super::certificate::mithril_lite_certificate;
-use super::code::{invalid_argument, mithril_lite_code};
+use super::code::mithril_lite_code;
 use crate::certificate::GenesisVerificationKey;
 use crate::chain::{KeyCache, TrustCheckpoints, WalkConfig};
 
