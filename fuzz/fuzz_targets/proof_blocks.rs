@@ -1,79 +1,26 @@
-//! A fuzzed `/proof/v2/cardano-block` body checked against a verified devnet certificate.
-//!
-//! Input: `[certificate][request][body]`. Properties: never a panic; an accepted body names
-//! the certificate it was checked against; every block it certifies is, with its block number
-//! and slot, one the devnet proofs genuinely certify (no leaf can be forged), is requested
-//! when a request is given, and is not also reported as not certified.
+//! A fuzzed `/proof/v2/cardano-block` body checked against a verified devnet certificate
+//! ([`ProofTarget::check`] says the properties).
 #![no_main]
 
 use std::sync::OnceLock;
 
-use fuzz_common::{request_of, Cursor, ProofFixtures};
+use fuzz_common::{ProofSetup, ProofTarget};
 use libfuzzer_sys::fuzz_target;
 use mithril_lite::proofs::{verify_blocks_proof, CardanoBlock};
 
-struct Setup {
-    fixtures: ProofFixtures,
-    known: Vec<CardanoBlock>,
-    requested: Vec<String>,
+fn id(b: &CardanoBlock) -> &str {
+    &b.block_hash
 }
 
-fn setup() -> &'static Setup {
-    static S: OnceLock<Setup> = OnceLock::new();
-    S.get_or_init(|| {
-        let fixtures = ProofFixtures::load("cblk-proofs.json");
-        let mut known: Vec<CardanoBlock> = Vec::new();
-        for (hash, body) in &fixtures.bodies {
-            let c = &fixtures.certificates[fixtures.selector(hash) as usize];
-            let none: &[&str] = &[];
-            for item in verify_blocks_proof(body.as_bytes(), c, none)
-                .unwrap()
-                .certified
-            {
-                if !known.contains(&item) {
-                    known.push(item);
-                }
-            }
-        }
-        let ids: Vec<String> = known.iter().map(|i| i.block_hash.clone()).collect();
-        let requested = request_of(&ids);
-        Setup {
-            fixtures,
-            known,
-            requested,
-        }
-    })
+const TARGET: ProofTarget<CardanoBlock> = ProofTarget {
+    file: "cblk-proofs.json",
+    verify: verify_blocks_proof::<String>,
+    id,
+};
+
+fn setup() -> &'static ProofSetup<CardanoBlock> {
+    static S: OnceLock<ProofSetup<CardanoBlock>> = OnceLock::new();
+    S.get_or_init(|| TARGET.setup())
 }
 
-fuzz_target!(|data: &[u8]| {
-    let s = setup();
-    let mut input = Cursor::new(data);
-    let certificate = &s.fixtures.certificates[input.u8() as usize % s.fixtures.certificates.len()];
-    let requested: &[String] = if input.u8() & 1 == 1 {
-        &s.requested
-    } else {
-        &[]
-    };
-    let body = input.rest();
-    let Ok(items) = verify_blocks_proof(body, certificate, requested) else {
-        return;
-    };
-    assert_eq!(items.certificate_hash, certificate.hash);
-    for item in &items.certified {
-        let id = &item.block_hash;
-        assert!(
-            s.known.contains(item),
-            "certified a block no proof certifies: {item:?}"
-        );
-        assert!(
-            !items.non_certified.contains(id),
-            "{id} both certified and not"
-        );
-        if !requested.is_empty() {
-            assert!(
-                requested.iter().any(|r| r.trim().eq_ignore_ascii_case(id)),
-                "certified {id}, which was not requested"
-            );
-        }
-    }
-});
+fuzz_target!(|data: &[u8]| TARGET.check(setup(), data));

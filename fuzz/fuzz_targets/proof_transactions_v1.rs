@@ -1,77 +1,28 @@
 //! A fuzzed `/proof/cardano-transaction` (v1) body checked against a verified devnet
-//! certificate.
-//!
-//! Input: `[certificate][request][body]`. Properties: never a panic; an accepted body names
-//! the certificate it was checked against; every transaction it certifies is one the devnet
-//! proofs genuinely certify (no hash can be forged), is requested when a request is given,
-//! and is not also reported as not certified.
+//! certificate ([`ProofTarget::check`] says the properties).
 #![no_main]
 
 use std::sync::OnceLock;
 
-use fuzz_common::{request_of, Cursor, ProofFixtures};
+use fuzz_common::{ProofSetup, ProofTarget};
 use libfuzzer_sys::fuzz_target;
 use mithril_lite::proofs::verify_transactions_proof_v1;
 
-struct Setup {
-    fixtures: ProofFixtures,
-    known: Vec<String>,
-    requested: Vec<String>,
+// The item type is `String`: the check's signature is fixed by it.
+#[allow(clippy::ptr_arg)]
+fn id(t: &String) -> &str {
+    t.as_str()
 }
 
-fn setup() -> &'static Setup {
-    static S: OnceLock<Setup> = OnceLock::new();
-    S.get_or_init(|| {
-        let fixtures = ProofFixtures::load("ctx-proofs.json");
-        let mut known = Vec::new();
-        for (hash, body) in &fixtures.bodies {
-            let c = &fixtures.certificates[fixtures.selector(hash) as usize];
-            let none: &[&str] = &[];
-            known.extend(
-                verify_transactions_proof_v1(body.as_bytes(), c, none)
-                    .unwrap()
-                    .certified,
-            );
-        }
-        known.sort();
-        known.dedup();
-        let requested = request_of(&known);
-        Setup {
-            fixtures,
-            known,
-            requested,
-        }
-    })
+const TARGET: ProofTarget<String> = ProofTarget {
+    file: "ctx-proofs.json",
+    verify: verify_transactions_proof_v1::<String>,
+    id,
+};
+
+fn setup() -> &'static ProofSetup<String> {
+    static S: OnceLock<ProofSetup<String>> = OnceLock::new();
+    S.get_or_init(|| TARGET.setup())
 }
 
-fuzz_target!(|data: &[u8]| {
-    let s = setup();
-    let mut input = Cursor::new(data);
-    let certificate = &s.fixtures.certificates[input.u8() as usize % s.fixtures.certificates.len()];
-    let requested: &[String] = if input.u8() & 1 == 1 {
-        &s.requested
-    } else {
-        &[]
-    };
-    let body = input.rest();
-    let Ok(items) = verify_transactions_proof_v1(body, certificate, requested) else {
-        return;
-    };
-    assert_eq!(items.certificate_hash, certificate.hash);
-    for id in &items.certified {
-        assert!(
-            s.known.contains(id),
-            "certified a transaction no proof certifies: {id}"
-        );
-        assert!(
-            !items.non_certified.contains(id),
-            "{id} both certified and not"
-        );
-        if !requested.is_empty() {
-            assert!(
-                requested.iter().any(|r| r.trim().eq_ignore_ascii_case(id)),
-                "certified {id}, which was not requested"
-            );
-        }
-    }
-});
+fuzz_target!(|data: &[u8]| TARGET.check(setup(), data));

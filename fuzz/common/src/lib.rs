@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 use mithril_lite::certificate::{GenesisVerificationKey, MultiSignatureCheck};
 use mithril_lite::chain::walk::PendingCheck;
 use mithril_lite::chain::{ChainWalk, Step, VerifiedCertificate, VerifiedChain, WalkConfig};
+use mithril_lite::proofs::{CertifiedItems, ProofError};
 use mithril_lite::stm::ScalarSeed;
 use mithril_lite::Error;
 
@@ -365,4 +366,89 @@ pub fn request_of(known: &[String]) -> Vec<String> {
         .collect();
     requested.push("00".repeat(32));
     requested
+}
+
+/// A proof check of the library: a body against a certificate, for a request.
+pub type ProofCheck<T> =
+    fn(&[u8], &VerifiedCertificate, &[String]) -> Result<CertifiedItems<T>, ProofError>;
+
+/// What one proof target checks: its fixture file (`devnet/{file}`), the library's check, and
+/// an item's identifier. The three proof targets (transactions v1 and v2, blocks) share their
+/// setup and their properties through it.
+pub struct ProofTarget<T: 'static> {
+    /// The devnet fixture file of genuine bodies.
+    pub file: &'static str,
+    /// The library's check of a body against a certificate.
+    pub verify: ProofCheck<T>,
+    /// An item's identifier (what a request names).
+    pub id: fn(&T) -> &str,
+}
+
+/// A proof target's fixtures, every item the genuine bodies certify, and a request naming them.
+pub struct ProofSetup<T> {
+    /// The bodies and their verified certificates.
+    pub fixtures: ProofFixtures,
+    /// Every item some genuine body certifies (with its leaf data).
+    pub known: Vec<T>,
+    /// A request naming every known item (and one unknown).
+    pub requested: Vec<String>,
+}
+
+impl<T: PartialEq + core::fmt::Debug> ProofTarget<T> {
+    /// Load the fixtures and what they genuinely certify.
+    pub fn setup(&self) -> ProofSetup<T> {
+        let fixtures = ProofFixtures::load(self.file);
+        let mut known: Vec<T> = Vec::new();
+        for (hash, body) in &fixtures.bodies {
+            let c = &fixtures.certificates[fixtures.selector(hash) as usize];
+            for item in (self.verify)(body.as_bytes(), c, &[]).unwrap().certified {
+                if !known.contains(&item) {
+                    known.push(item);
+                }
+            }
+        }
+        let ids: Vec<String> = known.iter().map(|i| (self.id)(i).to_string()).collect();
+        let requested = request_of(&ids);
+        ProofSetup {
+            fixtures,
+            known,
+            requested,
+        }
+    }
+
+    /// Input: `[certificate][request][body]`. Never a panic; an accepted body names the
+    /// certificate it was checked against; every item it certifies is one a genuine body
+    /// certifies (leaf data included: none can be forged), was requested when a request is
+    /// given, and is not also reported as not certified.
+    pub fn check(&self, s: &ProofSetup<T>, data: &[u8]) {
+        let mut input = Cursor::new(data);
+        let certificates = &s.fixtures.certificates;
+        let certificate = &certificates[input.u8() as usize % certificates.len()];
+        let requested: &[String] = if input.u8() & 1 == 1 {
+            &s.requested
+        } else {
+            &[]
+        };
+        let Ok(items) = (self.verify)(input.rest(), certificate, requested) else {
+            return;
+        };
+        assert_eq!(items.certificate_hash, certificate.hash);
+        for item in &items.certified {
+            let id = (self.id)(item);
+            assert!(
+                s.known.contains(item),
+                "certified an item no genuine proof certifies: {item:?}"
+            );
+            assert!(
+                !items.non_certified.iter().any(|n| n == id),
+                "{id} both certified and not"
+            );
+            if !requested.is_empty() {
+                assert!(
+                    requested.iter().any(|r| r.trim().eq_ignore_ascii_case(id)),
+                    "certified {id}, which was not requested"
+                );
+            }
+        }
+    }
 }
