@@ -780,23 +780,7 @@ async function drive(walk, fetcher, fetchSignal, aborted, signal, emit) {
   let inflight;
   /** STM checks handed out, oldest first. @type {{id: number, index: number}[]} */
   const checks = [];
-  /**
-   * Certificates fed, by index. `settled`: its STM check ran. A certificate without a check is
-   * the anchor (genesis or trusted), or one an earlier failure made moot; those are reported
-   * only when the walk succeeds.
-   * @type {{hash: string, epoch: number | undefined, hasCheck: boolean, settled: boolean}[]}
-   */
-  const certs = [];
-  let reported = 0;
-  /** @param {boolean} succeeded */
-  const report = (succeeded) => {
-    while (reported < certs.length) {
-      const c = certs[reported];
-      if (!(c.hasCheck ? c.settled : succeeded)) break;
-      emit({ type: 'certificate-verified', hash: c.hash, index: reported, epoch: c.epoch });
-      reported++;
-    }
-  };
+  const { certs, report } = progressReporter(emit);
   /**
    * @template T
    * @param {Promise<T>} p
@@ -879,18 +863,7 @@ async function drivePooled(walk, fetcher, workSignal, aborted, signal, emit, run
   const jobs = new Map();
   /** Checks fed and not yet given to the executor, oldest first. @type {{id: number, index: number}[]} */
   const waiting = [];
-  /** @type {{hash: string, epoch: number | undefined, hasCheck: boolean, settled: boolean}[]} */
-  const certs = [];
-  let reported = 0;
-  /** @param {boolean} succeeded */
-  const report = (succeeded) => {
-    while (reported < certs.length) {
-      const c = certs[reported];
-      if (!(c.hasCheck ? c.settled : succeeded)) break;
-      emit({ type: 'certificate-verified', hash: c.hash, index: reported, epoch: c.epoch });
-      reported++;
-    }
-  };
+  const { certs, report } = progressReporter(emit);
   /**
    * Run check `id` split: its point decoding in parts over the executor, then the rest.
    * @param {number} id
@@ -1049,6 +1022,29 @@ async function drivePooled(walk, fetcher, workSignal, aborted, signal, emit, run
     emit({ type: 'certificate-fetched', hash, index, epoch, bytes: got.body.byteLength });
     if (id !== undefined) offer(id, index);
   }
+}
+
+/**
+ * The `certificate-verified` events of one walk, in chain order. `certs` holds the certificates
+ * fed, by index (`settled`: its STM check ran). A certificate without a check is the anchor
+ * (genesis or trusted), or one an earlier failure made moot; those are reported only when the
+ * walk succeeds (`report(true)`).
+ * @param {ProgressListener} emit
+ */
+function progressReporter(emit) {
+  /** @type {{hash: string, epoch: number | undefined, hasCheck: boolean, settled: boolean}[]} */
+  const certs = [];
+  let reported = 0;
+  /** @param {boolean} succeeded */
+  const report = (succeeded) => {
+    while (reported < certs.length) {
+      const c = certs[reported];
+      if (!(c.hasCheck ? c.settled : succeeded)) break;
+      emit({ type: 'certificate-verified', hash: c.hash, index: reported, epoch: c.epoch });
+      reported++;
+    }
+  };
+  return { certs, report };
 }
 
 /** A turn of the event loop (setImmediate where it exists: no 4 ms clamp). */
