@@ -236,6 +236,11 @@ command -v cargo >/dev/null 2>&1 || die "cargo not found; run scripts/setup.sh"
 
 results=()
 start=$SECONDS
+# A stage may write a few lines here saying why it failed (scripts/fuzz.sh does); they are
+# printed last, where a truncated CI log still shows them.
+TEST_STAGE_NOTES="$(mktemp)"
+export TEST_STAGE_NOTES
+trap 'rm -f "$TEST_STAGE_NOTES"' EXIT
 
 summary() {
     local line
@@ -261,6 +266,7 @@ for stage in "${selected[@]}"; do
         results+=("$(printf 'FAIL  %-17s %4ds  (exit %d)' "$stage" "$took" "$rc")")
         summary
         printf 'test.sh: stage %s FAILED\n' "$stage"
+        head -c 8000 "$TEST_STAGE_NOTES"
         exit 1
     fi
     results+=("$(printf 'ok    %-17s %4ds' "$stage" "$took")")
