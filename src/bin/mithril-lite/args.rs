@@ -350,8 +350,15 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, UsageEr
     let cli = match Cli::try_parse_from(std::iter::once("mithril-lite".to_string()).chain(strings))
     {
         Ok(cli) => cli,
-        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+        Err(e) if e.kind() == ErrorKind::DisplayHelp => {
             return Ok(Parsed::Text(e.render().to_string()))
+        }
+        // Clap names a subcommand's version "mithril-lite-verify-chain": one name everywhere.
+        Err(e) if e.kind() == ErrorKind::DisplayVersion => {
+            return Ok(Parsed::Text(format!(
+                "mithril-lite {}\n",
+                env!("CARGO_PKG_VERSION")
+            )))
         }
         Err(e) => return Err(clap_error(e, subcommand.as_deref())),
     };
@@ -511,9 +518,10 @@ fn context(e: &clap::Error, kind: ContextKind) -> String {
     }
 }
 
-/// The flag itself from clap's "--hash <HASH>".
+/// The flag itself from clap's "--hash <HASH>", or a positional's name from "<HASH>...".
 fn flag_name(arg: &str) -> &str {
-    arg.split([' ', '=']).next().unwrap_or(arg)
+    let first = arg.split([' ', '=']).next().unwrap_or(arg);
+    first.trim_start_matches('<').trim_end_matches("...").trim_end_matches('>')
 }
 
 /// A clap error as one line of ours (help and version are not errors: see [`parse`]).
@@ -558,7 +566,8 @@ fn clap_error(e: clap::Error, subcommand: Option<&str>) -> UsageError {
             format!("{}: {why}", flag_name(&arg))
         }
         ErrorKind::MissingRequiredArgument => {
-            format!("missing {arg}")
+            let missing: Vec<&str> = arg.split(", ").map(flag_name).collect();
+            format!("missing {}", missing.join(", "))
         }
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             "a command is needed".to_string()
