@@ -41,10 +41,8 @@ fn value(text: &str) -> Value {
 
 /// The first hash of a fixture list file (newest first).
 fn newest(list_file: &str) -> String {
-    let list: Value = serde_json::from_str(
-        &std::fs::read_to_string(devnet().join(list_file)).unwrap(),
-    )
-    .unwrap();
+    let list: Value =
+        serde_json::from_str(&std::fs::read_to_string(devnet().join(list_file)).unwrap()).unwrap();
     list[0]["hash"].as_str().unwrap().to_string()
 }
 
@@ -207,8 +205,14 @@ fn devnet_aggregator(overrides: HashMap<String, String>) -> Server {
         );
     }
     for (kind, file) in [
-        ("mithril-stake-distribution", "mithril-stake-distributions.json"),
-        ("cardano-stake-distribution", "cardano-stake-distributions.json"),
+        (
+            "mithril-stake-distribution",
+            "mithril-stake-distributions.json",
+        ),
+        (
+            "cardano-stake-distribution",
+            "cardano-stake-distributions.json",
+        ),
         ("cardano-database", "cardano-databases.json"),
     ] {
         for (hash, text) in bodies(file) {
@@ -231,7 +235,11 @@ fn devnet_aggregator(overrides: HashMap<String, String>) -> Server {
             "transaction_hashes",
             bodies("ctx-proofs.json"),
         ),
-        ("/proof/v2/cardano-block", "block_hashes", bodies("cblk-proofs.json")),
+        (
+            "/proof/v2/cardano-block",
+            "block_hashes",
+            bodies("cblk-proofs.json"),
+        ),
     ];
     let handler = move |path: &str| -> (u16, Vec<u8>) {
         if let Some(text) = routes.get(path) {
@@ -320,7 +328,14 @@ fn key_file() -> String {
 fn ask(server: &Server, subcommand: &str, args: &[&str]) -> Run {
     let url = server.url();
     let key = key_file();
-    let mut all = vec![subcommand, "--aggregator", &url, "--genesis-vkey", &key, "--json"];
+    let mut all = vec![
+        subcommand,
+        "--aggregator",
+        &url,
+        "--genesis-vkey",
+        &key,
+        "--json",
+    ];
     all.extend_from_slice(args);
     run(&all)
 }
@@ -389,7 +404,10 @@ fn a_certified_transaction_from_the_aggregator() {
     );
     assert_eq!(
         requests[1],
-        format!("/certificate/{}", proof["certificate_hash"].as_str().unwrap())
+        format!(
+            "/certificate/{}",
+            proof["certificate_hash"].as_str().unwrap()
+        )
     );
 }
 
@@ -458,7 +476,11 @@ fn certified_and_not_certified_together_exit_1() {
         r.describe()
     );
     assert!(r.stdout.contains("1/2 certified"), "{}", r.describe());
-    assert!(!r.stdout.contains('\x1b'), "no colour off a TTY: {}", r.describe());
+    assert!(
+        !r.stdout.contains('\x1b'),
+        "no colour off a TTY: {}",
+        r.describe()
+    );
 }
 
 #[test]
@@ -491,7 +513,7 @@ fn a_tampered_transaction_proof_is_invalid() {
     let v = r.json();
     assert_eq!(v["valid"], false);
     assert_eq!(v["proofs"][0]["valid"], false, "{v}");
-    assert!(v["error"]["code"].as_str().unwrap().starts_with("proof_") || v["error"]["code"] == "item_not_certified", "{v}");
+    assert_eq!(v["error"]["code"], "item_not_certified", "{v}");
     assert!(v["error"]["message"].as_str().unwrap().len() > 10, "{v}");
     assert_eq!(hashes_of(&v, "non_certified"), vec![tx.clone()]);
     // Another latest block number: the signed message no longer matches.
@@ -501,7 +523,12 @@ fn a_tampered_transaction_proof_is_invalid() {
     )]));
     let r = ask(&server, "verify-transaction", &[&tx]);
     r.expect(1);
-    assert_eq!(r.json()["error"]["code"], "proof_message_mismatch", "{}", r.describe());
+    assert_eq!(
+        r.json()["error"]["code"],
+        "proof_message_mismatch",
+        "{}",
+        r.describe()
+    );
 }
 
 #[test]
@@ -528,7 +555,10 @@ fn transactions_from_a_directory() {
     let r = ask_dir(&devnet(), "verify-transaction", &[&txs[0], &txs[1]]);
     r.expect(0);
     let v = r.json();
-    assert_eq!(hashes_of(&v, "certified"), vec![txs[0].clone(), txs[1].clone()]);
+    assert_eq!(
+        hashes_of(&v, "certified"),
+        vec![txs[0].clone(), txs[1].clone()]
+    );
     // Each hash's own proof: one per distinct body.
     assert!(!v["proofs"].as_array().unwrap().is_empty());
     let r = ask_dir(&devnet(), "verify-transaction", &[&txs[0], UNKNOWN]);
@@ -560,7 +590,10 @@ fn a_certified_block_and_an_unknown_one() {
     let expected = &proof["certified_blocks"]["items"][0];
     assert_eq!(v["certified"][0]["block_number"], expected["block_number"]);
     assert_eq!(v["certified"][0]["slot_number"], expected["slot_number"]);
-    assert_eq!(v["proofs"][0]["block_number_offset"], proof["security_parameter"]);
+    assert_eq!(
+        v["proofs"][0]["block_number_offset"],
+        proof["security_parameter"]
+    );
     assert_eq!(
         server.requests()[0],
         format!("/proof/v2/cardano-block?block_hashes={block}")
@@ -605,7 +638,12 @@ fn mithril_stake_distributions_latest_and_by_hash() {
     );
     // Every one, by hash, from the aggregator and from the directory.
     for hash in bodies("mithril-stake-distributions.json").keys() {
-        ask(&server, "verify-stake-distribution", &["--kind", "mithril", hash]).expect(0);
+        ask(
+            &server,
+            "verify-stake-distribution",
+            &["--kind", "mithril", hash],
+        )
+        .expect(0);
     }
     ask_dir(
         &devnet(),
@@ -663,7 +701,11 @@ fn a_tampered_stake_distribution_is_invalid() {
     assert_ne!(tampered, text);
     let route = format!("/artifact/cardano-stake-distribution/{hash}");
     let server = devnet_aggregator(HashMap::from([(route, tampered)]));
-    let r = ask(&server, "verify-stake-distribution", &["--kind", "cardano", &hash]);
+    let r = ask(
+        &server,
+        "verify-stake-distribution",
+        &["--kind", "cardano", &hash],
+    );
     r.expect(1);
     let v = r.json();
     assert_eq!(v["valid"], false);
@@ -699,7 +741,12 @@ fn cardano_databases_latest_by_hash_and_tampered() {
     let server = devnet_aggregator(HashMap::from([(route, flip_hex(text, "merkle_root"))]));
     let r = ask(&server, "verify-cardano-database", &[&latest]);
     r.expect(1);
-    assert_eq!(r.json()["error"]["code"], "proof_message_mismatch", "{}", r.describe());
+    assert_eq!(
+        r.json()["error"]["code"],
+        "proof_message_mismatch",
+        "{}",
+        r.describe()
+    );
 }
 
 #[test]
@@ -751,7 +798,11 @@ fn the_network_preset_key_is_used_and_an_explicit_key_wins() {
     r.expect(1);
     let v = r.json();
     assert_eq!(v["error"]["code"], "genesis_signature_invalid", "{v}");
-    assert!(r.stderr.contains("(from the mainnet preset)"), "{}", r.describe());
+    assert!(
+        r.stderr.contains("(from the mainnet preset)"),
+        "{}",
+        r.describe()
+    );
     let key = key_file();
     let r = run(&[
         "verify-transaction",
@@ -765,18 +816,27 @@ fn the_network_preset_key_is_used_and_an_explicit_key_wins() {
         tx,
     ]);
     r.expect(0);
-    assert!(r.stderr.contains("(from --genesis-vkey)"), "{}", r.describe());
+    assert!(
+        r.stderr.contains("(from --genesis-vkey)"),
+        "{}",
+        r.describe()
+    );
 }
 
 #[test]
 fn a_trust_file_shortens_the_next_walk() {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-proofs-trust-{}", std::process::id()));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("cli-proofs-trust-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let trust = dir.join("trust.bin");
     let trust = trust.to_str().unwrap();
     let block = &blocks()[0];
-    let checked = |r: &Run| r.json()["proofs"][0]["certificates_checked"].as_u64().unwrap();
+    let checked = |r: &Run| {
+        r.json()["proofs"][0]["certificates_checked"]
+            .as_u64()
+            .unwrap()
+    };
     let first = ask_dir(&devnet(), "verify-block", &["--trust", trust, block]);
     first.expect(0);
     assert!(checked(&first) > 1, "{}", first.describe());
@@ -810,7 +870,14 @@ fn usage_errors_exit_2() {
         "--genesis-vkey needs a value",
     );
     assert_usage_error(
-        &["verify-transaction", "--dir", dir, "--genesis-vkey", "--json", UNKNOWN],
+        &[
+            "verify-transaction",
+            "--dir",
+            dir,
+            "--genesis-vkey",
+            "--json",
+            UNKNOWN,
+        ],
         "--genesis-vkey needs a value",
     );
     assert_usage_error(&["verify-transaction", "--dir", dir], "missing HASH");
@@ -820,40 +887,95 @@ fn usage_errors_exit_2() {
     );
     assert_usage_error(&["verify-transaction", UNKNOWN], "needs --network NAME");
     assert_usage_error(
-        &["verify-transaction", "--dir", dir, "--aggregator", "http://127.0.0.1:9", UNKNOWN],
+        &[
+            "verify-transaction",
+            "--dir",
+            dir,
+            "--aggregator",
+            "http://127.0.0.1:9",
+            UNKNOWN,
+        ],
         "exclude each other",
     );
     assert_usage_error(
-        &["verify-transaction", "--aggregator", "http://127.0.0.1:9", UNKNOWN],
+        &[
+            "verify-transaction",
+            "--aggregator",
+            "http://127.0.0.1:9",
+            UNKNOWN,
+        ],
         "needs --genesis-vkey",
     );
     assert_usage_error(&["verify-block", "--dir", dir, "--v1", UNKNOWN], "--v1");
-    assert_usage_error(&["verify-stake-distribution", "--dir", dir], "missing --kind");
     assert_usage_error(
-        &["verify-stake-distribution", "--dir", dir, "--kind", "bitcoin"],
+        &["verify-stake-distribution", "--dir", dir],
+        "missing --kind",
+    );
+    assert_usage_error(
+        &[
+            "verify-stake-distribution",
+            "--dir",
+            dir,
+            "--kind",
+            "bitcoin",
+        ],
         "not one of mithril, cardano",
     );
     assert_usage_error(
-        &["verify-stake-distribution", "--dir", dir, "--kind", "mithril", "--epoch", "3"],
+        &[
+            "verify-stake-distribution",
+            "--dir",
+            dir,
+            "--kind",
+            "mithril",
+            "--epoch",
+            "3",
+        ],
         "--epoch is for --kind cardano",
     );
     assert_usage_error(
-        &["verify-stake-distribution", "--dir", dir, "--kind", "cardano", "--epoch", "x"],
+        &[
+            "verify-stake-distribution",
+            "--dir",
+            dir,
+            "--kind",
+            "cardano",
+            "--epoch",
+            "x",
+        ],
         "not an epoch number",
     );
     assert_usage_error(
-        &["verify-stake-distribution", "--dir", dir, "--kind", "cardano", "--epoch", "3", UNKNOWN],
+        &[
+            "verify-stake-distribution",
+            "--dir",
+            dir,
+            "--kind",
+            "cardano",
+            "--epoch",
+            "3",
+            UNKNOWN,
+        ],
         "exclude each other",
     );
-    assert_usage_error(&["verify-cardano-database", "--dir", dir, "--frob"], "unknown option --frob");
+    assert_usage_error(
+        &["verify-cardano-database", "--dir", dir, "--frob"],
+        "unknown option --frob",
+    );
     assert_usage_error(
         &["verify-transaction", "--network", "testnet", UNKNOWN],
         "unknown network \"testnet\"",
     );
     // A directory without the file asked for: an I/O error.
-    let chain_only = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/reference-chains/two-per-epoch");
+    let chain_only =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/reference-chains/two-per-epoch");
     assert_usage_error(
-        &["verify-block", "--dir", chain_only.to_str().unwrap(), UNKNOWN],
+        &[
+            "verify-block",
+            "--dir",
+            chain_only.to_str().unwrap(),
+            UNKNOWN,
+        ],
         "cblk-proofs.json",
     );
 }
@@ -864,7 +986,12 @@ fn non_utf8_arguments_are_refused_without_a_panic() {
     let bad = OsString::from_vec(vec![b'a', 0xff, 0xfe]);
     for args in [
         vec![OsString::from("verify-chain"), bad.clone()],
-        vec![OsString::from("verify-transaction"), OsString::from("--dir"), bad.clone(), OsString::from(UNKNOWN)],
+        vec![
+            OsString::from("verify-transaction"),
+            OsString::from("--dir"),
+            bad.clone(),
+            OsString::from(UNKNOWN),
+        ],
         vec![bad.clone()],
     ] {
         let r = run_os(&args, &[]);
@@ -887,11 +1014,19 @@ fn help_per_subcommand_and_version_anywhere() {
     ] {
         let r = run(&[sub, "--help"]);
         r.expect(0);
-        assert!(r.stdout.contains(&format!("mithril-lite {sub}")), "{}", r.describe());
+        assert!(
+            r.stdout.contains(&format!("mithril-lite {sub}")),
+            "{}",
+            r.describe()
+        );
         assert!(r.stdout.contains("Exit status"), "{}", r.describe());
         let r = run(&["help", sub]);
         r.expect(0);
-        assert!(r.stdout.contains(&format!("mithril-lite {sub}")), "{}", r.describe());
+        assert!(
+            r.stdout.contains(&format!("mithril-lite {sub}")),
+            "{}",
+            r.describe()
+        );
         for args in [vec![sub, "--version"], vec![sub, "--json", "-V"]] {
             let r = run(&args);
             r.expect(0);

@@ -45,29 +45,30 @@ struct Cli {
 enum Sub {
     /// Verify certificate chains back to the genesis certificate.
     #[command(
+        name = "verify-chain",
         override_usage = "mithril-lite verify-chain DIR [--hash HASH | --all] [OPTIONS]\n       \
                           mithril-lite verify-chain (--aggregator URL | --network NAME) [--hash HASH] [OPTIONS]",
         after_help = EXIT_STATUS
     )]
-    VerifyChain(ChainArgs),
+    Chain(ChainArgs),
     /// Check every artifact file of a directory against its certificate, whose chain is
     /// verified too, and print a summary per kind.
-    #[command(after_help = EXIT_STATUS)]
-    VerifyArtifacts(ArtifactsArgs),
+    #[command(name = "verify-artifacts", after_help = EXIT_STATUS)]
+    Artifacts(ArtifactsArgs),
     /// Are these transactions certified? Fetches the transactions proof, verifies its
     /// certificate's chain and the proof.
-    #[command(after_help = EXIT_STATUS)]
-    VerifyTransaction(ItemsArgs),
+    #[command(name = "verify-transaction", after_help = EXIT_STATUS)]
+    Transaction(TransactionArgs),
     /// Are these blocks certified? Fetches the blocks proof, verifies its certificate's chain
     /// and the proof.
-    #[command(after_help = EXIT_STATUS)]
-    VerifyBlock(ItemsArgs),
+    #[command(name = "verify-block", after_help = EXIT_STATUS)]
+    Block(BlockArgs),
     /// Verify a Mithril or Cardano stake distribution (by hash, by epoch, or the latest).
-    #[command(after_help = EXIT_STATUS)]
-    VerifyStakeDistribution(StakeArgs),
+    #[command(name = "verify-stake-distribution", after_help = EXIT_STATUS)]
+    StakeDistribution(StakeArgs),
     /// Verify a Cardano database artifact (by hash, or the latest).
-    #[command(after_help = EXIT_STATUS)]
-    VerifyCardanoDatabase(DatabaseArgs),
+    #[command(name = "verify-cardano-database", after_help = EXIT_STATUS)]
+    CardanoDatabase(DatabaseArgs),
 }
 
 /// What every walk needs: the genesis key, trust checkpoints, limits, output form.
@@ -157,14 +158,24 @@ struct SourceArgs {
 }
 
 #[derive(Args, Debug)]
-struct ItemsArgs {
-    /// Hashes to check (hex).
+struct TransactionArgs {
+    /// Transaction hashes to check (hex).
     #[arg(value_name = "HASH", required = true, value_parser = hex_hash)]
     hashes: Vec<String>,
-    /// Transactions only: the legacy v1 proof route (/proof/cardano-transaction; in a
-    /// directory, ctx-proofs.json). v1 proofs carry no finality offset.
+    /// The legacy v1 proof route (/proof/cardano-transaction; in a directory,
+    /// ctx-proofs.json) instead of /proof/v2/cardano-transaction (ctx-proofs-v2.json). v1
+    /// proofs give neither the block nor a finality offset.
     #[arg(long)]
     v1: bool,
+    #[command(flatten)]
+    source: SourceArgs,
+}
+
+#[derive(Args, Debug)]
+struct BlockArgs {
+    /// Block hashes to check (hex).
+    #[arg(value_name = "HASH", required = true, value_parser = hex_hash)]
+    hashes: Vec<String>,
     #[command(flatten)]
     source: SourceArgs,
 }
@@ -299,7 +310,8 @@ fn number(v: &str) -> Result<usize, String> {
 }
 
 fn epoch_number(v: &str) -> Result<u64, String> {
-    v.parse().map_err(|_| format!("{v:?} is not an epoch number"))
+    v.parse()
+        .map_err(|_| format!("{v:?} is not an epoch number"))
 }
 
 fn network_name(name: &str) -> Result<&'static Network, String> {
@@ -368,13 +380,13 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, UsageEr
         help: help.clone(),
     };
     Ok(match cli.command {
-        Sub::VerifyChain(a) => Parsed::Run(chain_command(a).map_err(|m| fail(&m))?),
-        Sub::VerifyArtifacts(a) => Parsed::Artifacts(ArtifactsCommand {
+        Sub::Chain(a) => Parsed::Run(chain_command(a).map_err(|m| fail(&m))?),
+        Sub::Artifacts(a) => Parsed::Artifacts(ArtifactsCommand {
             dir: a.dir,
             genesis_vkey: a.genesis_vkey,
             json: a.json,
         }),
-        Sub::VerifyTransaction(a) => {
+        Sub::Transaction(a) => {
             let walking = walking(a.source).map_err(|m| fail(&m))?;
             Parsed::Question(QuestionCommand {
                 walking,
@@ -384,17 +396,14 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, UsageEr
                 },
             })
         }
-        Sub::VerifyBlock(a) => {
-            if a.v1 {
-                return Err(fail("--v1 is for transaction proofs only"));
-            }
+        Sub::Block(a) => {
             let walking = walking(a.source).map_err(|m| fail(&m))?;
             Parsed::Question(QuestionCommand {
                 walking,
                 question: Question::Blocks { hashes: a.hashes },
             })
         }
-        Sub::VerifyStakeDistribution(a) => {
+        Sub::StakeDistribution(a) => {
             if a.epoch.is_some() && a.kind == StakeKind::Mithril {
                 return Err(fail(
                     "--epoch is for --kind cardano (Mithril stake distributions are fetched by hash)",
@@ -410,7 +419,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, UsageEr
                 },
             })
         }
-        Sub::VerifyCardanoDatabase(a) => {
+        Sub::CardanoDatabase(a) => {
             let walking = walking(a.source).map_err(|m| fail(&m))?;
             Parsed::Question(QuestionCommand {
                 walking,
@@ -521,7 +530,10 @@ fn context(e: &clap::Error, kind: ContextKind) -> String {
 /// The flag itself from clap's "--hash <HASH>", or a positional's name from "<HASH>...".
 fn flag_name(arg: &str) -> &str {
     let first = arg.split([' ', '=']).next().unwrap_or(arg);
-    first.trim_start_matches('<').trim_end_matches("...").trim_end_matches('>')
+    first
+        .trim_start_matches('<')
+        .trim_end_matches("...")
+        .trim_end_matches('>')
 }
 
 /// A clap error as one line of ours (help and version are not errors: see [`parse`]).
@@ -530,7 +542,10 @@ fn clap_error(e: clap::Error, subcommand: Option<&str>) -> UsageError {
     let value = context(&e, ContextKind::InvalidValue);
     let message = match e.kind() {
         ErrorKind::InvalidSubcommand => {
-            format!("unknown command {:?}", context(&e, ContextKind::InvalidSubcommand))
+            format!(
+                "unknown command {:?}",
+                context(&e, ContextKind::InvalidSubcommand)
+            )
         }
         ErrorKind::UnknownArgument if arg.starts_with('-') => {
             format!("unknown option {}", flag_name(&arg))
@@ -554,10 +569,7 @@ fn clap_error(e: clap::Error, subcommand: Option<&str>) -> UsageError {
         }
         ErrorKind::InvalidValue => {
             let valid = context(&e, ContextKind::ValidValue);
-            format!(
-                "{}: {value:?} is not one of {valid}",
-                flag_name(&arg)
-            )
+            format!("{}: {value:?} is not one of {valid}", flag_name(&arg))
         }
         ErrorKind::ValueValidation => {
             let why = std::error::Error::source(&e)

@@ -45,8 +45,12 @@ pub fn get(http: &HttpSource, route: &str) -> Result<Vec<u8>, String> {
 /// A directory file of bodies: id (lower case) -> exact body text.
 pub fn read_map(dir: &Path, file: &str) -> Result<BTreeMap<String, String>, String> {
     let text = read_file(&dir.join(file))?;
-    let map: BTreeMap<String, Box<RawValue>> = serde_json::from_str(&text)
-        .map_err(|e| format!("{}: not a JSON object of bodies: {e}", dir.join(file).display()))?;
+    let map: BTreeMap<String, Box<RawValue>> = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{}: not a JSON object of bodies: {e}",
+            dir.join(file).display()
+        )
+    })?;
     Ok(map
         .into_iter()
         .map(|(id, body)| (id.to_ascii_lowercase(), body.get().to_string()))

@@ -132,9 +132,10 @@ fn summary(chain: &VerifiedChain) -> ChainSummary {
 }
 
 fn error_json(failure: Option<&Failure>) -> Value {
-    failure.map_or(Value::Null, |(code, message)| {
-        json!({"code": code, "message": message})
-    })
+    failure.map_or(
+        Value::Null,
+        |(code, message)| json!({"code": code, "message": message}),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -649,9 +650,8 @@ fn artifact(
 ) -> Result<bool, String> {
     let body = artifact_body(kind, hash, epoch, sources)?;
     let (certificate, chain) = walk(&body, kind.what(), verifier, sources)?;
-    let outcome = chain.and_then(|chain| {
-        check_artifact(kind, &body, &chain).map(|c| (c, summary(&chain)))
-    });
+    let outcome =
+        chain.and_then(|chain| check_artifact(kind, &body, &chain).map(|c| (c, summary(&chain))));
     let valid = outcome.is_ok();
     let shown_hash = match &outcome {
         Ok((c, _)) => c.hash.clone(),
