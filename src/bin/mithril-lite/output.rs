@@ -7,6 +7,8 @@ use mithril_lite::chain::VerifiedChain;
 use mithril_lite::Error;
 use serde_json::{json, Value};
 
+use crate::style::Style;
+
 /// One line per event on stderr, rewritten in place on a terminal.
 pub struct Progress {
     prefix: String,
@@ -138,6 +140,7 @@ impl Report {
             };
             println!("{value}");
         } else {
+            let style = Style::detect();
             for r in &self.results {
                 match &r.result {
                     Ok(chain) => {
@@ -148,14 +151,15 @@ impl Report {
                             }
                         };
                         println!(
-                            "VALID   {} (epoch {}, {}) verified {how}: {} certificates checked",
+                            "{}   {} (epoch {}, {}) verified {how}: {} certificates checked",
+                            style.good("VALID"),
                             r.hash,
                             chain.certificate.epoch,
                             chain.certificate.signed_entity_type.to_json(),
                             chain.certificates_checked
                         );
                     }
-                    Err(e) => println!("INVALID {} [{}]: {e}", r.hash, e.code()),
+                    Err(e) => println!("{} {} [{}]: {e}", style.bad("INVALID"), r.hash, e.code()),
                 }
             }
             if self.all {
