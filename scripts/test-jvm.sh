@@ -6,7 +6,7 @@
 #   1. the host static library, as scripts/test-c.sh builds it (same cargo command: a no-op
 #      when the c stage built it already); its code must be position-independent (it is linked
 #      into a shared library): no absolute 32-bit relocations outside debug sections (x86_64)
-#   2. javac (OpenJDK 17+, -Xlint:all -Werror) compiles the Java classes and writes the JNI
+#   2. javac (OpenJDK 17+, --release 17 -Xlint:all -Werror) compiles the Java classes and writes the JNI
 #      header of io.mithril.lite.Mithril; the shim compiles against that header too (every
 #      native method's C signature checked) and defines every native method it declares
 #   3. gcc -shared -fPIC -Wall -Wextra -Werror:
@@ -20,10 +20,10 @@
 #      misuse, proofs, checkpoints, then everything ITERATIONS more times with the live heap
 #      blocks compared); any JNI warning from -Xcheck:jni fails the run
 #
-# Usage: scripts/test-jvm.sh [--iterations N]    (default 10)
+# Usage: scripts/test-jvm.sh [--iterations N]    (default 20)
 #
-# Environment: JAVA_HOME (default: /usr/lib/jvm/java-17-openjdk-amd64 when present, else the
-# JDK of the javac on PATH); CI set -> cargo --locked.
+# Environment: JAVA_HOME (default: Debian's /usr/lib/jvm/java-17-openjdk-<arch> when present,
+# else the JDK of the javac on PATH); CI set -> cargo --locked.
 # Needs: scripts/setup.sh --jvm (a JDK: javac, java, jni.h) and --c (gcc).
 set -euo pipefail
 
@@ -47,7 +47,7 @@ case ":$PATH:" in
 *) if [ -d "$bin" ]; then PATH="$bin:$PATH"; fi ;;
 esac
 
-iterations=10
+iterations=20
 while [ $# -gt 0 ]; do
     case "$1" in
     --iterations)
@@ -66,8 +66,9 @@ case "$iterations" in '' | *[!0-9]*) die "--iterations: not a number: $iteration
 
 # The JDK: javac, java and the JNI headers of the same one.
 if [ -z "${JAVA_HOME:-}" ]; then
-    if [ -x /usr/lib/jvm/java-17-openjdk-amd64/bin/javac ]; then
-        JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
+    debian_jdk="$(ls -d /usr/lib/jvm/java-17-openjdk-* 2>/dev/null | head -n 1 || true)"
+    if [ -n "$debian_jdk" ] && [ -x "$debian_jdk/bin/javac" ]; then
+        JAVA_HOME="$debian_jdk"
     elif command -v javac >/dev/null 2>&1; then
         JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")"
     else
@@ -108,7 +109,7 @@ mkdir -p "$OUT/classes" "$OUT/headers"
 
 say "javac $("$JAVAC" -version 2>&1 | awk '{print $2}'): main and test classes, JNI header"
 mapfile -t sources < <(find "$SRC/main/java" "$SRC/test/java" -name '*.java' | sort)
-"$JAVAC" -Xlint:all -Werror -d "$OUT/classes" -h "$OUT/headers" "${sources[@]}"
+"$JAVAC" --release 17 -Xlint:all -Werror -d "$OUT/classes" -h "$OUT/headers" "${sources[@]}"
 
 CFLAGS=(-std=c11 -Wall -Wextra -Werror -O2 -g -fPIC -I include "${JNI_INCLUDES[@]}")
 LDLIBS=(-lpthread -ldl -lm)
@@ -133,10 +134,15 @@ extra="$(echo "$exported" | grep -v '^Java_io_mithril_lite_Mithril_' || true)"
 [ -z "$extra" ] || die "libmithril_jni.so exports more than the native methods: $(echo "$extra" | head -5)"
 say "$(echo "$declared" | wc -l) native methods, all defined; libmithril_jni.so exports nothing else ($(du -h "$OUT/libmithril_jni.so" | cut -f1))"
 
+# JDK 22+ warns about System.load (a "restricted method") unless native access is granted.
+java_opts=(-Xcheck:jni)
+java_major="$("$JAVA" -version 2>&1 | awk -F'"' '/version/ {split($2, v, "."); print v[1]; exit}')"
+if [ "${java_major:-0}" -ge 22 ] 2>/dev/null; then java_opts+=(--enable-native-access=ALL-UNNAMED); fi
+
 say "run: java -Xcheck:jni io.mithril.lite.MithrilTest ($iterations leak-check iterations)"
 t0=$SECONDS
 status=0
-"$JAVA" -Xcheck:jni -cp "$OUT/classes" io.mithril.lite.MithrilTest "$FIXTURE" "$OUT/libmithril_jni_test.so" \
+"$JAVA" "${java_opts[@]}" -cp "$OUT/classes" io.mithril.lite.MithrilTest "$FIXTURE" "$OUT/libmithril_jni_test.so" \
     --threads 4 --iterations "$iterations" 2>&1 | tee "$OUT/run.log" || status=$?
 [ "$status" -eq 0 ] || die "MithrilTest failed (exit $status)"
 # -Xcheck:jni reports misuse (an exception left pending across JNI calls, a wrong local

@@ -9,6 +9,9 @@
 #   c                  scripts/test-c.sh (the C ABI: host static library, header is current,
 #                      the C tests in tests/c/ inline and with a worker pool, under valgrind memcheck,
 #                      helgrind and drd)
+#   jvm                scripts/test-jvm.sh (the JNI shim of docs/mobile.md compiled against the
+#                      static library the c stage built, driven from Java on the host JVM:
+#                      chain walks inline and on a thread pool, proofs, errors, leaks)
 #   mobile             scripts/build-mobile.sh (static libraries for aarch64-apple-ios and
 #                      aarch64-linux-android; every header function exported)
 #   wasm-build         scripts/build-wasm.sh (pkg/dist/{web,bundler,nodejs}, wasm-pack)
@@ -43,7 +46,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-STAGES=(fmt clippy test package no-std c mobile wasm-build wasm-size wasm-test-node wasm-test-browser node browser bundler fuzz)
+STAGES=(fmt clippy test package no-std c jvm mobile wasm-build wasm-size wasm-test-node wasm-test-browser node browser bundler fuzz)
 
 # cargo lives in ~/.cargo/bin under rustup; a non-login shell may not have it on PATH.
 bin="${CARGO_HOME:-$HOME/.cargo}/bin"
@@ -87,6 +90,10 @@ stage_no_std() {
 
 stage_c() {
     bash "$ROOT/scripts/test-c.sh"
+}
+
+stage_jvm() {
+    bash "$ROOT/scripts/test-jvm.sh"
 }
 
 stage_mobile() {
