@@ -62,7 +62,8 @@ while [ $# -gt 0 ]; do
     *) die "unknown argument: $1" ;;
     esac
 done
-case "$iterations" in '' | *[!0-9]*) die "--iterations: not a number: $iterations" ;; esac
+case "$iterations" in "" | *[!0-9]*) die "--iterations: not a number: $iterations" ;; esac
+[ "$iterations" -ge 8 ] || die "--iterations: at least 8 (the leak check compares the first and last few)"
 
 # The JDK: javac, java and the JNI headers of the same one.
 if [ -z "${JAVA_HOME:-}" ]; then

@@ -591,17 +591,25 @@ public final class MithrilTest {
         quiet = true;
         int before = failures;
         runAll(); // warm: blst's worker pool, each pool thread's thread-locals, the last-error slots
-        long warm = NativeAllocations.live();
-        for (int i = 0; i < iterations; i++) runAll();
-        long after = NativeAllocations.live();
+        long[] live = new long[iterations];
+        for (int i = 0; i < iterations; i++) {
+            runAll();
+            live[i] = NativeAllocations.live();
+        }
         quiet = false;
         check(failures == before, "every iteration passed");
-        // One handle (or any block) kept per iteration would add at least `iterations` blocks;
-        // allow a few one-off blocks (a pool thread's first check, allocator caches).
-        long grown = after - warm;
-        check(grown <= 0 || grown < iterations / 2, "live heap blocks grew by " + grown + " over " + iterations + " iterations");
-        ok(String.format("%d more iterations of everything above: live heap blocks %d -> %d", iterations, warm,
-                after));
+        // A block kept per iteration makes every later count higher by one per iteration. The
+        // count also moves by a few blocks that come and go (blst's worker threads drop their
+        // jobs after the call that used them returned): the lowest count of the first and of the
+        // last iterations are compared, which a leak of one block per iteration raises by at
+        // least the iterations between them.
+        int window = Math.min(5, iterations / 4);
+        long first = Arrays.stream(live, 0, window).min().getAsLong();
+        long last = Arrays.stream(live, iterations - window, iterations).min().getAsLong();
+        long span = iterations - window;
+        check(last - first < span, "live heap blocks grew by " + (last - first) + " over " + span + " iterations");
+        ok(String.format("%d more iterations of everything above: live heap blocks %s", iterations,
+                Arrays.toString(live)));
 
         // The counter sees what is not freed: keep `iterations` results, then free them.
         Map.Entry<String, byte[]> e = Fixture.map(dir.resolve(Kind.TX_V2.file)).entrySet().iterator().next();
@@ -618,7 +626,8 @@ public final class MithrilTest {
         Mithril.certificateFree(cert);
         Mithril.verifierFree(verifier);
         check(held - base >= iterations, "the counter sees results not freed: +" + (held - base));
-        check(freed == base, "freeing them gives every block back: " + base + " -> " + held + " -> " + freed);
+        // Fewer than one block per result left (blocks that come and go, as above, aside).
+        check(freed - base < iterations, "freeing them gives their blocks back: " + base + " -> " + held + " -> " + freed);
         ok(String.format("%d results kept: live heap blocks %d -> %d, freed: %d", iterations, base, held, freed));
     }
 
@@ -638,6 +647,10 @@ public final class MithrilTest {
                 System.err.println("unknown argument: " + args[i]);
                 System.exit(2);
             }
+        }
+        if (iterations < 8) {
+            System.err.println("--iterations: at least 8 (the leak check compares the first and last few)");
+            System.exit(2);
         }
         dir = Path.of(args[0]);
         Mithril.load(Path.of(args[1]).toAbsolutePath().toString());
