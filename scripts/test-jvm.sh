@@ -67,8 +67,14 @@ case "$iterations" in "" | *[!0-9]*) die "--iterations: not a number: $iteration
 
 # The JDK: javac, java and the JNI headers of the same one.
 if [ -z "${JAVA_HOME:-}" ]; then
-    debian_jdk="$(ls -d /usr/lib/jvm/java-17-openjdk-* 2>/dev/null | head -n 1 || true)"
-    if [ -n "$debian_jdk" ] && [ -x "$debian_jdk/bin/javac" ]; then
+    debian_jdk=""
+    for d in /usr/lib/jvm/java-17-openjdk-*; do
+        if [ -x "$d/bin/javac" ]; then
+            debian_jdk="$d"
+            break
+        fi
+    done
+    if [ -n "$debian_jdk" ]; then
         JAVA_HOME="$debian_jdk"
     elif command -v javac >/dev/null 2>&1; then
         JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")"
