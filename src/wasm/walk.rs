@@ -119,6 +119,7 @@ impl Walk {
     /// Feed the body of the certificate `hash` (UTF-8 bytes). Returns the id of its STM check,
     /// if there is one to run.
     pub fn feed(&mut self, hash: &str, body: &[u8]) -> Option<u32> {
+        super::fault::inject(body);
         let fed = self.inner.feed(hash, body);
         fed.check.map(|check| {
             let id = check.index as u32;
@@ -236,6 +237,7 @@ impl Walk {
 /// bytes give an outcome that records an `internal_error`.
 #[wasm_bindgen(js_name = runCheckJob)]
 pub fn run_check_job(job: &[u8]) -> Vec<u8> {
+    super::fault::inject(job);
     crate::certificate::run_check_job(job)
 }
 
