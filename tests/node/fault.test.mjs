@@ -113,6 +113,28 @@ describe('a trap in the wasm module', () => {
     fresh.free();
   });
 
+  test('a verified-certificate handle of the trapped instance: its getter and proof checks fail with internal_error', () => {
+    const walk = new wasm.Walk(devnet.genesisKey, devnet.latest, {});
+    for (;;) {
+      const step = /** @type {{kind: string, hash?: string, error?: Error}} */ (walk.step());
+      if (step.kind === 'done') {
+        assert.equal(step.error, undefined);
+        break;
+      }
+      assert.equal(step.kind, 'fetch');
+      const hash = /** @type {string} */ (step.hash);
+      const id = walk.feed(hash, new TextEncoder().encode(devnet.certificates.get(hash)));
+      if (id !== undefined) walk.runCheck(id);
+    }
+    const handle = /** @type {import('../../pkg/src/driver.js').WasmCertificate} */ (walk.verifiedCertificate());
+    walk.free();
+    assert.equal(handle.hash, devnet.latest);
+    assert.throws(() => wasm.testPanic(), isInternalError);
+    assert.throws(() => handle.hash, isInternalError);
+    assert.throws(() => handle.verifyBlocksProof(new Uint8Array(0)), isInternalError);
+    handle.free();
+  });
+
   test('a pool worker whose module traps: the job fails, a new worker (a fresh instance) runs the next', async () => {
     const pool = new WorkerPool(nodeSpawner(new URL(at('worker-node.js'))), 1);
     try {
