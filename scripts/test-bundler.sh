@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Bundler test of the npm package in pkg/: a tiny Vite app (tests/bundler) imports
 # { init, CertificateVerifier, decodeGenesisKey } from 'mithril-lite' through the exports map's
-# browser condition, `vite build` must succeed and emit the .wasm that src/web.js finds through
-# `new URL(..., import.meta.url)`, and the built JS must reference it; the check pool's worker
+# browser condition (and, dynamically, 'mithril-lite/bundler': one .wasm for both), `vite build`
+# must succeed and emit the .wasm that src/web.js finds through `new URL(..., import.meta.url)`, and the built JS must reference it; the check pool's worker
 # script must be emitted as its own chunk and referenced too. The same install is then
 # imported from Node, which must resolve the node condition (src/node.js).
 #
@@ -78,6 +78,15 @@ if [ -n "$wasm" ] && [ "$(head -c 4 "$wasm" | od -An -tx1 | tr -d ' \n')" = "006
 else
     cat "$LOG/build"
     fail "no WebAssembly .wasm in tests/bundler/dist/assets"
+fi
+
+# 3b. One .wasm for both entries the app loads (the default one and mithril-lite/bundler).
+count="$(find dist/assets -maxdepth 1 -name '*.wasm' | wc -l)"
+if [ "$count" -eq 1 ]; then
+    ok "one .wasm emitted for the web and bundler entries"
+else
+    ls dist/assets >&2
+    fail "$count .wasm files emitted (one expected: the package ships one module)"
 fi
 
 # 4. The built JS references that asset by its hashed name.
