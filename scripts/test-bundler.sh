@@ -2,8 +2,9 @@
 # Bundler test of the npm package in pkg/: a tiny Vite app (tests/bundler) imports
 # { init, CertificateVerifier, decodeGenesisKey } from 'mithril-lite' through the exports map's
 # browser condition (and, dynamically, 'mithril-lite/bundler': one .wasm for both), `vite build`
-# must succeed and emit the .wasm that src/web.js finds through `new URL(..., import.meta.url)`, and the built JS must reference it; the check pool's worker
-# script must be emitted as its own chunk and referenced too. The same install is then
+# must succeed and emit the .wasm that src/web.js finds through `new URL(..., import.meta.url)`,
+# and the built JS must reference it; the check pool's worker script must be emitted as its own
+# chunk and referenced too. The same install is then
 # imported from Node, which must resolve the node condition (src/node.js).
 #
 # Assumes scripts/build-wasm.sh has run (pkg/dist/web, the package's one module). Installs Vite, pinned by
