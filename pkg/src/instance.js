@@ -21,6 +21,8 @@ let compiled;
 let generation = 0;
 /** Instances replaced after a trap. */
 let replaced = 0;
+/** Why the last replacement failed, while no fresh instance could be made. @type {string | undefined} */
+let unreplaced;
 /** Wrapped object -> the object and the instance it belongs to. @type {WeakMap<object, {target: object, generation: number}>} */
 const owners = new WeakMap();
 /** @type {import('./driver.js').WasmBinding | undefined} */
@@ -148,6 +150,12 @@ export function binding() {
  * @returns {T}
  */
 function guarded(call) {
+  // The last replacement failed: the trapped instance is still the glue's, never call it.
+  if (unreplaced !== undefined && !reset()) {
+    throw internalError(
+      `mithril-lite: the wasm module trapped and no fresh instance could be made (${unreplaced})`,
+    );
+  }
   let result;
   try {
     result = call();
@@ -170,7 +178,22 @@ function replace() {
   generation++;
   // Objects of the old instance are refused from now on (owners' generation), before anything
   // can reach the new one.
-  glue.__wbg_reset_state();
+  reset();
+}
+
+/**
+ * Make the glue's instance a fresh one. Returns whether it worked; if not (e.g. no memory for
+ * a new instance), every call refuses until a later attempt works.
+ */
+function reset() {
+  try {
+    glue.__wbg_reset_state();
+    unreplaced = undefined;
+    return true;
+  } catch (e) {
+    unreplaced = describeTrap(e);
+    return false;
+  }
 }
 
 /**

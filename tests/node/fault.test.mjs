@@ -1,7 +1,8 @@
 // A fault stays contained: when the wasm module traps (a panic under panic = "abort"), the call
 // rejects with a MithrilVerificationError `internal_error` (98), the next call runs on a fresh
 // instance, objects of the trapped instance fail with `internal_error` (free() does nothing),
-// and a pool worker whose module traps is replaced by one with a fresh instance.
+// while no fresh instance can be made every call refuses, and a pool worker whose module traps
+// is replaced by one with a fresh instance.
 //
 // The traps come from the test-only build (cargo feature `fault-injection`, never shipped:
 // `scripts/build-wasm.sh --fault-injection` writes target/wasm-fault/dist/web/): `testPanic()`,
@@ -133,6 +134,32 @@ describe('a trap in the wasm module', () => {
     assert.throws(() => handle.hash, isInternalError);
     assert.throws(() => handle.verifyBlocksProof(new Uint8Array(0)), isInternalError);
     handle.free();
+  });
+
+  test('no fresh instance can be made: every call refuses with internal_error until one can', async () => {
+    const Instance = WebAssembly.Instance;
+    // The glue makes the fresh instance with `new WebAssembly.Instance`: make that fail.
+    WebAssembly.Instance = /** @type {typeof WebAssembly.Instance} */ (
+      /** @type {unknown} */ (
+        function () {
+          throw new RangeError('WebAssembly.Instance(): Out of memory (test)');
+        }
+      )
+    );
+    try {
+      assert.throws(() => wasm.testPanic(), isInternalError);
+      assert.throws(
+        () => pkg.version(),
+        (e) => isInternalError(e) && /no fresh instance could be made/.test(/** @type {Error} */ (e).message),
+      );
+      assert.throws(() => pkg.decodeGenesisKey(devnet.genesisKey), isInternalError);
+    } finally {
+      WebAssembly.Instance = Instance;
+    }
+    // The next call makes the fresh instance, and works.
+    assert.equal(pkg.version(), wasm.version());
+    const verifier = new pkg.CertificateVerifier(devnet.genesisKey, { trustStore: null, workers: 0 });
+    assert.equal((await verifier.verifyChain(devnet.latest, mapSource(devnet.certificates))).hash, devnet.latest);
   });
 
   test('a pool worker whose module traps: the job fails, a new worker (a fresh instance) runs the next', async () => {
