@@ -9,7 +9,7 @@
 #   --all      every area below (the default when no area is given)
 #   --rust     clang + llvm-ar (blst's C for wasm32 / bare-metal targets), rustfmt, clippy,
 #              and the no_std proof targets (see scripts/check-no-std.sh)
-#   --wasm     the wasm32-unknown-unknown target, wasm-pack, the wasm-bindgen CLI at the
+#   --wasm     the wasm32-unknown-unknown target, the wasm-bindgen CLI at the
 #              version Cargo.toml pins, and wasm-opt from npm's binaryen@BINARYEN_VERSION in
 #              .tools/node_modules (project-local; scripts/build-wasm.sh puts it first on PATH).
 #              Never Debian's binaryen: its old wasm-opt breaks the module at load time.
@@ -211,15 +211,8 @@ setup_wasm() {
     step "wasm: target $WASM_TARGET"
     ensure_rust_targets "$WASM_TARGET"
 
-    step "wasm: wasm-pack"
-    if have wasm-pack; then
-        info "present: $(wasm-pack --version)"
-    else
-        # The npm package's postinstall downloads a binary from outside the registries: build it.
-        info "cargo install wasm-pack --locked (a few minutes)"
-        quietly cargo install wasm-pack --locked
-        info "installed: $(wasm-pack --version)"
-    fi
+    # No wasm-pack: scripts/build-wasm.sh runs cargo, wasm-bindgen and wasm-opt itself (it needs a
+    # wasm-bindgen flag wasm-pack cannot pass).
 
     want="$(pinned_wasm_bindgen)"
     step "wasm: wasm-bindgen CLI $want (the version Cargo.toml pins)"

@@ -14,7 +14,9 @@
 #                      chain walks inline and on a thread pool, proofs, errors, leaks)
 #   mobile             scripts/build-mobile.sh (static libraries for aarch64-apple-ios and
 #                      aarch64-linux-android; every header function exported)
-#   wasm-build         scripts/build-wasm.sh (pkg/dist/{web,bundler,nodejs}, wasm-pack)
+#   wasm-build         scripts/build-wasm.sh: the package's one module (pkg/dist/web), then the
+#                      test-only fault-injection variant the node and browser stages load
+#                      (target/wasm-fault/dist/web; never shipped)
 #   wasm-size          scripts/wasm-size.sh (the .wasm's raw and gzipped size budget; see
 #                      WASM_SIZE_ENFORCE below)
 #   wasm-test-node     tests/wasm_bindings.rs as wasm in node (wasm-bindgen-test-runner)
@@ -130,6 +132,7 @@ stage_fuzz() {
 
 stage_wasm_build() {
     bash "$ROOT/scripts/build-wasm.sh"
+    bash "$ROOT/scripts/build-wasm.sh" --fault-injection
 }
 
 stage_wasm_size() {
