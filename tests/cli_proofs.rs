@@ -532,6 +532,22 @@ fn a_tampered_transaction_proof_is_invalid() {
 }
 
 #[test]
+fn a_proof_naming_no_certificate_is_malformed() {
+    let tx = transactions()[0].clone();
+    let mut proof = value(&bodies("ctx-proofs-v2.json")[&tx]);
+    proof.as_object_mut().unwrap().remove("certificate_hash");
+    let route = format!("/proof/v2/cardano-transaction?transaction_hashes={tx}");
+    let server = devnet_aggregator(HashMap::from([(route, proof.to_string())]));
+    let r = ask(&server, "verify-transaction", &[&tx]);
+    r.expect(1);
+    let v = r.json();
+    assert_eq!(v["error"]["code"], "proof_malformed", "{v}");
+    assert_eq!(v["proofs"][0]["certificate"], Value::Null, "{v}");
+    // Nothing to walk: only the proof was fetched.
+    assert_eq!(server.requests().len(), 1, "{:?}", server.requests());
+}
+
+#[test]
 fn a_v1_transaction_proof_from_its_route() {
     let server = devnet_aggregator(HashMap::new());
     let tx = bodies("ctx-proofs.json").into_keys().next().unwrap();

@@ -99,29 +99,27 @@ pub fn run(command: &QuestionCommand) -> Result<bool, String> {
     }
 }
 
-/// Walk the chain of the certificate a body names.
+/// Walk the chain of the certificate a body names. The certificate is `None` when the body
+/// names none: then the body is malformed (the core's error, as the npm package's proofs.js
+/// reports it), and there is nothing to walk.
 fn walk(
     body: &[u8],
-    what: &str,
+    what: &'static str,
     verifier: &mut Verifier,
     sources: &mut Sources,
-) -> Result<(String, Result<VerifiedChain, Failure>), String> {
+) -> Result<(Option<String>, Result<VerifiedChain, Failure>), String> {
     let Some(certificate) = bodies::certificate_hash(body) else {
-        // As the npm package does (proofs.js readProof): without a certificate there is
-        // nothing to walk, and the body is malformed.
-        return Ok((
-            String::new(),
-            Err((
-                "proof_malformed".into(),
-                format!("cannot decode the {what}: no certificate_hash string"),
-            )),
-        ));
+        let e = proofs::ProofError::Malformed {
+            what,
+            detail: "no certificate_hash string".into(),
+        };
+        return Ok((None, Err((e.code().to_string(), e.to_string()))));
     };
     let mut progress = Progress::new(0, 1, &certificate);
     let chain = verifier
         .verify(&certificate, sources.certificates.as_mut(), &mut progress)?
         .map_err(|e| (e.code().to_string(), format!("certificate chain: {e}")));
-    Ok((certificate, chain))
+    Ok((Some(certificate), chain))
 }
 
 fn summary(chain: &VerifiedChain) -> ChainSummary {
@@ -204,7 +202,8 @@ struct Proven {
 
 /// One proof's outcome.
 struct ProofOutcome {
-    certificate: String,
+    /// The certificate the proof names (none: a malformed proof).
+    certificate: Option<String>,
     chain: Option<ChainSummary>,
     result: Result<Proven, Failure>,
 }
@@ -337,9 +336,11 @@ fn items(
     for outcome in &outcomes {
         if let Ok(proven) = &outcome.result {
             for item in &proven.certified {
+                // A proof is checked only when it names a certificate.
+                let certificate = outcome.certificate.as_deref().unwrap_or_default();
                 certified
                     .entry(item.hash.as_str())
-                    .or_insert((item, outcome.certificate.as_str()));
+                    .or_insert((item, certificate));
             }
         }
     }
@@ -429,7 +430,10 @@ fn items(
             (Ok(p), Some(chain)) => {
                 println!(
                     "proof (v{}) signed by certificate {} (epoch {}), chain verified ({} certificates checked)",
-                    p.version, o.certificate, chain.epoch, chain.certificates_checked
+                    p.version,
+                    o.certificate.as_deref().unwrap_or_default(),
+                    chain.epoch,
+                    chain.certificates_checked
                 );
                 match (p.block_number_offset, final_at(p)) {
                     (Some(offset), Some(at)) => println!(
@@ -445,11 +449,7 @@ fn items(
             (Err((code, message)), _) => println!(
                 "{} proof of certificate {} [{code}]: {message}",
                 style.bad("INVALID"),
-                if o.certificate.is_empty() {
-                    "(none)"
-                } else {
-                    &o.certificate
-                }
+                o.certificate.as_deref().unwrap_or("(none)")
             ),
             // A proof is checked only after its chain verified.
             (Ok(_), None) => {}
@@ -679,10 +679,11 @@ fn artifact(
     }
     match &outcome {
         Ok((c, chain)) => println!(
-            "{} {} {shown_hash}: {}\n  signed by certificate {certificate} (epoch {}), chain verified ({} certificates checked)",
+            "{} {} {shown_hash}: {}\n  signed by certificate {} (epoch {}), chain verified ({} certificates checked)",
             style.good("CERTIFIED"),
             kind.what(),
             c.text,
+            certificate.as_deref().unwrap_or_default(),
             chain.epoch,
             chain.certificates_checked
         ),
