@@ -332,14 +332,15 @@ fn items(
         outcomes.push(check_items(kind, &body, &requested, verifier, sources)?);
     }
     // A hash is certified when a valid proof certifies it (the first such proof is reported).
-    let mut certified: BTreeMap<&str, (&Item, &str)> = BTreeMap::new();
+    // Keys in lower case, as the requested hashes (the core compares them case-blind).
+    let mut certified: BTreeMap<String, (&Item, &str)> = BTreeMap::new();
     for outcome in &outcomes {
         if let Ok(proven) = &outcome.result {
             for item in &proven.certified {
                 // A proof is checked only when it names a certificate.
                 let certificate = outcome.certificate.as_deref().unwrap_or_default();
                 certified
-                    .entry(item.hash.as_str())
+                    .entry(item.hash.to_ascii_lowercase())
                     .or_insert((item, certificate));
             }
         }
