@@ -220,16 +220,21 @@ struct DatabaseArgs {
 /// Where certificates come from.
 #[derive(Debug, Clone)]
 pub enum Origin {
+    /// A fixture-style directory.
     Dir(PathBuf),
+    /// An aggregator's base URL, without a trailing slash.
     Aggregator(String),
 }
 
 /// Which certificates to verify.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
-    /// The given hash, or the default for the origin.
+    /// The default for the origin: DIR/latest (else every certificate), or the newest
+    /// certificate the aggregator lists.
     Default,
+    /// `--hash`.
     Hash(String),
+    /// `--all`: every certificate of the directory.
     All,
 }
 
@@ -287,9 +292,13 @@ pub struct QuestionCommand {
     pub question: Question,
 }
 
+/// What the arguments ask for.
 pub enum Parsed {
+    /// `verify-chain`.
     Run(Command),
+    /// `verify-artifacts`.
     Artifacts(ArtifactsCommand),
+    /// A light-wallet subcommand.
     Question(QuestionCommand),
     /// Help or version text for stdout (exit status 0).
     Text(String),
