@@ -730,6 +730,50 @@ fn a_tampered_stake_distribution_is_invalid() {
 }
 
 #[test]
+fn an_artifact_other_than_the_one_asked_for_is_refused() {
+    // Valid, certified artifacts, but not the epoch or hash asked for.
+    let sds: Vec<(String, String)> = bodies("cardano-stake-distributions.json")
+        .into_iter()
+        .collect();
+    let (hash_a, text_a) = &sds[0];
+    let (hash_b, text_b) = &sds[1];
+    let epoch_a = value(text_a)["epoch"].as_u64().unwrap();
+    let server = devnet_aggregator(HashMap::from([
+        (
+            format!("/artifact/cardano-stake-distribution/epoch/{epoch_a}"),
+            text_b.clone(),
+        ),
+        (
+            format!("/artifact/cardano-stake-distribution/{hash_a}"),
+            text_b.clone(),
+        ),
+    ]));
+    for args in [
+        vec!["--kind", "cardano", "--epoch", &epoch_a.to_string()],
+        vec!["--kind", "cardano", hash_a.as_str()],
+    ] {
+        let r = ask(&server, "verify-stake-distribution", &args);
+        r.expect(1);
+        let v = r.json();
+        assert_eq!(v["error"]["code"], "artifact_mismatch", "{args:?}: {v}");
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("asked for"),
+            "{v}"
+        );
+    }
+    // The same artifact by its own hash verifies.
+    ask(
+        &server,
+        "verify-stake-distribution",
+        &["--kind", "cardano", hash_b],
+    )
+    .expect(0);
+}
+
+#[test]
 fn cardano_databases_latest_by_hash_and_tampered() {
     let server = devnet_aggregator(HashMap::new());
     let latest = newest("cardano-databases-list.json");

@@ -632,6 +632,44 @@ fn check_artifact(
     }
 }
 
+/// The aggregator answered what was asked: the artifact of the requested hash or epoch. A
+/// certified artifact of another epoch is not the distribution the user asked about. The
+/// code is the core's for an artifact that disagrees (`artifact_mismatch`).
+fn answered(
+    kind: ArtifactKind,
+    certified: &Certified,
+    hash: Option<&str>,
+    epoch: Option<u64>,
+    chain: &VerifiedChain,
+) -> Result<(), Failure> {
+    let got_epoch = certified.details["epoch"].as_u64();
+    let (what, asked, got) = match (hash, epoch) {
+        (Some(h), _) if !certified.hash.eq_ignore_ascii_case(h) => {
+            ("hash", h.to_string(), certified.hash.clone())
+        }
+        (None, Some(e)) if got_epoch != Some(e) => (
+            "epoch",
+            e.to_string(),
+            got_epoch.map_or_else(|| "none".to_string(), |g| g.to_string()),
+        ),
+        _ => return Ok(()),
+    };
+    let code = proofs::ProofError::ArtifactMismatch {
+        certificate: chain.certificate.hash.clone(),
+        what,
+        artifact: got.clone(),
+        signed: asked.clone(),
+    }
+    .code();
+    Err((
+        code.to_string(),
+        format!(
+            "asked for the {} of {what} {asked}, the aggregator answered one of {what} {got}",
+            kind.what()
+        ),
+    ))
+}
+
 /// An artifact's own `hash` field, for the report (what is certified is the core's answer).
 fn bodies_hash(body: &[u8]) -> String {
     serde_json::from_slice::<Value>(body)
@@ -651,8 +689,11 @@ fn artifact(
 ) -> Result<bool, String> {
     let body = artifact_body(kind, hash, epoch, sources)?;
     let (certificate, chain) = walk(&body, kind.what(), verifier, sources)?;
-    let outcome =
-        chain.and_then(|chain| check_artifact(kind, &body, &chain).map(|c| (c, summary(&chain))));
+    let outcome = chain.and_then(|chain| {
+        let certified = check_artifact(kind, &body, &chain)?;
+        answered(kind, &certified, hash, epoch, &chain)?;
+        Ok((certified, summary(&chain)))
+    });
     let valid = outcome.is_ok();
     let shown_hash = match &outcome {
         Ok((c, _)) => c.hash.clone(),
