@@ -1106,9 +1106,9 @@ fn help_per_subcommand_and_version_anywhere() {
 // Colour
 // ---------------------------------------------------------------------------------------------
 
-/// Run the binary with stdout on a pseudo-terminal (util-linux `script`), stderr discarded;
-/// returns what the terminal showed.
-fn on_a_terminal(args: &[&str], no_color: bool) -> String {
+/// Run the binary with stdout (and stderr when `stderr_too`, else discarded) on a
+/// pseudo-terminal (util-linux `script`); returns what the terminal showed.
+fn on_a_terminal(args: &[&str], no_color: bool, stderr_too: bool) -> String {
     let mut line = String::new();
     if no_color {
         line.push_str("NO_COLOR=1 ");
@@ -1117,7 +1117,9 @@ fn on_a_terminal(args: &[&str], no_color: bool) -> String {
     for a in args {
         line.push_str(&format!(" '{a}'"));
     }
-    line.push_str(" 2>/dev/null");
+    if !stderr_too {
+        line.push_str(" 2>/dev/null");
+    }
     let out = Command::new("script")
         .args(["-q", "-e", "-c", &line, "/dev/null"])
         .env_remove("NO_COLOR")
@@ -1132,13 +1134,18 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
     let dir = dir.to_str().unwrap();
     let tx = &transactions()[0];
     let args = ["verify-transaction", "--dir", dir, tx, UNKNOWN];
-    let tty = on_a_terminal(&args, false);
+    let tty = on_a_terminal(&args, false, false);
     assert!(tty.contains("CERTIFIED"), "{tty}");
     assert!(tty.contains("\x1b[1;32m"), "green on a terminal: {tty:?}");
     assert!(tty.contains("\x1b[1;31m"), "red on a terminal: {tty:?}");
-    let no_color = on_a_terminal(&args, true);
+    let no_color = on_a_terminal(&args, true, false);
     assert!(no_color.contains("NOT CERTIFIED"), "{no_color}");
     assert!(!no_color.contains('\x1b'), "NO_COLOR: {no_color:?}");
+    // NO_COLOR with the progress on the terminal too: no escape code at all (the progress
+    // line is overwritten with spaces instead of erased).
+    let everything = on_a_terminal(&args, true, true);
+    assert!(everything.contains(" fetched, "), "{everything:?}");
+    assert!(!everything.contains('\x1b'), "NO_COLOR: {everything:?}");
     // Not a terminal (a pipe), with or without NO_COLOR: no escape codes.
     let args: Vec<OsString> = args.iter().map(OsString::from).collect();
     for env in [&[][..], &[("NO_COLOR", "1")][..]] {

@@ -1,5 +1,6 @@
 //! Colour on stdout: only when stdout is a terminal and `NO_COLOR` is not set
-//! (<https://no-color.org>; set at all, even empty, counts as set here).
+//! (<https://no-color.org>; set at all, even empty, counts as set here). With `NO_COLOR` the
+//! tool writes no escape code at all, the progress line's erase included.
 
 use std::io::IsTerminal;
 
@@ -13,7 +14,7 @@ impl Style {
     /// Decided once per run from the environment.
     pub fn detect() -> Style {
         Style {
-            colour: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            colour: std::io::stdout().is_terminal() && escapes_allowed(),
         }
     }
 
@@ -34,4 +35,9 @@ impl Style {
     pub fn bad(self, text: &str) -> String {
         self.paint("1;31", text)
     }
+}
+
+/// False when `NO_COLOR` is set: no escape codes on any stream.
+pub fn escapes_allowed() -> bool {
+    std::env::var_os("NO_COLOR").is_none()
 }
