@@ -4,10 +4,15 @@
 use alloc::string::String;
 use sha2::{Digest, Sha256};
 
-use crate::codec::json::{Fields, JsonReader, JsonResult};
+use serde::Deserialize;
 
-/// The signed entity type, externally tagged on the wire.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The signed entity type, externally tagged on the wire, read as the reference's derived
+/// `SignedEntityType` reads it (a beacon struct as an object or as the array of its fields).
+///
+/// Unlike the reference client, which reads an unknown or discontinued type and then refuses
+/// it, this type has `CardanoImmutableFilesFull` (historical certificates stay verifiable, spec
+/// §4.2) and refuses an unknown tag while reading.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub enum SignedEntityType {
     /// Mithril stake distribution of an epoch.
     MithrilStakeDistribution(u64),
@@ -33,64 +38,7 @@ pub enum SignedEntityType {
     CardanoBlocksTransactions(u64, u64, u64),
 }
 
-/// Variant names, in declaration order (the JSON tags).
-const VARIANTS: [&str; 6] = [
-    "MithrilStakeDistribution",
-    "CardanoStakeDistribution",
-    "CardanoImmutableFilesFull",
-    "CardanoDatabase",
-    "CardanoTransactions",
-    "CardanoBlocksTransactions",
-];
-
-/// The struct variants' fields (object or array form).
-const BEACON_FIELDS: Fields = Fields {
-    names: &["epoch", "immutable_file_number"],
-    optional: 0,
-    defaulted: 0,
-    flattened: false,
-};
-
 impl SignedEntityType {
-    /// Read the externally tagged JSON form, e.g. `{"CardanoTransactions":[24,719]}`.
-    pub(crate) fn read_json(r: &mut JsonReader<'_>) -> JsonResult<Self> {
-        let mut out = SignedEntityType::MithrilStakeDistribution(0);
-        r.variant(&VARIANTS, &mut |r, variant| {
-            let mut v = [0u64; 3];
-            match variant {
-                0 | 1 => v[0] = r.u64()?,
-                2 | 3 => r.record(&BEACON_FIELDS, &mut |r, i| {
-                    v[i] = r.u64()?;
-                    Ok(())
-                })?,
-                4 => r.tuple(2, &mut |r, i| {
-                    v[i] = r.u64()?;
-                    Ok(())
-                })?,
-                _ => r.tuple(3, &mut |r, i| {
-                    v[i] = r.u64()?;
-                    Ok(())
-                })?,
-            }
-            out = match variant {
-                0 => SignedEntityType::MithrilStakeDistribution(v[0]),
-                1 => SignedEntityType::CardanoStakeDistribution(v[0]),
-                2 => SignedEntityType::CardanoImmutableFilesFull {
-                    epoch: v[0],
-                    immutable_file_number: v[1],
-                },
-                3 => SignedEntityType::CardanoDatabase {
-                    epoch: v[0],
-                    immutable_file_number: v[1],
-                },
-                4 => SignedEntityType::CardanoTransactions(v[0], v[1]),
-                _ => SignedEntityType::CardanoBlocksTransactions(v[0], v[1], v[2]),
-            };
-            Ok(())
-        })?;
-        Ok(out)
-    }
-
     /// The variant's name, as on the wire.
     pub fn name(&self) -> &'static str {
         match self {
@@ -159,8 +107,8 @@ impl SignedEntityType {
 mod tests {
     use super::*;
 
-    fn parse(json: &str) -> JsonResult<SignedEntityType> {
-        JsonReader::parse(json.as_bytes(), SignedEntityType::read_json)
+    fn parse(json: &str) -> Result<SignedEntityType, serde_json::Error> {
+        serde_json::from_str(json)
     }
 
     #[test]
