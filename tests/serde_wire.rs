@@ -165,9 +165,7 @@ fn numbers_read_as_serde_json_reads_them() {
     let (start, end) = {
         let i = text.find("\"phi_f\"").unwrap();
         let colon = i + text[i..].find(':').unwrap() + 1;
-        let len = text[colon..]
-            .find(|c: char| c == ',' || c == '}' || c == '\n')
-            .unwrap();
+        let len = text[colon..].find([',', '}', '\n']).unwrap();
         (colon, colon + len)
     };
     let with_phi_f = |value: &str| format!("{}{value}{}", &text[..start], &text[end..]);
