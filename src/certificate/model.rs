@@ -10,7 +10,7 @@ use super::check::MultiSignatureCheck;
 use super::genesis;
 use super::metadata::{Metadata, WireMetadata};
 use super::protocol_message::ProtocolMessage;
-use super::signed_entity::SignedEntityType;
+use super::signed_entity::{SignedEntityType, WireSignedEntityType};
 use crate::codec::json_hex::decode_hex_field;
 use crate::stm::{AggregateSignature, AggregateVerificationKey};
 use crate::Error;
@@ -59,7 +59,7 @@ struct WireCertificate {
     hash: String,
     previous_hash: String,
     epoch: u64,
-    signed_entity_type: SignedEntityType,
+    signed_entity_type: WireSignedEntityType,
     metadata: WireMetadata,
     protocol_message: ProtocolMessage,
     signed_message: String,
@@ -117,7 +117,7 @@ impl Certificate {
             hash: w.hash,
             previous_hash: w.previous_hash,
             epoch: w.epoch,
-            signed_entity_type: w.signed_entity_type,
+            signed_entity_type: w.signed_entity_type.into(),
             metadata,
             protocol_message: w.protocol_message,
             signed_message: w.signed_message,

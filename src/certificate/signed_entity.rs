@@ -6,13 +6,9 @@ use sha2::{Digest, Sha256};
 
 use serde::Deserialize;
 
-/// The signed entity type, externally tagged on the wire, read as the reference's derived
-/// `SignedEntityType` reads it (a beacon struct as an object or as the array of its fields).
-///
-/// Unlike the reference client, which reads an unknown or discontinued type and then refuses
-/// it, this type has `CardanoImmutableFilesFull` (historical certificates stay verifiable, spec
-/// §4.2) and refuses an unknown tag while reading.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// The signed entity type. On the wire it is externally tagged, e.g.
+/// `{"CardanoTransactions":[24,719]}`; see [`WireSignedEntityType`] for how it is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignedEntityType {
     /// Mithril stake distribution of an epoch.
     MithrilStakeDistribution(u64),
@@ -36,6 +32,59 @@ pub enum SignedEntityType {
     CardanoTransactions(u64, u64),
     /// Cardano blocks and transactions: epoch, block number, block-number offset.
     CardanoBlocksTransactions(u64, u64, u64),
+}
+
+/// The reference's derived `SignedEntityType`, variant for variant: epochs and block numbers are
+/// newtypes of `u64` (read as the number), the two database beacons one struct
+/// (`CardanoDbBeacon`, an object or the array of its fields).
+///
+/// Unlike the reference client, which reads an unknown or discontinued type and refuses it
+/// afterwards, it has `CardanoImmutableFilesFull` (historical certificates stay verifiable, spec
+/// §4.2) and refuses an unknown tag while reading.
+#[derive(Deserialize)]
+pub(crate) enum WireSignedEntityType {
+    MithrilStakeDistribution(u64),
+    CardanoStakeDistribution(u64),
+    CardanoImmutableFilesFull(WireDbBeacon),
+    CardanoDatabase(WireDbBeacon),
+    CardanoTransactions(u64, u64),
+    CardanoBlocksTransactions(u64, u64, u64),
+}
+
+/// `CardanoDbBeacon`.
+#[derive(Deserialize)]
+pub(crate) struct WireDbBeacon {
+    epoch: u64,
+    immutable_file_number: u64,
+}
+
+impl From<WireSignedEntityType> for SignedEntityType {
+    fn from(w: WireSignedEntityType) -> Self {
+        match w {
+            WireSignedEntityType::MithrilStakeDistribution(e) => {
+                SignedEntityType::MithrilStakeDistribution(e)
+            }
+            WireSignedEntityType::CardanoStakeDistribution(e) => {
+                SignedEntityType::CardanoStakeDistribution(e)
+            }
+            WireSignedEntityType::CardanoImmutableFilesFull(b) => {
+                SignedEntityType::CardanoImmutableFilesFull {
+                    epoch: b.epoch,
+                    immutable_file_number: b.immutable_file_number,
+                }
+            }
+            WireSignedEntityType::CardanoDatabase(b) => SignedEntityType::CardanoDatabase {
+                epoch: b.epoch,
+                immutable_file_number: b.immutable_file_number,
+            },
+            WireSignedEntityType::CardanoTransactions(e, b) => {
+                SignedEntityType::CardanoTransactions(e, b)
+            }
+            WireSignedEntityType::CardanoBlocksTransactions(e, b, o) => {
+                SignedEntityType::CardanoBlocksTransactions(e, b, o)
+            }
+        }
+    }
 }
 
 impl SignedEntityType {
@@ -108,7 +157,7 @@ mod tests {
     use super::*;
 
     fn parse(json: &str) -> Result<SignedEntityType, serde_json::Error> {
-        serde_json::from_str(json)
+        serde_json::from_str::<WireSignedEntityType>(json).map(SignedEntityType::from)
     }
 
     #[test]
