@@ -192,6 +192,24 @@ fn numbers_read_as_serde_json_reads_them() {
 }
 
 #[test]
+fn certificate_parameters_are_k_m_phi_f() {
+    // The metadata carries mithril-common's ProtocolParameters {k, m, phi_f}, not mithril-stm's
+    // Parameters {m, k, phi_f}: in the array form the order decides which number is which, and
+    // the certificate then verifies with either form.
+    let dir = devnet();
+    let (hash, text) = standard_certificate(&dir);
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let p = v["metadata"]["parameters"].clone();
+    assert_ne!(p["k"], p["m"]);
+    v["metadata"]["parameters"] = serde_json::json!([p["k"], p["m"], p["phi_f"]]);
+    let doc = v.to_string();
+    let c = Certificate::from_json(doc.as_bytes()).unwrap();
+    assert_eq!(Some(c.metadata.parameters.k), p["k"].as_u64());
+    assert_eq!(Some(c.metadata.parameters.m), p["m"].as_u64());
+    assert_verifies(&dir, &hash, doc);
+}
+
+#[test]
 fn repeated_fields_are_refused() {
     let dir = devnet();
     let (_, text) = standard_certificate(&dir);

@@ -192,5 +192,21 @@ mod tests {
             parse(r#"{"message_parts":{}}"#).unwrap().hash_scheme,
             HashScheme::Legacy
         );
+        // A derived unit enum also reads as `{"variant": null}` in serde_json, as the
+        // reference's `ProtocolMessageHashScheme` does; `null` alone is refused.
+        assert_eq!(
+            parse(r#"{"message_parts":{},"hash_scheme":{"rigid":null}}"#)
+                .unwrap()
+                .hash_scheme,
+            HashScheme::Rigid
+        );
+        assert!(parse(r#"{"message_parts":{},"hash_scheme":null}"#).is_err());
+        // A repeated part keeps its last value, as the reference's map.
+        assert_eq!(
+            parse(r#"{"message_parts":{"current_epoch":"1","current_epoch":"2"}}"#)
+                .unwrap()
+                .get(PartKey::CurrentEpoch),
+            Some("2")
+        );
     }
 }
