@@ -7,7 +7,9 @@ use sha2::{Digest, Sha256};
 use serde::Deserialize;
 
 /// The signed entity type. On the wire it is externally tagged, e.g.
-/// `{"CardanoTransactions":[24,719]}`; see [`WireSignedEntityType`] for how it is read.
+/// `{"CardanoTransactions":[24,719]}`, and read as the reference's derived `SignedEntityType`
+/// (with `CardanoImmutableFilesFull`, which the reference client refuses: historical
+/// certificates stay verifiable, spec §4.2; an unknown tag is refused while reading).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignedEntityType {
     /// Mithril stake distribution of an epoch.
