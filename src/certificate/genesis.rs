@@ -139,4 +139,30 @@ mod tests {
         assert!(GenesisVerificationKey::decode("zz").is_err());
         assert!(GenesisVerificationKey::decode("5b315d").is_err());
     }
+
+    #[test]
+    fn key_json_reads_as_ed25519_dalek_reads_it() {
+        let read = |json: &str| serde_json::from_str::<WireVerifyingKey>(json).map(|k| k.0);
+        let bytes: alloc::vec::Vec<String> = (1..=32).map(|b: u8| alloc::format!("{b}")).collect();
+        let list = bytes.join(",");
+        let mut expected = [0u8; 32];
+        for (i, b) in expected.iter_mut().enumerate() {
+            *b = i as u8 + 1;
+        }
+        assert_eq!(read(&alloc::format!("[{list}]")).unwrap(), expected);
+        // More bytes are refused; an element that is not a byte ends the count, and serde_json
+        // then only asks for the closing bracket.
+        assert!(read(&alloc::format!("[{list},1]")).is_err());
+        assert_eq!(read(&alloc::format!("[{list},256]")).unwrap(), expected);
+        assert_eq!(read(&alloc::format!("[{list},\"x\"]")).unwrap(), expected);
+        assert!(read(&alloc::format!("[{list},256,1]")).is_err());
+        assert!(read(&alloc::format!("[{list},[]]")).is_err());
+        assert!(read(&alloc::format!("[{}]", bytes[..31].join(","))).is_err());
+        // serde's bytes in JSON: a string's own bytes.
+        assert_eq!(
+            read("\"abcdefghijklmnopqrstuvwxyz012345\"").unwrap(),
+            *b"abcdefghijklmnopqrstuvwxyz012345"
+        );
+        assert!(read("\"abc\"").is_err());
+    }
 }
