@@ -164,7 +164,7 @@ fn reference_is_lottery_won(
     ln_one_minus_phi: f64,
 ) -> bool {
     // c = ln(1 - phi_f) = (-1)^c_neg * m * 2^e exactly; the reference's x = -(stake/total) * c.
-    let Some((c_neg, mut m, mut e)) = crate::codec::float::decompose(ln_one_minus_phi) else {
+    let Some((c_neg, mut m, mut e)) = crate::codec::bigint::decompose(ln_one_minus_phi) else {
         return false;
     };
     if stake == 0 || m == 0 {
@@ -230,7 +230,7 @@ mod ratio_reference {
 
     /// Exact rational value of a finite f64.
     pub fn ratio_from_f64(v: f64) -> Option<Ratio<BigInt>> {
-        let (negative, mantissa, exp) = crate::codec::float::decompose(v)?;
+        let (negative, mantissa, exp) = crate::codec::bigint::decompose(v)?;
         let mut m = BigInt::from(mantissa);
         if negative {
             m = -m;
