@@ -12,9 +12,9 @@ use blst::min_sig::{PublicKey as G2Point, Signature as G1Point};
 use blst::{blst_fp12, blst_p1_affine, blst_p2_affine, BLST_ERROR};
 
 use crate::codec::hex;
+use crate::stm::keys::VerificationKey;
 use serde::de::{SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
-use crate::stm::keys::VerificationKey;
 
 /// The message `k1` signs.
 const POP_MESSAGE: &[u8] = b"PoP";

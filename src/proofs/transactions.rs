@@ -334,9 +334,7 @@ pub(crate) fn verify_v2(
     let proof = MkMapProof::from_bytes_hex(&proof)?;
     verify_items(
         &proof,
-        items
-            .iter()
-            .map(|item| (item.id.as_str(), item.leaf(kind))),
+        items.iter().map(|item| (item.id.as_str(), item.leaf(kind))),
     )?;
     certify(
         Proven {
