@@ -1211,3 +1211,27 @@ fn block_ranges_refuse_unknown_members() {
     assert!(e.to_string().contains("unknown field"), "{e}");
     assert_eq!(e.code(), "proof_malformed");
 }
+
+#[test]
+fn artifact_dates_are_read_as_chrono_reads_them() {
+    let (_, csd) = bodies("cardano-stake-distributions.json").remove(0);
+    let cert = certificate_of(&csd);
+    let check = |b: &str| verify_cardano_stake_distribution(b.as_bytes(), &cert);
+    let v: Value = serde_json::from_str(&csd).unwrap();
+    let date = v["created_at"].as_str().unwrap().to_string();
+    for (text, ok) in [
+        ("2026-05-21 14:42:17.714021805+00:00", true),
+        ("2026-05-21t14:42:17z", true),
+        ("2026-02-30T00:00:00Z", false),
+        ("2026-05-21T14:42:17", false),
+        ("", false),
+    ] {
+        let body = csd.replacen(&date, text, 1);
+        assert_eq!(check(&body).is_ok(), ok, "created_at {text:?}");
+    }
+    // A member the reference requires.
+    let body = tamper_json(&csd, |v| {
+        v.as_object_mut().unwrap().remove("created_at");
+    });
+    assert!(code(check(&body)) == "proof_malformed");
+}

@@ -26,6 +26,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::ops::Range;
 
+use chrono::{DateTime, FixedOffset};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 
@@ -43,17 +44,17 @@ pub(crate) fn from_json<T: DeserializeOwned>(
 }
 
 /// An artifact's `created_at` (the reference's `DateTime<Utc>`): a string that chrono's
-/// RFC 3339 reader accepts. Its value is not used; a date the reference refuses is refused.
+/// relaxed RFC 3339 reader accepts (`DateTime<FixedOffset>`'s `FromStr`, what chrono's
+/// `Deserialize` for `DateTime<Utc>` runs). Its value is not used; a date the reference refuses
+/// is refused.
 pub(crate) struct Timestamp;
 
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        crate::codec::rfc3339::parse_nanos(&text)
+        text.parse::<DateTime<FixedOffset>>()
             .map(|_| Timestamp)
-            .map_err(|reason| {
-                serde::de::Error::custom(alloc::format!("invalid date {text:?}: {reason}"))
-            })
+            .map_err(serde::de::Error::custom)
     }
 }
 
