@@ -3,8 +3,7 @@
 //! (f64 decomposition, a small arbitrary-precision natural number, [`bigint::Nat`]); and the
 //! sorted-vector map the decoded documents are kept in ([`sorted`]).
 //!
-//! JSON documents are read with serde derive and serde_json, as the reference reads them; the
-//! hand-written reader [`json`] remains only for the proofs (`crate::proofs`) until they move too.
+//! JSON documents are read with serde derive and serde_json, as the reference reads them.
 //!
 //! Nothing here knows about STM or certificates; the layers above describe their types with
 //! these tools.
@@ -15,7 +14,6 @@ pub mod bytes;
 pub mod canonical_json;
 pub mod cbor;
 pub mod hex;
-pub mod json;
 pub mod json_hex;
 pub mod sorted;
 
