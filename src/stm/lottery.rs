@@ -12,6 +12,32 @@
 //! reference's exact rational algorithm only inside that band (probability ~2^-39 per index) or
 //! when `x > 2` (an out-of-range stake or phi_f close to 1), where the bound may not hold and
 //! only the reference's own procedure gives its verdict.
+//!
+//! ## Cost of the exact procedure, and its proven early exit
+//!
+//! The exact procedure runs up to 1000 steps on integers that grow by about `log2(x)` plus the
+//! size of `x`'s numerator per step: a few microseconds per index for `x` near 2, about 50 us
+//! near 36 (the largest `x` an entry whose stake is at most the total can have:
+//! `-ln(2^-53)`), and tens of milliseconds for `x` in the hundreds, which only an entry whose
+//! stake exceeds the AVK's total reaches. Two facts bound that work:
+//!
+//! - **Early exit, proven (`x >= 4001/3`, about 1333.7): the procedure returns "lost".** Write
+//!   `t_j = x^j / j!` and `phi_n = t_0 + ... + t_n`. At step `n` (1..=1000) the procedure
+//!   returns "won" only if `q < phi_n - 3 t_(n+1)`, and `q >= 1` (it is `2^512 / (2^512 - ev)`
+//!   with `0 <= ev < 2^512`), so only if `phi_n > 3 t_(n+1)`. For `x > 0` and `j <= n`,
+//!   `t_(j-1) = t_j * j / x <= t_j * r` with `r = n / x`; when `r < 1`, summing the geometric
+//!   series gives `phi_n <= t_n / (1 - r)`. And `t_(n+1) = t_n * x / (n + 1)`. So
+//!   `phi_n <= 3 t_(n+1)` as soon as `1 / (1 - n/x) <= 3 x / (n + 1)`, that is
+//!   `n + 1 <= 3x - 3n`, that is `n <= (3x - 1) / 4` (which also gives `r < 1`). When
+//!   `3x >= 4001`, every step `n <= 1000` satisfies it: "won" is never reached, and the
+//!   procedure ends "lost" (at a "lost" step, or after its 1000 steps). The test is exact:
+//!   `3 a >= 4001 b` on the integers `x = a / b` (see `reference_is_lottery_won`), and costs
+//!   two small multiplications. `x >= 4001/3` needs a stake above 1333 times the total at
+//!   mainnet's phi_f = 0.2, or above 36 times the total at any phi_f < 1.
+//! - **Below it, the cost is bounded but not small** (about 80 ms per index near the bound,
+//!   measured natively): [`crate::stm::verify`] keeps that work for stakes above the total
+//!   under a budget that fails closed ([`StmError::LotteryBudgetExceeded`]), after the cheap
+//!   refusals. [`LotteryThreshold::costly_exact`] tells which signers' indices cost that much.
 
 use blake2::{Blake2b512, Digest};
 
@@ -35,6 +61,8 @@ pub struct LotteryThreshold {
     total_stake: u64,
     /// `ln(1 - phi_f)` as the f64 the reference uses.
     ln_one_minus_phi: f64,
+    /// `x = (stake / total) * -ln(1 - phi_f)` in floating point (a cost estimate only).
+    x: f64,
     mode: Mode,
 }
 
@@ -53,6 +81,11 @@ enum Mode {
     ExactOnly,
 }
 
+/// Largest `x` whose exact evaluation counts as cheap (about 0.4 ms natively, at most; the
+/// largest `x` a stake at most the total gives is about 36.7). See
+/// [`LotteryThreshold::costly_exact`].
+pub const CHEAP_EXACT_X_MAX: f64 = 80.0;
+
 /// Width of the guard band around the threshold.
 const GUARD: f64 = 1.0 / (1u64 << 40) as f64;
 /// Largest `x` for which the fast path is exact (see the module docs); kept below 2 so that
@@ -68,6 +101,7 @@ impl LotteryThreshold {
             });
         }
         let ln_one_minus_phi = libm::log(1.0 - phi_f);
+        let x = (stake as f64 / total_stake as f64) * -ln_one_minus_phi;
         let mode = if (phi_f - 1.0).abs() < f64::EPSILON {
             Mode::AlwaysWins
         } else if !(phi_f > 0.0 && phi_f <= 1.0) {
@@ -76,7 +110,6 @@ impl LotteryThreshold {
                 detail: "phi_f is outside (0, 1]".into(),
             });
         } else {
-            let x = (stake as f64 / total_stake as f64) * -ln_one_minus_phi;
             if x.is_finite() && x <= FAST_X_MAX {
                 let t = 1.0 - libm::exp(-x);
                 Mode::Threshold {
@@ -91,8 +124,22 @@ impl LotteryThreshold {
             stake,
             total_stake,
             ln_one_minus_phi,
+            x,
             mode,
         })
+    }
+
+    /// Whether deciding an index for this signer may run the exact procedure at more than the
+    /// cost of [`CHEAP_EXACT_X_MAX`]: the exact path is in use, `x` is above that bound and
+    /// below the proven early exit (`x >= 4001/3` decides "lost" at once). Never true for a
+    /// stake at most the total (there `x <= 36.8`).
+    pub fn costly_exact(&self) -> bool {
+        matches!(self.mode, Mode::ExactOnly)
+            && !(self.x <= CHEAP_EXACT_X_MAX)
+            && !matches!(
+                exact_x(self.stake, self.total_stake, self.ln_one_minus_phi),
+                Some(ExactX { x_neg: false, ref a, ref b }) if never_wins(a, b)
+            )
     }
 
     /// Whether `ev` wins, with exactly the reference's verdict.
@@ -149,6 +196,52 @@ fn signed_add(a_neg: bool, a: &Nat, b_neg: bool, b: &Nat) -> (bool, Nat) {
     }
 }
 
+/// `x = (-1)^x_neg * a / b` exactly, the reference's `x = -(stake / total) * c` with
+/// `c = ln(1 - phi_f)`; `a != 0`.
+struct ExactX {
+    x_neg: bool,
+    a: Nat,
+    b: Nat,
+}
+
+/// The exact `x`, or `None` where the reference's procedure ends "lost" whatever `ev`: `c` not
+/// finite (it has no rational value), or `x = 0` (every term is 0 and phi stays 1 <= q, so the
+/// reference ends with "lost", at its first step, by q > phi + 0 or by its
+/// `term == 0 && q == phi` case).
+fn exact_x(stake: u64, total_stake: u64, ln_one_minus_phi: f64) -> Option<ExactX> {
+    // c = ln(1 - phi_f) = (-1)^c_neg * m * 2^e exactly; the reference's x = -(stake/total) * c.
+    let (c_neg, mut m, mut e) = crate::codec::float::decompose(ln_one_minus_phi)?;
+    // A zero total never gets here (`LotteryThreshold::new` refuses it); it has no x either.
+    if stake == 0 || m == 0 || total_stake == 0 {
+        return None;
+    }
+    // Smaller numbers below: drop the powers of two m shares with the denominator.
+    if e < 0 {
+        let tz = m.trailing_zeros().min(e.unsigned_abs());
+        m >>= tz;
+        e += tz as i32;
+    }
+    // phi_f in (0, 1] makes c <= 0 and x >= 0 in practice, but the sign is carried through
+    // rather than assumed (it costs one sign flag).
+    let mut a = Nat::from_u64(stake).mul(&Nat::from_u64(m));
+    let mut b = Nat::from_u64(total_stake);
+    if e >= 0 {
+        a = a.shl(e as usize);
+    } else {
+        b = b.shl(e.unsigned_abs() as usize);
+    }
+    Some(ExactX {
+        x_neg: !c_neg,
+        a,
+        b,
+    })
+}
+
+/// `a / b >= 4001 / 3`: the proven early exit (module documentation), exactly.
+fn never_wins(a: &Nat, b: &Nat) -> bool {
+    a.mul_small(3) >= b.mul_small(4001)
+}
+
 /// mithril-stm's num-integer lottery: `q < exp(x)` by a Taylor expansion of at most 1000
 /// terms with error bound `3 * |term|`; undecided means lost.
 ///
@@ -163,31 +256,19 @@ fn reference_is_lottery_won(
     total_stake: u64,
     ln_one_minus_phi: f64,
 ) -> bool {
-    // c = ln(1 - phi_f) = (-1)^c_neg * m * 2^e exactly; the reference's x = -(stake/total) * c.
-    let Some((c_neg, mut m, mut e)) = crate::codec::float::decompose(ln_one_minus_phi) else {
+    let Some(ExactX { x_neg, a, b }) = exact_x(stake, total_stake, ln_one_minus_phi) else {
+        // x is 0 or c is not finite (see `exact_x`).
         return false;
     };
-    if stake == 0 || m == 0 {
-        // x = 0: every term is 0 and phi stays 1 <= q, so the reference ends with "lost" (at its
-        // first step, by q > phi + 0 or by its `term == 0 && q == phi` case).
+    if !x_neg && never_wins(&a, &b) {
+        // Proven in the module documentation: for x >= 4001/3 no step reaches "won".
         return false;
     }
-    // Smaller numbers below: drop the powers of two m shares with the denominator.
-    if e < 0 {
-        let tz = m.trailing_zeros().min(e.unsigned_abs());
-        m >>= tz;
-        e += tz as i32;
-    }
-    // x = (-1)^x_neg * a / b. phi_f in (0, 1] makes c <= 0 and x >= 0 in practice, but the
-    // sign is carried through rather than assumed (it costs one sign flag).
-    let x_neg = !c_neg;
-    let mut a = Nat::from_u64(stake).mul(&Nat::from_u64(m));
-    let mut b = Nat::from_u64(total_stake);
-    if e >= 0 {
-        a = a.shl(e as usize);
-    } else {
-        b = b.shl(e.unsigned_abs() as usize);
-    }
+    taylor(ev, x_neg, &a, &b)
+}
+
+/// The reference's 1000 steps for `x = (-1)^x_neg * a / b`, `a != 0`, `b != 0`.
+fn taylor(ev: &[u8; 64], x_neg: bool, a: &Nat, b: &Nat) -> bool {
     let r = Nat::from_u64(1).shl(512).sub(&Nat::from_le_bytes(ev));
 
     // At the top of step n: num = N_(n-1) * b * n over den = D_n, pow = |a|^n (term_n's
@@ -203,7 +284,7 @@ fn reference_is_lottery_won(
         let step = b.mul_small(n + 1);
         num = num.mul(&step);
         den = den.mul(&step);
-        pow = pow.mul(&a);
+        pow = pow.mul(a);
         let error = pow.mul_small(3);
         let q_side = den.shl(512);
         // q > phi + error: lost.
@@ -363,6 +444,53 @@ mod tests {
             let ev = ev_from_top(top, 7);
             assert_eq!(t.wins(&ev), t.wins_exact(&ev));
         }
+    }
+
+    #[test]
+    fn early_exit_is_the_procedures_own_verdict_and_nearly_tight() {
+        let nat = Nat::from_u64;
+        let mut rng = Rng(11);
+        // q = 1 (ev = 0) is the evaluation most likely to win; the others are arbitrary.
+        let evs = [
+            [0u8; 64],
+            ev_from_top(1, 0),
+            ev_from_top(1 << 63, 0),
+            random_ev(&mut rng),
+        ];
+        // x = 4001/3 and just above: the early exit applies, and the full 1000 steps agree.
+        for (a, b) in [(4001u64, 3u64), (4002, 3), (1_000_000, 7)] {
+            assert!(never_wins(&nat(a), &nat(b)));
+            for ev in &evs {
+                assert!(!taylor(ev, false, &nat(a), &nat(b)), "x = {a}/{b}");
+            }
+        }
+        // Just below the bound the procedure can still win (at its last steps; x = 4000/3 does
+        // not, for ev = 0): the exit's bound is close to tight.
+        for (a, b) in [(1330u64, 1u64), (1300, 1)] {
+            assert!(!never_wins(&nat(a), &nat(b)));
+            assert!(taylor(&[0u8; 64], false, &nat(a), &nat(b)), "x = {a}/{b}");
+        }
+    }
+
+    #[test]
+    fn costly_exact_marks_only_stakes_far_above_the_total() {
+        // mainnet's phi_f: -ln(0.8) = 0.223.
+        let cheap = [
+            (1u64, 1u64, 0.2),
+            (300, 1, 0.2),
+            (1, 1, 1.0 - libm::ldexp(1.0, -52)),
+            (1, 1, 0.95),
+        ];
+        for (stake, total, phi_f) in cheap {
+            assert!(!LotteryThreshold::new(stake, total, phi_f)
+                .unwrap()
+                .costly_exact());
+        }
+        // x = 446: costly. x = 2231: the early exit decides it, at no cost, and it loses.
+        assert!(LotteryThreshold::new(2000, 1, 0.2).unwrap().costly_exact());
+        let never = LotteryThreshold::new(10_000, 1, 0.2).unwrap();
+        assert!(!never.costly_exact());
+        assert!(!never.wins(&[0u8; 64]));
     }
 
     #[test]
