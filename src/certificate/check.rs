@@ -660,6 +660,14 @@ fn write_stm_error(w: &mut ByteWriter, error: &StmError) {
         }
         StmError::BatchPathInvalid => w.u8(8),
         StmError::SignatureInvalid => w.u8(9),
+        StmError::LotteryBudgetExceeded {
+            signer_index,
+            index,
+        } => {
+            w.u8(10);
+            w.u64(*signer_index);
+            w.u64(*index);
+        }
     }
 }
 
@@ -698,6 +706,10 @@ fn read_stm_error(r: &mut ByteReader<'_>) -> Result<StmError, Truncated> {
         },
         8 => StmError::BatchPathInvalid,
         9 => StmError::SignatureInvalid,
+        10 => StmError::LotteryBudgetExceeded {
+            signer_index: r.u64()?,
+            index: r.u64()?,
+        },
         _ => return Err(Truncated),
     })
 }

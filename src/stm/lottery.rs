@@ -37,7 +37,7 @@
 //! - **Below it, the cost is bounded but not small** (about 80 ms per index near the bound,
 //!   measured natively): [`crate::stm::verify`] keeps that work for stakes above the total
 //!   under a budget that fails closed ([`StmError::LotteryBudgetExceeded`]), after the cheap
-//!   refusals. [`LotteryThreshold::costly_exact`] tells which signers' indices cost that much.
+//!   refusals. [`LotteryThreshold::exact_cost`] tells which signers' indices cost that much.
 
 use blake2::{Blake2b512, Digest};
 
@@ -52,6 +52,19 @@ pub fn evaluation(msgp: &[u8], index: u64, sigma: &[u8; 48]) -> [u8; 64] {
     h.update(index.to_le_bytes());
     h.update(sigma);
     h.finalize().into()
+}
+
+/// What deciding one index costs for a signer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExactCost {
+    /// No exact arithmetic (the fast path, or a verdict known at once: phi_f = 1, x = 0, or
+    /// the proven early exit `x >= 4001/3`); the guard band's rare exact runs aside.
+    None,
+    /// The exact procedure, with `x <= CHEAP_EXACT_X_MAX`: at most about 0.4 ms natively.
+    Cheap,
+    /// The exact procedure with `x` above [`CHEAP_EXACT_X_MAX`]: up to about 80 ms natively.
+    /// Only a stake above the AVK's total gets here.
+    Costly,
 }
 
 /// Precomputed winning test for one signer (stake, total stake, phi_f).
@@ -83,7 +96,7 @@ enum Mode {
 
 /// Largest `x` whose exact evaluation counts as cheap (about 0.4 ms natively, at most; the
 /// largest `x` a stake at most the total gives is about 36.7). See
-/// [`LotteryThreshold::costly_exact`].
+/// [`LotteryThreshold::exact_cost`].
 pub const CHEAP_EXACT_X_MAX: f64 = 80.0;
 
 /// Width of the guard band around the threshold.
@@ -129,17 +142,21 @@ impl LotteryThreshold {
         })
     }
 
-    /// Whether deciding an index for this signer may run the exact procedure at more than the
-    /// cost of [`CHEAP_EXACT_X_MAX`]: the exact path is in use, `x` is above that bound and
-    /// below the proven early exit (`x >= 4001/3` decides "lost" at once). Never true for a
-    /// stake at most the total (there `x <= 36.8`).
-    pub fn costly_exact(&self) -> bool {
-        matches!(self.mode, Mode::ExactOnly)
-            && !(self.x <= CHEAP_EXACT_X_MAX)
-            && !matches!(
-                exact_x(self.stake, self.total_stake, self.ln_one_minus_phi),
-                Some(ExactX { x_neg: false, ref a, ref b }) if never_wins(a, b)
-            )
+    /// What deciding one index costs for this signer (see [`ExactCost`]).
+    pub fn exact_cost(&self) -> ExactCost {
+        if !matches!(self.mode, Mode::ExactOnly) {
+            return ExactCost::None;
+        }
+        match exact_x(self.stake, self.total_stake, self.ln_one_minus_phi) {
+            Some(ExactX {
+                x_neg: false,
+                ref a,
+                ref b,
+            }) if never_wins(a, b) => ExactCost::None,
+            None => ExactCost::None,
+            _ if self.x <= CHEAP_EXACT_X_MAX => ExactCost::Cheap,
+            _ => ExactCost::Costly,
+        }
     }
 
     /// Whether `ev` wins, with exactly the reference's verdict.
@@ -473,23 +490,24 @@ mod tests {
     }
 
     #[test]
-    fn costly_exact_marks_only_stakes_far_above_the_total() {
+    fn exact_cost_is_costly_only_for_stakes_far_above_the_total() {
         // mainnet's phi_f: -ln(0.8) = 0.223.
         let cheap = [
-            (1u64, 1u64, 0.2),
-            (300, 1, 0.2),
-            (1, 1, 1.0 - libm::ldexp(1.0, -52)),
-            (1, 1, 0.95),
+            (1u64, 1u64, 0.2, ExactCost::None),
+            (300, 1, 0.2, ExactCost::Cheap),
+            (1, 1, 1.0 - libm::ldexp(1.0, -52), ExactCost::Cheap),
+            (1, 1, 0.95, ExactCost::Cheap),
+            (1, 1, 1.0, ExactCost::None),
         ];
-        for (stake, total, phi_f) in cheap {
-            assert!(!LotteryThreshold::new(stake, total, phi_f)
-                .unwrap()
-                .costly_exact());
+        for (stake, total, phi_f, cost) in cheap {
+            let t = LotteryThreshold::new(stake, total, phi_f).unwrap();
+            assert_eq!(t.exact_cost(), cost, "{stake}/{total} at {phi_f}");
         }
         // x = 446: costly. x = 2231: the early exit decides it, at no cost, and it loses.
-        assert!(LotteryThreshold::new(2000, 1, 0.2).unwrap().costly_exact());
+        let t = LotteryThreshold::new(2000, 1, 0.2).unwrap();
+        assert_eq!(t.exact_cost(), ExactCost::Costly);
         let never = LotteryThreshold::new(10_000, 1, 0.2).unwrap();
-        assert!(!never.costly_exact());
+        assert_eq!(never.exact_cost(), ExactCost::None);
         assert!(!never.wins(&[0u8; 64]));
     }
 
