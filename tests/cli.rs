@@ -1219,8 +1219,13 @@ impl HugeCertificateDir {
         .unwrap();
         let mut file =
             std::io::BufWriter::new(std::fs::File::create(dir.join("certificates.json")).unwrap());
-        write!(file, "{{\"{}\": {{\"hash\": \"{}\", \"padding\": \"", Self::HASH, Self::HASH)
-            .unwrap();
+        write!(
+            file,
+            "{{\"{}\": {{\"hash\": \"{}\", \"padding\": \"",
+            Self::HASH,
+            Self::HASH
+        )
+        .unwrap();
         let chunk = vec![b'a'; 1 << 20];
         for _ in 0..100 {
             file.write_all(&chunk).unwrap();

@@ -31,8 +31,8 @@ fn crafted_aggregates_are_refused_with_the_documented_codes() {
     assert_eq!(all.len(), 10);
     for case in all {
         let (sig, _) = AggregateSignature::decode(&case.sig_hex).expect("crafted decodes");
-        let err = verify_aggregate(&h.msg, &case.avk, &h.params, &sig, &seed())
-            .expect_err(case.name);
+        let err =
+            verify_aggregate(&h.msg, &case.avk, &h.params, &sig, &seed()).expect_err(case.name);
         assert_eq!(err.code(), case.code, "{}: {err}", case.name);
         // The early-exit case and the m + 1 honest-stake claims are refused in the
         // reference's order, with its first error: they are not in the hostile class.

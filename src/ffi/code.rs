@@ -174,10 +174,7 @@ const CODES: &[(C, &CStr)] = &[
     (C::StmQuorumNotReached, c"stm_quorum_not_reached"),
     (C::StmBatchPathInvalid, c"stm_batch_path_invalid"),
     (C::StmSignatureInvalid, c"stm_signature_invalid"),
-    (
-        C::StmLotteryBudgetExceeded,
-        c"stm_lottery_budget_exceeded",
-    ),
+    (C::StmLotteryBudgetExceeded, c"stm_lottery_budget_exceeded"),
     (C::ChainInfiniteLoop, c"chain_infinite_loop"),
     (C::CertificateHashMismatch, c"certificate_hash_mismatch"),
     (

@@ -84,9 +84,7 @@ impl DirSource {
             }
         }
         let mut body = first.to_vec();
-        reader
-            .take(self.read_cap - 1)
-            .read_to_end(&mut body)?;
+        reader.take(self.read_cap - 1).read_to_end(&mut body)?;
         // A number's end is only seen at the byte after it, which the span then holds.
         if matches!(body[0], b'-' | b'0'..=b'9') {
             while body.last().is_some_and(|b| !b.is_ascii_digit()) {
