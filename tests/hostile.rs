@@ -28,16 +28,17 @@ fn the_honest_vector_is_not_hostile_and_verifies() {
 fn crafted_aggregates_are_refused_with_the_documented_codes() {
     let h = honest();
     let all = cases(&h);
-    assert_eq!(all.len(), 10);
-    for case in all {
+    assert_eq!(all.len(), 11);
+    // The slow case (forged parameters: ~65,536 exact lottery runs) is the benchmark's.
+    for case in all.into_iter().filter(|c| !c.slow) {
         let (sig, _) = AggregateSignature::decode(&case.sig_hex).expect("crafted decodes");
         let err =
-            verify_aggregate(&h.msg, &case.avk, &h.params, &sig, &seed()).expect_err(case.name);
+            verify_aggregate(&h.msg, &case.avk, &case.params, &sig, &seed()).expect_err(case.name);
         assert_eq!(err.code(), case.code, "{}: {err}", case.name);
         // The early-exit case and the m + 1 honest-stake claims are refused in the
         // reference's order, with its first error: they are not in the hostile class.
         assert_eq!(
-            is_hostile(&case.avk, &h.params, &sig),
+            is_hostile(&case.avk, &case.params, &sig),
             case.hostile,
             "{}",
             case.name

@@ -10,6 +10,9 @@ use std::path::Path;
 use mithril_lite::stm::merkle::leaf_hash;
 use mithril_lite::stm::{AggregateSignature, AggregateVerificationKey, Parameters};
 
+/// `m` of the forged-parameters case: the walk's default limit of indices per certificate.
+pub const FORGED_M: u64 = 65_535;
+
 /// The honest vector, decoded.
 pub struct Honest {
     /// The signed message.
@@ -66,6 +69,10 @@ pub struct Case {
     pub code: &'static str,
     /// Whether it is in the hostile class (`stm::verify`'s module documentation).
     pub hostile: bool,
+    /// Its parameters (the vector's, but for the forged-parameters case).
+    pub params: Parameters,
+    /// Seconds, not milliseconds, in a debug build: the benchmark's only.
+    pub slow: bool,
 }
 
 /// A stake of `factor` times the AVK's total (x = factor * -ln(1 - 0.2) = factor * 0.2231).
@@ -107,6 +114,8 @@ pub fn cases(h: &Honest) -> Vec<Case> {
             sig_hex: with(&h.sig, |s| set_stakes(s, x1272)),
             code: "stm_batch_path_invalid",
             hostile: true,
+            params: h.params,
+            slow: false,
         },
         Case {
             name: "honest indices, stake 300x total (x = 67)",
@@ -115,6 +124,8 @@ pub fn cases(h: &Honest) -> Vec<Case> {
             sig_hex: with(&h.sig, |s| set_stakes(s, times_total(avk, 300))),
             code: "stm_batch_path_invalid",
             hostile: true,
+            params: h.params,
+            slow: false,
         },
         Case {
             name: "honest indices, stake 10,000x total (x = 2231)",
@@ -123,6 +134,8 @@ pub fn cases(h: &Honest) -> Vec<Case> {
             sig_hex: with(&h.sig, |s| set_stakes(s, times_total(avk, 10_000))),
             code: "stm_lottery_lost",
             hostile: false,
+            params: h.params,
+            slow: false,
         },
         Case {
             name: "each of the m + 1 indices once, x = 1272",
@@ -134,6 +147,8 @@ pub fn cases(h: &Honest) -> Vec<Case> {
             }),
             code: "stm_batch_path_invalid",
             hostile: true,
+            params: h.params,
+            slow: false,
         },
         Case {
             name: "each of the m + 1 indices once, honest stake",
@@ -143,6 +158,8 @@ pub fn cases(h: &Honest) -> Vec<Case> {
             sig_hex: with(&h.sig, |s| claim(s, (0..=m).collect())),
             code: "stm_lottery_lost",
             hostile: false,
+            params: h.params,
+            slow: false,
         },
         Case {
             name: "every index 3 times, x = 1272",
@@ -154,6 +171,8 @@ pub fn cases(h: &Honest) -> Vec<Case> {
             }),
             code: "stm_index_not_unique",
             hostile: true,
+            params: h.params,
+            slow: false,
         },
         Case {
             name: "every index 3 times, honest stake",
@@ -164,6 +183,8 @@ pub fn cases(h: &Honest) -> Vec<Case> {
             }),
             code: "stm_index_not_unique",
             hostile: true,
+            params: h.params,
+            slow: false,
         },
         Case {
             name: "entries repeated 20 times",
@@ -178,6 +199,8 @@ pub fn cases(h: &Honest) -> Vec<Case> {
             }),
             code: "stm_index_not_unique",
             hostile: true,
+            params: h.params,
+            slow: false,
         },
     ];
     // A forged AVK of one leaf, (entry 0's key, its crafted stake), with a total stake of 1:
@@ -213,8 +236,40 @@ pub fn cases(h: &Honest) -> Vec<Case> {
             }),
             code: "stm_lottery_budget_exceeded",
             hostile: true,
+            params: h.params,
+            slow: false,
         });
     }
+    // Parameters forged too (the certificate's own, which only its chaining authenticates):
+    // phi_f = 1 - 2^-52 and m = 65,535, with a one-leaf AVK whose single signer holds the whole
+    // stake. x = 36 (the largest a stake at most the total allows): every index needs the exact
+    // procedure (~50 us) and wins; none of the checks before the BLS one fails.
+    let entry = &h.sig.signatures[0];
+    let params = Parameters {
+        m: FORGED_M,
+        k: h.params.k,
+        phi_f: 1.0 - f64::EPSILON,
+    };
+    cases.push(Case {
+        name: "forged phi_f = 1 - 2^-52, m = 65,535, all claimed",
+        what: "a signer holding the whole stake of a forged one-leaf AVK claims every index",
+        avk: AggregateVerificationKey {
+            root: leaf_hash(&entry.vk, 1).to_vec(),
+            nr_leaves: 1,
+            total_stake: 1,
+        },
+        sig_hex: with(&h.sig, |s| {
+            s.signatures.truncate(1);
+            s.signatures[0].stake = 1;
+            s.signatures[0].indexes = (0..=FORGED_M).collect();
+            s.batch_proof.values.clear();
+            s.batch_proof.indices = vec![0];
+        }),
+        code: "stm_signature_invalid",
+        hostile: false,
+        params,
+        slow: true,
+    });
     cases
 }
 
