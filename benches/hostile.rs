@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use hostile_cases::{cases, honest, Honest};
 use mithril_lite::stm::{
-    verify_aggregate, AggregateSignature, AggregateVerificationKey, ScalarSeed,
+    verify_aggregate, AggregateSignature, AggregateVerificationKey, Parameters, ScalarSeed,
 };
 
 fn env_usize(name: &str, default: usize) -> usize {
@@ -64,13 +64,13 @@ fn main() {
 
     // Checked before timed.
     assert_eq!(
-        run(&h, &h.avk, &h.sig_hex),
+        run(&h, &h.avk, &h.params, &h.sig_hex),
         None,
         "the honest aggregate verifies"
     );
     for case in &crafted {
         assert_eq!(
-            run(&h, &case.avk, &case.sig_hex),
+            run(&h, &case.avk, &case.params, &case.sig_hex),
             Some(case.code),
             "{}",
             case.name
@@ -78,10 +78,14 @@ fn main() {
     }
 
     // Row 0 is the honest aggregate.
-    let rows: Vec<(&AggregateVerificationKey, &str)> =
-        std::iter::once((&h.avk, h.sig_hex.as_str()))
-            .chain(crafted.iter().map(|c| (&c.avk, c.sig_hex.as_str())))
-            .collect();
+    type Row<'a> = (&'a AggregateVerificationKey, &'a Parameters, &'a str);
+    let rows: Vec<Row> = std::iter::once((&h.avk, &h.params, h.sig_hex.as_str()))
+        .chain(
+            crafted
+                .iter()
+                .map(|c| (&c.avk, &c.params, c.sig_hex.as_str())),
+        )
+        .collect();
     for _ in 0..warmup {
         for &(avk, params, sig) in &rows {
             std::hint::black_box(run(&h, avk, params, sig));
