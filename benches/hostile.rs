@@ -17,7 +17,7 @@ mod hostile_cases;
 
 use std::time::{Duration, Instant};
 
-use hostile_cases::{cases, honest, Honest};
+use hostile_cases::{cases, honest, slow_cases, Honest};
 use mithril_lite::stm::{
     verify_aggregate, AggregateSignature, AggregateVerificationKey, Parameters, ScalarSeed,
 };
@@ -60,7 +60,8 @@ fn main() {
     let rounds = env_usize("BENCH_ROUNDS", 15).max(1);
     let warmup = env_usize("BENCH_WARMUP", 2);
     let h = honest();
-    let crafted = cases(&h);
+    let mut crafted = cases(&h);
+    crafted.extend(slow_cases(&h));
 
     // Checked before timed.
     assert_eq!(
