@@ -179,7 +179,11 @@ impl LotteryThreshold {
                     self.wins_exact(ev)
                 }
             }
-            Mode::ExactOnly => self.wins_exact(ev),
+            Mode::ExactOnly => match screen(self.x, ev) {
+                Screen::Won => true,
+                Screen::Lost => false,
+                Screen::Unsure => self.wins_exact(ev),
+            },
         }
     }
 
@@ -187,6 +191,73 @@ impl LotteryThreshold {
     pub fn wins_exact(&self, ev: &[u8; 64]) -> bool {
         reference_is_lottery_won(ev, self.stake, self.total_stake, self.ln_one_minus_phi)
     }
+}
+
+/// The floating-point screen's verdict on one index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Screen {
+    Won,
+    Lost,
+    /// Too close to a comparison to tell: run the exact procedure.
+    Unsure,
+}
+
+/// Largest `x` the screen handles: every `phi_n` and term stays below `3 e^x`, far from
+/// `f64::MAX` (about `e^709`).
+const SCREEN_X_MAX: f64 = 650.0;
+/// The screen's slack, relative to `phi_n + 3 t_(n+1)`: 100 times its float error (< 1e-12).
+const SCREEN_SLACK: f64 = 1e-10;
+
+/// The reference's procedure for `x > 2` replayed in floating point with error bounds: its
+/// verdict where every comparison it makes, up to the deciding one, is clear by more than the
+/// error; [`Screen::Unsure`] otherwise (the exact procedure then decides).
+///
+/// Why the replay is exact where it answers. `x` here is the f64 computed from `stake`, `total`
+/// and `c = ln(1 - phi_f)`, within 4 rounding errors (relative `2^-51`) of the reference's exact
+/// rational. `t_(n+1) = t_n * x / (n + 1)` adds two roundings a step, so `t_n` is within
+/// relative `n * 6 * 2^-53 <= 6.7e-13` of `x^n / n!` for `n <= 1000`, and `phi_n`, a sum of
+/// positive terms, within `6.7e-13 + n * 2^-53 <= 8e-13`; `phi_n +- 3 t_(n+1)` is then within
+/// `1e-12 * (phi_n + 3 t_(n+1))` of the exact bounds (terms that underflow are below
+/// `1e-300`, nothing against `phi_n >= 1`). `q = 2^512 / (2^512 - ev)` is bracketed from the
+/// top 128 bits of `ev`: with `d = 2^128 - top`, `q` is in `[2^128 / d, 2^128 / (d - 1))`,
+/// widened by 1e-15 for the float division (none of this when `d < 2^20`: unsure). A step
+/// whose bracket lies above `hi + slack` is the reference's "lost", below `lo - slack` its
+/// "won", and within `[lo + slack, hi - slack]` neither, as for the exact values; anything
+/// else is unsure. After 1000 undecided steps the reference says "lost", as here.
+fn screen(x: f64, ev: &[u8; 64]) -> Screen {
+    if !(x > FAST_X_MAX && x <= SCREEN_X_MAX) {
+        return Screen::Unsure;
+    }
+    let mut top = [0u8; 16];
+    top.copy_from_slice(&ev[48..]);
+    // d - 1 = 2^128 - 1 - top, exactly.
+    let d_minus_one = !u128::from_le_bytes(top);
+    if d_minus_one < 1 << 20 {
+        return Screen::Unsure;
+    }
+    const TWO_128: f64 = 340_282_366_920_938_463_463_374_607_431_768_211_456.0;
+    let q_lo = TWO_128 / (d_minus_one as f64 + 1.0) * (1.0 - 1e-15);
+    let q_hi = TWO_128 / d_minus_one as f64 * (1.0 + 1e-15);
+    let mut phi = 1.0 + x;
+    let mut term = x;
+    for n in 1..=1000u32 {
+        let next = term * x / f64::from(n + 1);
+        let error = 3.0 * next;
+        let slack = SCREEN_SLACK * (phi + error);
+        let (lo, hi) = (phi - error, phi + error);
+        if q_lo > hi + slack {
+            return Screen::Lost;
+        }
+        if q_hi < lo - slack {
+            return Screen::Won;
+        }
+        if !(q_lo >= lo + slack && q_hi <= hi - slack) {
+            return Screen::Unsure;
+        }
+        phi += next;
+        term = next;
+    }
+    Screen::Lost
 }
 
 /// `value * 2^64`, clamped to the u64 range (values are probabilities in [-1, 2]).
@@ -511,6 +582,72 @@ mod tests {
         assert!(!never.wins(&[0u8; 64]));
     }
 
+    /// `ev` whose top 128 bits put `q = 2^512 / (2^512 - ev)` at about `q` (`q >= 1`).
+    fn ev_for_q(q: f64, low_byte: u8) -> [u8; 64] {
+        // 1 - u = 1 / q; top = (1 - 1/q) * 2^128, built from two 64-bit halves.
+        let u = 1.0 - 1.0 / q;
+        let hi = to_u64_scale(u);
+        let rest = u * 18_446_744_073_709_551_616.0 - hi as f64;
+        let mut ev = [low_byte; 64];
+        ev[56..].copy_from_slice(&hi.to_le_bytes());
+        ev[48..56].copy_from_slice(&to_u64_scale(rest.clamp(0.0, 1.0)).to_le_bytes());
+        ev
+    }
+
+    #[test]
+    fn screen_agrees_with_the_exact_procedure() {
+        let mut rng = Rng(23);
+        let near_one = 1.0 - libm::ldexp(1.0, -52);
+        // (stake, total, phi_f, random evaluations): x from just above 2 to 650.
+        for (stake, total, phi_f, randoms) in [
+            (1u64, 1u64, 0.8647, 64usize),
+            (1, 1, 0.95, 64),
+            (2, 3, 0.999, 64),
+            (1, 1, near_one, 64),
+            (2, 1, near_one, 16),
+            (200, 1, 0.2, 8),
+            (2_900, 1, 0.2, 4),
+        ] {
+            let t = LotteryThreshold::new(stake, total, phi_f).unwrap();
+            assert!(
+                matches!(t.mode, Mode::ExactOnly),
+                "{stake}/{total} at {phi_f}"
+            );
+            let x = t.x;
+            let mut evs: alloc::vec::Vec<[u8; 64]> =
+                (0..randoms).map(|_| random_ev(&mut rng)).collect();
+            // Around the step-1 "lost" bound (1 + x + 3x^2/2), around e^x, and at q = 1.
+            for q in [
+                1.0 + x + 1.5 * x * x,
+                libm::exp(x.min(700.0)),
+                1.0,
+                2.0,
+                1e6,
+            ] {
+                for f in [1.0 - 1e-9, 1.0 - 1e-12, 1.0, 1.0 + 1e-12, 1.0 + 1e-9] {
+                    if (q * f).is_finite() && q * f >= 1.0 && q * f < 1e30 {
+                        evs.push(ev_for_q(q * f, 0x00));
+                        evs.push(ev_for_q(q * f, 0xff));
+                    }
+                }
+            }
+            evs.extend([[0u8; 64], [0xff; 64], ev_from_top(u64::MAX - 5, 0)]);
+            let mut screened = 0;
+            for ev in &evs {
+                let s = screen(x, ev);
+                if s != Screen::Unsure {
+                    screened += 1;
+                    assert_eq!(s == Screen::Won, t.wins_exact(ev), "x = {x}");
+                }
+                assert_eq!(t.wins(ev), t.wins_exact(ev), "x = {x}");
+            }
+            assert!(
+                screened * 2 > evs.len(),
+                "x = {x}: the screen decides most indices"
+            );
+        }
+    }
+
     #[test]
     fn libm_log_matches_the_platform_for_fixture_parameters() {
         // The reference computes ln(1 - phi_f) with the platform's libm; we use the `libm`
@@ -690,6 +827,10 @@ mod tests {
             (37, 100, 0.65),
             (1, 1, 0.95),
             (2, 1, 0.95),
+            // x = 36 and 446: where the floating-point screen decides (it must hand the
+            // neighbours of a boundary to the exact procedure, or agree with it).
+            (1, 1, 1.0 - libm::ldexp(1.0, -52)),
+            (2_000, 1, 0.2),
         ] {
             let t = LotteryThreshold::new(stake, total, phi_f).unwrap();
             let (mut lo, mut hi) = (BigUint::from(0u8), (BigUint::one() << 512usize) - 1u8);
