@@ -9,9 +9,11 @@
 //! error bound is a true bound on the Taylor remainder and its intervals are nested, so its
 //! verdict is exactly `ev / 2^512 < 1 - exp(-x)`. We compare the top 64 bits of `ev` with a
 //! floating-point threshold whose error (< 2^-47) is far inside a 2^-40 guard band, and run the
-//! reference's exact rational algorithm only inside that band (probability ~2^-39 per index) or
-//! when `x > 2` (an out-of-range stake or phi_f close to 1), where the bound may not hold and
-//! only the reference's own procedure gives its verdict.
+//! reference's exact rational algorithm only inside that band (probability ~2^-39 per index).
+//! When `x > 2` (phi_f close to 1, or a stake above the total) the bound may not hold and only
+//! the reference's own procedure gives its verdict: up to `x = 650` a floating-point replay of
+//! that procedure with proven error bounds (`screen`) gives it wherever every comparison is
+//! clear by 100 times the float error, and the exact procedure decides the rest.
 //!
 //! ## Cost of the exact procedure, and its proven early exit
 //!
@@ -32,12 +34,19 @@
 //!   `3x >= 4001`, every step `n <= 1000` satisfies it: "won" is never reached, and the
 //!   procedure ends "lost" (at a "lost" step, or after its 1000 steps). The test is exact:
 //!   `3 a >= 4001 b` on the integers `x = a / b` (see `reference_is_lottery_won`), and costs
-//!   two small multiplications. `x >= 4001/3` needs a stake above 1333 times the total at
-//!   mainnet's phi_f = 0.2, or above 36 times the total at any phi_f < 1.
-//! - **Below it, the cost is bounded but not small** (about 80 ms per index near the bound,
-//!   measured natively): [`crate::stm::verify`] keeps that work for stakes above the total
-//!   under a budget that fails closed ([`StmError::LotteryBudgetExceeded`]), after the cheap
-//!   refusals. [`LotteryThreshold::exact_cost`] tells which signers' indices cost that much.
+//!   two small multiplications. `x >= 4001/3` needs a stake of at least 37 times the total
+//!   (phi_f next to 1: `-ln(1 - phi_f) <= 36.05`), about 5,977 times it at mainnet's
+//!   phi_f = 0.2.
+//! - **The floating-point screen** (`screen`, its error bound in its documentation) decides
+//!   almost every index for `2 < x <= 650` in about a microsecond; an index it cannot tell
+//!   (its `q` within 1e-10 of a comparison, or the top 108 bits of `ev` all ones) goes to the
+//!   exact procedure.
+//! - **Below the exit, the exact procedure's cost is bounded but not small** (about 80 ms per
+//!   index near the bound, measured natively): [`crate::stm::verify`] keeps that work for
+//!   stakes above the total under a budget that fails closed
+//!   ([`StmError::LotteryBudgetExceeded`]), after the cheap refusals, whether or not the
+//!   screen would have spared it. [`LotteryThreshold::exact_cost`] tells which signers'
+//!   indices could cost that much.
 
 use blake2::{Blake2b512, Digest};
 
