@@ -38,6 +38,15 @@
 //! forged AVK is the one place where the verdict can differ from mithril-stm's: refused here,
 //! possibly accepted there, after up to 1000 rational Taylor steps per index.
 //!
+//! What the class does not cover, and what bounds it instead: parameters forged by the
+//! certificate itself (phi_f next to 1, a large `m`: only the chaining authenticates them) keep
+//! every stake at most the total, so the lottery runs in the reference's order, at about a
+//! microsecond an index (the lottery's floating-point screen) within the walk's index limit;
+//! and a forged AVK whose leaves are the attacker's own keys, with stakes at most its total,
+//! passes every check of the multi-signature, BLS included, at the cost of an honest
+//! aggregate with as many signers (bounded by the walk's signature limit), and only the
+//! chaining refuses it.
+//!
 //! Every non-hostile aggregate, so every aggregate of an honest AVK, is checked in the
 //! reference's order with the reference's first error (`tests/differential_stm.rs` pins it,
 //! including single-index lottery probes with stakes up to twice the total: one exact evaluation
