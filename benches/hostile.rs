@@ -18,6 +18,7 @@ mod hostile_cases;
 use std::time::{Duration, Instant};
 
 use hostile_cases::{cases, honest, slow_cases, Honest};
+use mithril_lite::stm::lottery::LotteryThreshold;
 use mithril_lite::stm::{
     verify_aggregate, AggregateSignature, AggregateVerificationKey, Parameters, ScalarSeed,
 };
@@ -146,4 +147,42 @@ fn main() {
         "  {met} of {} crafted cases within 2x the honest time",
         crafted.len()
     );
+    exact_costs();
+}
+
+/// The reference's exact procedure per index (what the lottery's documentation quotes), by `x`,
+/// next to the lottery's own decision (`wins`: the floating-point screen where it applies).
+fn exact_costs() {
+    println!("  exact lottery procedure per index (median of 5 evaluations) against `wins`:");
+    // (stake, total, phi_f): x = 3, 36, 80, 446, 1272.
+    let near_one = 1.0 - f64::EPSILON;
+    for (stake, total, phi_f) in [
+        (1u64, 1u64, 0.95),
+        (1, 1, near_one),
+        (3_585, 10, 0.2),
+        (2_000, 1, 0.2),
+        (5_700, 1, 0.2),
+    ] {
+        let t = LotteryThreshold::new(stake, total, phi_f).expect("parameters");
+        let x = stake as f64 / total as f64 * -(1.0 - phi_f).ln();
+        let evs: Vec<[u8; 64]> = (0..5u8).map(|i| [i.wrapping_mul(37) ^ 0x5a; 64]).collect();
+        let time = |f: &dyn Fn(&[u8; 64]) -> bool| {
+            let mut times: Vec<Duration> = evs
+                .iter()
+                .map(|ev| {
+                    let start = Instant::now();
+                    std::hint::black_box(f(ev));
+                    start.elapsed()
+                })
+                .collect();
+            median(&mut times)
+        };
+        let exact = time(&|ev| t.wins_exact(ev));
+        let wins = time(&|ev| t.wins(ev));
+        println!(
+            "    x = {x:>7.1}: exact {:>9.3} ms, wins {:>9.4} ms",
+            ms(exact),
+            ms(wins)
+        );
+    }
 }

@@ -18,9 +18,9 @@
 //! ## Cost of the exact procedure, and its proven early exit
 //!
 //! The exact procedure runs up to 1000 steps on integers that grow by about `log2(x)` plus the
-//! size of `x`'s numerator per step: a few microseconds per index for `x` near 2, about 50 us
-//! near 36 (the largest `x` an entry whose stake is at most the total can have:
-//! `-ln(2^-53)`), and tens of milliseconds for `x` in the hundreds, which only an entry whose
+//! size of `x`'s numerator per step (natively, as `cargo bench --bench hostile` prints them): a
+//! few microseconds per index for `x` near 3, about 30 us near 36 (the largest `x` an entry whose stake is at most the total can have:
+//! `-ln(2^-52)`), 2.6 ms at 446 and about 50 ms near 1272: `x` in the hundreds, which only an entry whose
 //! stake exceeds the AVK's total reaches. Two facts bound that work:
 //!
 //! - **Early exit, proven (`x >= 4001/3`, about 1333.7): the procedure returns "lost".** Write
@@ -41,8 +41,8 @@
 //!   almost every index for `2 < x <= 650` in about a microsecond; an index it cannot tell
 //!   (its `q` within 1e-10 of a comparison, or the top 108 bits of `ev` all ones) goes to the
 //!   exact procedure.
-//! - **Below the exit, the exact procedure's cost is bounded but not small** (about 80 ms per
-//!   index near the bound, measured natively): [`crate::stm::verify`] keeps that work for
+//! - **Below the exit, the exact procedure's cost is bounded but not small** (about 50 ms per
+//!   index near the bound): [`crate::stm::verify`] keeps that work for
 //!   stakes above the total under a budget that fails closed
 //!   ([`StmError::LotteryBudgetExceeded`]), after the cheap refusals, whether or not the
 //!   screen would have spared it. [`LotteryThreshold::exact_cost`] tells which signers'
@@ -69,9 +69,9 @@ pub enum ExactCost {
     /// No exact arithmetic (the fast path, or a verdict known at once: phi_f = 1, x = 0, or
     /// the proven early exit `x >= 4001/3`); the guard band's rare exact runs aside.
     None,
-    /// The exact procedure, with `x <= CHEAP_EXACT_X_MAX`: at most about 0.4 ms natively.
+    /// The exact procedure, with `x <= CHEAP_EXACT_X_MAX`: at most about 0.1 ms natively.
     Cheap,
-    /// The exact procedure with `x` above [`CHEAP_EXACT_X_MAX`]: up to about 80 ms natively.
+    /// The exact procedure with `x` above [`CHEAP_EXACT_X_MAX`]: up to about 50 ms natively.
     /// Only a stake above the AVK's total gets here.
     Costly,
 }
@@ -103,8 +103,8 @@ enum Mode {
     ExactOnly,
 }
 
-/// Largest `x` whose exact evaluation counts as cheap (about 0.4 ms natively, at most; the
-/// largest `x` a stake at most the total gives is about 36.7). See
+/// Largest `x` whose exact evaluation counts as cheap (about 0.1 ms natively, at most; the
+/// largest `x` a stake at most the total gives is about 36.04: phi_f = 1 - 2^-52). See
 /// [`LotteryThreshold::exact_cost`].
 pub const CHEAP_EXACT_X_MAX: f64 = 80.0;
 

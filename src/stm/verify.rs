@@ -6,7 +6,7 @@
 //! ## Hostile input: the cheap refusals first
 //!
 //! In that order an attacker can make the verifier do expensive work before a cheap check
-//! refuses the aggregate: the exact lottery procedure costs up to ~80 ms per index for an entry
+//! refuses the aggregate: the exact lottery procedure costs up to ~50 ms per index for an entry
 //! registered with a stake far above the AVK's total ([`super::lottery`]), and every entry
 //! costs two point decompressions with subgroup checks. Such inputs are outside what an honest
 //! AVK allows, and for them (only) the order changes. An aggregate is **hostile** when
@@ -132,7 +132,7 @@ pub fn verify_aggregate_random(
 }
 
 /// Exact evaluations of the lottery allowed per aggregate for entries registered with more stake
-/// than the AVK's total, each of [`ExactCost::Cheap`] cost (at most ~0.4 ms natively: ~3 ms in
+/// than the AVK's total, each of [`ExactCost::Cheap`] cost (at most ~0.1 ms natively: ~1 ms in
 /// all), before the aggregate counts as hostile (module documentation). Not zero: a single
 /// such evaluation keeps the reference's order and first error (the differential tests'
 /// lottery probes register stakes up to twice the total).
@@ -233,7 +233,8 @@ fn check_lottery(
                 None => {
                     let t = LotteryThreshold::new(entry.stake, avk.total_stake, params.phi_f)?;
                     // Only over-total entries are budgeted: the cost of others is bounded
-                    // (x <= 36.8, ~50 us an index at most).
+                    // (x <= 36.1, ~30 us an index for the exact procedure, about a
+                    // microsecond with the screen).
                     let cost = if over_total {
                         t.exact_cost()
                     } else {

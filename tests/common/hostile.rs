@@ -108,7 +108,7 @@ pub fn cases(h: &Honest) -> Vec<Case> {
         Case {
             name: "honest indices, stake 5,700x total (x = 1272)",
             what: "every entry's stake set to 5,700 times the AVK's total: the exact \
-                   procedure costs ~80 ms an index in the reference's order",
+                   procedure costs ~50 ms an index in the reference's order",
             avk: avk.clone(),
             sig_hex: with(&h.sig, |s| set_stakes(s, x1272)),
             code: "stm_batch_path_invalid",
@@ -238,7 +238,7 @@ pub fn slow_cases(h: &Honest) -> Vec<Case> {
     // Parameters forged too (the certificate's own, which only its chaining authenticates):
     // phi_f = 1 - 2^-52 and m = 65,535, with a one-leaf AVK whose single signer holds the whole
     // stake. x = 36 (the largest a stake at most the total allows): every index needs the exact
-    // procedure (~50 us). The attacker claims exactly the indices that win (about 1 in 2,000
+    // procedure (~30 us). The attacker claims exactly the indices that win (about 1 in 2,000
     // loses: the procedure's first step), so none of the checks before the BLS one fails.
     let entry = &h.sig.signatures[0];
     let params = Parameters {
