@@ -33,7 +33,13 @@ fn crafted_aggregates_are_refused_with_the_documented_codes() {
         let (sig, _) = AggregateSignature::decode(&case.sig_hex).expect("crafted decodes");
         let err =
             verify_aggregate(&h.msg, &case.avk, &case.params, &sig, &seed()).expect_err(case.name);
-        assert_eq!(err.code(), case.code, "{} ({}): {err}", case.name, case.what);
+        assert_eq!(
+            err.code(),
+            case.code,
+            "{} ({}): {err}",
+            case.name,
+            case.what
+        );
         // The early-exit case and the m + 1 honest-stake claims are refused in the
         // reference's order, with its first error: they are not in the hostile class.
         assert_eq!(

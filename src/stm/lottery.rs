@@ -19,9 +19,10 @@
 //!
 //! The exact procedure runs up to 1000 steps on integers that grow by about `log2(x)` plus the
 //! size of `x`'s numerator per step (natively, as `cargo bench --bench hostile` prints them): a
-//! few microseconds per index for `x` near 3, about 30 us near 36 (the largest `x` an entry whose stake is at most the total can have:
-//! `-ln(2^-52)`), 2.6 ms at 446 and about 50 ms near 1272: `x` in the hundreds, which only an entry whose
-//! stake exceeds the AVK's total reaches. Two facts bound that work:
+//! few microseconds per index for `x` near 3, about 30 us near 36 (the largest `x` an entry
+//! whose stake is at most the total can have: `-ln(2^-52)`), milliseconds at 446 and tens of
+//! milliseconds near 1272. `x` in the hundreds only an entry whose stake exceeds the AVK's total
+//! reaches. Three facts bound that work:
 //!
 //! - **Early exit, proven (`x >= 4001/3`, about 1333.7): the procedure returns "lost".** Write
 //!   `t_j = x^j / j!` and `phi_n = t_0 + ... + t_n`. At step `n` (1..=1000) the procedure
@@ -41,11 +42,10 @@
 //!   almost every index for `2 < x <= 650` in about a microsecond; an index it cannot tell
 //!   (its `q` within 1e-10 of a comparison, or the top 108 bits of `ev` all ones) goes to the
 //!   exact procedure.
-//! - **Below the exit, the exact procedure's cost is bounded but not small** (about 50 ms per
-//!   index near the bound): [`crate::stm::verify`] keeps that work for
-//!   stakes above the total under a budget that fails closed
-//!   ([`StmError::LotteryBudgetExceeded`]), after the cheap refusals, whether or not the
-//!   screen would have spared it. [`LotteryThreshold::exact_cost`] tells which signers'
+//! - **Below the exit, the exact procedure's cost is bounded but not small** (tens of ms per
+//!   index near the bound): [`crate::stm::verify`] keeps that work for stakes above the total
+//!   under a budget that fails closed ([`StmError::LotteryBudgetExceeded`]), after the cheap
+//!   refusals, whether or not the screen would have spared it. [`LotteryThreshold::exact_cost`] tells which signers'
 //!   indices could cost that much.
 
 use blake2::{Blake2b512, Digest};
@@ -71,7 +71,7 @@ pub enum ExactCost {
     None,
     /// The exact procedure, with `x <= CHEAP_EXACT_X_MAX`: at most about 0.1 ms natively.
     Cheap,
-    /// The exact procedure with `x` above [`CHEAP_EXACT_X_MAX`]: up to about 50 ms natively.
+    /// The exact procedure with `x` above [`CHEAP_EXACT_X_MAX`]: up to tens of ms natively.
     /// Only a stake above the AVK's total gets here.
     Costly,
 }

@@ -6,7 +6,7 @@
 //! ## Hostile input: the cheap refusals first
 //!
 //! In that order an attacker can make the verifier do expensive work before a cheap check
-//! refuses the aggregate: the exact lottery procedure costs up to ~50 ms per index for an entry
+//! refuses the aggregate: the exact lottery procedure costs up to tens of ms per index for an entry
 //! registered with a stake far above the AVK's total ([`super::lottery`]), and every entry
 //! costs two point decompressions with subgroup checks. Such inputs are outside what an honest
 //! AVK allows, and for them (only) the order changes. An aggregate is **hostile** when

@@ -108,7 +108,7 @@ pub fn cases(h: &Honest) -> Vec<Case> {
         Case {
             name: "honest indices, stake 5,700x total (x = 1272)",
             what: "every entry's stake set to 5,700 times the AVK's total: the exact \
-                   procedure costs ~50 ms an index in the reference's order",
+                   procedure costs tens of ms an index in the reference's order",
             avk: avk.clone(),
             sig_hex: with(&h.sig, |s| set_stakes(s, x1272)),
             code: "stm_batch_path_invalid",
