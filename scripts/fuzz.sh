@@ -7,6 +7,7 @@
 #   --seconds N  run time per target (default 30; the long run is 600, see fuzz/README.md)
 #
 # Corpora live in fuzz/corpus/TARGET (gitignored); each run first (re)writes the seeds there,
+# and also reads fuzz/regressions/TARGET (committed: inputs that once crashed or hung);
 # genuine inputs from the fixtures (fuzz-seed, fuzz/common/src/bin/fuzz-seed.rs). A crash,
 # panic, failed property or timeout (an input taking over FUZZ_TIMEOUT seconds, default 10)
 # stops that target; its input is in fuzz/artifacts/TARGET/ (reproduce:
@@ -98,7 +99,10 @@ for t in "${targets[@]}"; do
     log="$(mktemp)"
     echo "==> fuzz: $t for ${seconds}s"
     set +e
-    cargo +nightly fuzz run "$t" "$corpus" -- \
+    # fuzz/regressions/TARGET: inputs that once crashed or hung, replayed on every run.
+    extra=()
+    if [ -d "$FUZZ/regressions/$t" ]; then extra=("$FUZZ/regressions/$t"); fi
+    cargo +nightly fuzz run "$t" "$corpus" "${extra[@]}" -- \
         -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-10}" -print_final_stats=1 \
         >"$log" 2>&1
     rc=$?
