@@ -90,13 +90,23 @@ fuzz_target!(|data: &[u8]| {
             mithril_lite_walk_new
         };
         ok(new(verifier, start_c.as_ptr(), &mut walk), "walk_new");
-        let mut buf = [0 as std::ffi::c_char; 80];
+        // Hashes are whatever the certificates say (a fuzzed previous_hash may be long): the
+        // buffer grows to the length the library asks for, as a C host does.
+        let mut buf = vec![0 as std::ffi::c_char; 80];
         let mut steps = 0;
         loop {
             steps += 1;
             assert!(steps < 10_000, "the walk does not end");
-            let rc = mithril_lite_walk_next_needed(walk, buf.as_mut_ptr(), buf.len(), null_mut());
+            let mut needed = 0usize;
+            let rc = mithril_lite_walk_next_needed(walk, buf.as_mut_ptr(), buf.len(), &mut needed);
             match rc {
+                mithril_lite_code::BufferTooSmall => {
+                    assert!(
+                        needed >= buf.len(),
+                        "buffer_too_small with a length that fits"
+                    );
+                    buf.resize(needed + 1, 0);
+                }
                 mithril_lite_code::Ok => {
                     let h = CStr::from_ptr(buf.as_ptr()).to_str().unwrap().to_string();
                     match chain.body(&h, Some((replaced, body))) {
@@ -136,6 +146,12 @@ fuzz_target!(|data: &[u8]| {
         let rc = mithril_lite_walk_result(walk, &mut certificate);
         let mut hash = String::new();
         if rc == mithril_lite_code::Ok {
+            let mut needed = 0usize;
+            if mithril_lite_certificate_hash(certificate, buf.as_mut_ptr(), buf.len(), &mut needed)
+                == mithril_lite_code::BufferTooSmall
+            {
+                buf.resize(needed + 1, 0);
+            }
             ok(
                 mithril_lite_certificate_hash(certificate, buf.as_mut_ptr(), buf.len(), null_mut()),
                 "certificate_hash",
