@@ -1,0 +1,54 @@
+//! A fuzzed certificate text judged by mithril-common 0.8.3 and by mithril-lite at the tip of
+//! a genuine fixture chain (the certificate-level differential of tests/differential, driven
+//! by the fuzzer).
+//!
+//! Input: `[tip][flags][text]`. `tip` numbers the genuine certificates of the devnet, the
+//! two-per-epoch and the mainnet-params chains (in that order, sorted by hash; modulo their
+//! count): the walk asks for that certificate's hash and is served `text` for it. Flags bit 0:
+//! first set the text's top-level `hash` to its recomputed hash (the reference's computation,
+//! mithril-lite's where the reference cannot read it) and ask for that hash, so edits reach
+//! the checks past the hash. Property: both accept or both refuse.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use fuzz_common::{fixtures, Cursor};
+use libfuzzer_sys::fuzz_target;
+use mithril_lite_differential::mutate::with_hash;
+use mithril_lite_differential::verdict::{load_chains, Chain};
+
+fn chains() -> &'static [Chain] {
+    static CHAINS: OnceLock<Vec<Chain>> = OnceLock::new();
+    CHAINS.get_or_init(|| load_chains(&fixtures()).expect("the fixture chains verify"))
+}
+
+fuzz_target!(|data: &[u8]| {
+    let mut input = Cursor::new(data);
+    let tips: Vec<(&Chain, &String)> = chains()
+        .iter()
+        .flat_map(|c| c.hashes.iter().map(move |h| (c, h)))
+        .collect();
+    let (chain, hash) = tips[input.u8() as usize % tips.len()];
+    let rehash = input.u8() & 1 == 1;
+    let text = input.rest();
+    let (requested, text) = match chain.recompute_hash(text) {
+        Some(new_hash) if rehash => {
+            let rehashed = std::str::from_utf8(text)
+                .ok()
+                .and_then(|t| with_hash(t, &new_hash));
+            match rehashed {
+                Some(t) => (new_hash, t.into_bytes()),
+                None => (hash.clone(), text.to_vec()),
+            }
+        }
+        _ => (hash.clone(), text.to_vec()),
+    };
+    let reference = chain.reference(&text);
+    let lite = chain.lite(&requested, &text);
+    assert_eq!(
+        reference.is_ok(),
+        lite.is_ok(),
+        "verdicts differ on {} (asked for {requested}):\n  reference: {reference:?}\n  mithril-lite: {lite:?}",
+        chain.name
+    );
+});
