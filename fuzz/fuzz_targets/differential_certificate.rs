@@ -31,18 +31,16 @@ fuzz_target!(|data: &[u8]| {
     let (chain, hash) = tips[input.u8() as usize % tips.len()];
     let rehash = input.u8() & 1 == 1;
     let text = input.rest();
-    let (requested, text) = match chain.recompute_hash(text) {
-        Some(new_hash) if rehash => {
-            let rehashed = std::str::from_utf8(text)
-                .ok()
-                .and_then(|t| with_hash(t, &new_hash));
-            match rehashed {
-                Some(t) => (new_hash, t.into_bytes()),
-                None => (hash.clone(), text.to_vec()),
-            }
-        }
-        _ => (hash.clone(), text.to_vec()),
+    // The rehashed text, when asked for and there is one to make.
+    let rehashed = if rehash {
+        chain.recompute_hash(text).and_then(|new_hash| {
+            let t = with_hash(std::str::from_utf8(text).ok()?, &new_hash)?;
+            Some((new_hash, t.into_bytes()))
+        })
+    } else {
+        None
     };
+    let (requested, text) = rehashed.unwrap_or_else(|| (hash.clone(), text.to_vec()));
     let reference = chain.reference(&text);
     let lite = chain.lite(&requested, &text);
     assert_eq!(

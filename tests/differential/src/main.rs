@@ -96,7 +96,7 @@ impl Run {
                         Err(e) => format!("not saved: {e}"),
                     }
                 );
-                println!("{line}");
+                eprintln!("differential: disagreement {n} [{label}] {origin}");
                 self.disagreements.push(line);
             }
         }
@@ -195,7 +195,15 @@ fn main_inner() -> Result<bool, String> {
         .iter()
         .flat_map(|c| c.hashes.iter().map(move |h| (c, h)))
         .collect();
+    let every = (cases / 10).max(1);
     for i in 0..cases {
+        if i > 0 && i % every == 0 {
+            eprintln!(
+                "differential: {i}/{cases} cases, {} disagreements, {:.0} s",
+                run.disagreements.len(),
+                started.elapsed().as_secs_f64()
+            );
+        }
         let case_seed = seed.wrapping_add(i);
         let mut rng = Rng(case_seed);
         let (chain, hash) = tips[rng.below(tips.len())];
