@@ -114,7 +114,8 @@ fn replay(run: &mut Run, dir: &Path, chains: &[Chain]) -> Result<(), String> {
         .collect();
     files.sort();
     for file in files {
-        let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let text =
+            std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
         let v: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
         let field = |k: &str| {
@@ -127,7 +128,11 @@ fn replay(run: &mut Run, dir: &Path, chains: &[Chain]) -> Result<(), String> {
             .find(|c| c.name == chain_name)
             .ok_or_else(|| format!("{}: unknown chain {chain_name}", file.display()))?;
         run.tallies.entry("regression".into()).or_default().cases += 1;
-        let origin = file.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let origin = file
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         run.judge(
             "regression",
             chain,
@@ -210,7 +215,11 @@ fn main_inner() -> Result<bool, String> {
         let m = mutate(&mut rng, &chain.bodies[hash])?;
         *run.places.entry(m.place.name()).or_default() += 1;
         run.tallies.entry(m.kind.to_string()).or_default().cases += 1;
-        let origin = format!("seed {case_seed}: {} in {} of {hash}", m.kind, m.place.name());
+        let origin = format!(
+            "seed {case_seed}: {} in {} of {hash}",
+            m.kind,
+            m.place.name()
+        );
         run.judge(m.kind, chain, hash, &m.text, &origin);
         // The same text with its hash recomputed, unless that changes nothing.
         if let Some(new_hash) = chain.recompute_hash(m.text.as_bytes()) {
@@ -218,7 +227,13 @@ fn main_inner() -> Result<bool, String> {
                 if let Some(text) = with_hash(&m.text, &new_hash) {
                     let label = format!("{}/rehashed", m.kind);
                     run.tallies.entry(label.clone()).or_default().cases += 1;
-                    run.judge(&label, chain, &new_hash, &text, &format!("{origin}, rehashed"));
+                    run.judge(
+                        &label,
+                        chain,
+                        &new_hash,
+                        &text,
+                        &format!("{origin}, rehashed"),
+                    );
                 }
             }
         }

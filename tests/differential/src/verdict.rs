@@ -101,7 +101,8 @@ impl Chain {
         let mut hashes: Vec<String> = bodies.keys().cloned().collect();
         hashes.sort();
         let key_text = read("genesis.vkey")?;
-        let genesis = GenesisVerifier::try_from_hex(key_text.trim()).map_err(|e| format!("{e:#}"))?;
+        let genesis =
+            GenesisVerifier::try_from_hex(key_text.trim()).map_err(|e| format!("{e:#}"))?;
         let retriever = Arc::new(Retriever {
             bodies: bodies.clone(),
         });
@@ -111,7 +112,8 @@ impl Chain {
             retriever as Arc<dyn CertificateRetriever>,
             Arc::new(genesis),
         );
-        let lite_key = GenesisVerificationKey::decode(key_text.trim()).map_err(|e| e.to_string())?;
+        let lite_key =
+            GenesisVerificationKey::decode(key_text.trim()).map_err(|e| e.to_string())?;
         let chain = Chain {
             name: name.to_string(),
             hashes,
@@ -122,10 +124,14 @@ impl Chain {
         for hash in &chain.hashes {
             let body = &chain.bodies[hash];
             if let Err(e) = chain.reference(body.as_bytes()) {
-                return Err(format!("{name} {hash}: the reference refuses the genuine certificate: {e}"));
+                return Err(format!(
+                    "{name} {hash}: the reference refuses the genuine certificate: {e}"
+                ));
             }
             if let Err(e) = chain.lite(hash, body.as_bytes()) {
-                return Err(format!("{name} {hash}: mithril-lite refuses the genuine certificate: {e}"));
+                return Err(format!(
+                    "{name} {hash}: mithril-lite refuses the genuine certificate: {e}"
+                ));
             }
         }
         Ok(chain)
