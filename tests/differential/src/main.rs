@@ -13,6 +13,8 @@
 //! - `DIFF_CASES`: number of cases (default 2,000);
 //! - `DIFF_SEED`: the seed (default 1); case `i` draws from `DIFF_SEED + i`, so
 //!   `DIFF_SEED=<seed + i> DIFF_CASES=1` replays case `i` alone;
+//! - `DIFF_SECONDS`: stop drawing cases after this many seconds (default: no limit; the
+//!   summary then gives the number of cases run, for long runs on a shared machine);
 //! - `DIFF_FIXTURES`: the fixture root (default: the repository's tests/fixtures);
 //! - `DIFF_OUT`: where disagreeing texts are written (default: target/differential-out under
 //!   the repository).
@@ -149,6 +151,7 @@ fn main_inner() -> Result<bool, String> {
     let repo = manifest.join("../..");
     let cases = env_u64("DIFF_CASES", 2_000)?;
     let seed = env_u64("DIFF_SEED", 1)?;
+    let seconds = env_u64("DIFF_SECONDS", 0)?;
     let fixtures = std::env::var_os("DIFF_FIXTURES")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo.join("tests/fixtures"));
@@ -201,7 +204,13 @@ fn main_inner() -> Result<bool, String> {
         .flat_map(|c| c.hashes.iter().map(move |h| (c, h)))
         .collect();
     let every = (cases / 10).max(1);
+    let mut ran = 0;
     for i in 0..cases {
+        if seconds > 0 && started.elapsed().as_secs() >= seconds {
+            eprintln!("differential: time budget of {seconds} s reached after {i} cases");
+            break;
+        }
+        ran = i + 1;
         if i > 0 && i % every == 0 {
             eprintln!(
                 "differential: {i}/{cases} cases, {} disagreements, {:.0} s",
@@ -241,7 +250,8 @@ fn main_inner() -> Result<bool, String> {
 
     let judged: u64 = run.tallies.values().map(|t| t.judged).sum();
     println!(
-        "\n==== differential: {cases} cases, {judged} texts judged by both sides, {} disagreements ({:.0} s)",
+        "\n==== differential: {ran} cases (seeds {seed}..{}), {judged} texts judged by both sides, {} disagreements ({:.0} s)",
+        seed.wrapping_add(ran),
         run.disagreements.len(),
         started.elapsed().as_secs_f64()
     );
