@@ -4,7 +4,7 @@
 # medians and the ratio reference / mithril-lite. BENCHMARKS.md records a run.
 #
 # Builds what it needs first:
-#   pkg/dist/nodejs/            mithril-lite's npm module for node, by scripts/build-wasm.sh nodejs
+#   pkg/dist/web/               mithril-lite's npm module (its one .wasm), by scripts/build-wasm.sh
 #                               when missing or older than src/, Cargo.toml, Cargo.lock or
 #                               scripts/build-wasm.sh
 #   target/wasm-lite-stm/pkg/   benches/wasm/lite-stm: mithril-lite's STM check alone, built like
@@ -25,8 +25,8 @@
 # Usage: scripts/bench-wasm.sh [--rebuild | --no-rebuild] [--build-only] [WORKLOAD...]
 #   WORKLOAD      stm, devnet, mainnet, pool, floor, warm, long, memory (default: all; see
 #                 benches/wasm/bench.mjs; warm and long need the chains scripts/bench.sh makes)
-#   --rebuild     rebuild pkg/dist/nodejs even if it looks up to date
-#   --no-rebuild  use pkg/dist/nodejs as it is (only warn when it looks stale)
+#   --rebuild     rebuild pkg/dist/web even if it looks up to date
+#   --no-rebuild  use pkg/dist/web as it is (only warn when it looks stale)
 #   --build-only  build everything, run nothing
 # Environment:
 #   BENCH_ROUNDS, BENCH_WARMUP   timed rounds / warm-up runs per workload (default 15 / 2)
@@ -40,7 +40,7 @@ TOOLS_BIN="$ROOT/.tools/node_modules/.bin"
 TARGET=wasm32-unknown-unknown
 REFERENCE_DIR="$ROOT/target/wasm-reference"
 LITE_STM_DIR="$ROOT/target/wasm-lite-stm"
-NODE_PKG="$ROOT/pkg/dist/nodejs"
+NODE_PKG="$ROOT/pkg/dist/web"
 
 say() { printf -- '--- bench-wasm: %s\n' "$*"; }
 die() {
@@ -108,20 +108,20 @@ node_pkg_stale() {
 }
 
 if [ "$rebuild" = -1 ]; then
-    [ -s "$NODE_PKG/mithril_lite.js" ] || die "--no-rebuild: pkg/dist/nodejs/mithril_lite.js is missing"
+    [ -s "$NODE_PKG/mithril_lite.js" ] || die "--no-rebuild: pkg/dist/web/mithril_lite.js is missing"
     if node_pkg_stale; then
-        say "warning: pkg/dist/nodejs is older than src/, Cargo.toml or Cargo.lock (--no-rebuild)"
+        say "warning: pkg/dist/web is older than src/, Cargo.toml or Cargo.lock (--no-rebuild)"
     else
-        say "pkg/dist/nodejs is up to date"
+        say "pkg/dist/web is up to date"
     fi
 elif [ "$rebuild" = 1 ] || node_pkg_stale; then
-    [ -f scripts/build-wasm.sh ] || die "pkg/dist/nodejs needs building and scripts/build-wasm.sh is missing"
-    say "building pkg/dist/nodejs (scripts/build-wasm.sh nodejs)"
+    [ -f scripts/build-wasm.sh ] || die "pkg/dist/web needs building and scripts/build-wasm.sh is missing"
+    say "building pkg/dist/web (scripts/build-wasm.sh)"
     t0=$SECONDS
-    bash scripts/build-wasm.sh nodejs
-    say "pkg/dist/nodejs built in $((SECONDS - t0))s"
+    bash scripts/build-wasm.sh
+    say "pkg/dist/web built in $((SECONDS - t0))s"
 else
-    say "pkg/dist/nodejs is up to date"
+    say "pkg/dist/web is up to date"
 fi
 
 # ---- the two benchmark crates -------------------------------------------------------------------

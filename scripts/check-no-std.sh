@@ -86,7 +86,7 @@ export_c_env() {
 start=$SECONDS
 for t in "${targets[@]}"; do
     export_c_env "$t"
-    # Only the rlib: the crate also lists cdylib (for wasm-pack), and a cdylib for a bare-metal
+    # Only the rlib: the crate also lists cdylib (for the wasm module), and a cdylib for a bare-metal
     # target needs the final program's allocator and panic handler.
     say "cargo rustc --lib --crate-type rlib --no-default-features --target $t"
     t0=$SECONDS

@@ -88,6 +88,7 @@ cargo build "${locked[@]}" --release -q -p fuzz-common --bin fuzz-seed
 seed_bin="$FUZZ/target/release/fuzz-seed"
 
 results=()
+notes=()
 failed=0
 for t in "${targets[@]}"; do
     corpus="$FUZZ/corpus/$t"
@@ -113,6 +114,19 @@ for t in "${targets[@]}"; do
         status="CRASH (exit $rc) ${artifact:-see the log}"
         echo "---- $t: last lines of the log"
         grep -vE '^#[0-9]+' "$log" | tail -n 40
+        # What went wrong, in one line, for the end of the run (and of scripts/test.sh, whose
+        # tail is often all a CI report keeps): libFuzzer's kind, or the panic's message.
+        why="$(grep -m1 -oE '(panicked at .*|ERROR: libFuzzer: [a-z-]+.*|ERROR: AddressSanitizer: [a-z-]+)' "$log" || true)"
+        [ -n "$why" ] || why="$(grep -m1 -E 'SUMMARY|deadly|timeout|out-of-memory' "$log" || true)"
+        panic_msg="$(grep -m1 -A1 'panicked at' "$log" | tail -n 1 || true)"
+        note="fuzz $t: ${why:-exit $rc}${panic_msg:+ | $panic_msg}"
+        # The input itself when small, so a crash seen only in CI can be replayed anywhere.
+        if [ -n "$artifact" ] && [ -f "$artifact" ] && [ "$(wc -c <"$artifact")" -le 3072 ]; then
+            note="$note"$'\n'"  input (base64, $(wc -c <"$artifact") bytes): $(base64 -w0 "$artifact")"
+        elif [ -n "$artifact" ]; then
+            note="$note"$'\n'"  input: $artifact ($(wc -c <"$artifact" 2>/dev/null || echo '?') bytes)"
+        fi
+        notes+=("$note")
     fi
     rm -f "$log"
     results+=("$(printf '%-24s %12s execs %8s/s  %-32s %s' "$t" "${execs:-?}" "${rate:-?}" "${cov:-cov: ?}" "$status")")
@@ -120,4 +134,9 @@ done
 
 printf '\n==================== fuzz summary (%ss per target) ====================\n' "$seconds"
 for line in "${results[@]}"; do printf '  %s\n' "$line"; done
+if [ "${#notes[@]}" -gt 0 ]; then
+    printf '%s\n' "${notes[@]}"
+    # scripts/test.sh repeats these lines after its own summary.
+    if [ -n "${TEST_STAGE_NOTES:-}" ]; then printf '%s\n' "${notes[@]}" >>"$TEST_STAGE_NOTES"; fi
+fi
 exit "$failed"

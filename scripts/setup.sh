@@ -9,13 +9,15 @@
 #   --all      every area below (the default when no area is given)
 #   --rust     clang + llvm-ar (blst's C for wasm32 / bare-metal targets), rustfmt, clippy,
 #              and the no_std proof targets (see scripts/check-no-std.sh)
-#   --wasm     the wasm32-unknown-unknown target, wasm-pack, the wasm-bindgen CLI at the
+#   --wasm     the wasm32-unknown-unknown target, the wasm-bindgen CLI at the
 #              version Cargo.toml pins, and wasm-opt from npm's binaryen@BINARYEN_VERSION in
 #              .tools/node_modules (project-local; scripts/build-wasm.sh puts it first on PATH).
 #              Never Debian's binaryen: its old wasm-opt breaks the module at load time.
 #   --browser  Debian's chromium and chromium-driver (wasm-bindgen tests in headless Chrome)
 #   --c        the C ABI's test tools: cbindgen at CBINDGEN_VERSION (cargo install --locked),
 #              gcc/g++ and valgrind (scripts/test-c.sh)
+#   --jvm      a JDK (javac, java, jni.h: Debian's openjdk-17-jdk-headless when javac is
+#              missing) and gcc, for the JNI shim's test on the host JVM (scripts/test-jvm.sh)
 #   --mobile   clang, llvm (llvm-ar, llvm-nm) and the rust targets of scripts/build-mobile.sh's
 #              default build (MOBILE_TARGETS)
 #   --fuzz     cargo-fuzz at CARGO_FUZZ_VERSION (cargo install --locked) and a C++ compiler
@@ -30,7 +32,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 # Areas in the order --all runs them.
-AREAS=(rust wasm browser c mobile fuzz)
+AREAS=(rust wasm browser c jvm mobile fuzz)
 
 # Targets the no_std core must build for (keep in sync with scripts/check-no-std.sh).
 NO_STD_TARGETS=(thumbv7em-none-eabihf wasm32v1-none)
@@ -44,6 +46,10 @@ TOOLS_DIR="$ROOT/.tools"
 # c area. Keep in sync with scripts/test-c.sh: another cbindgen version may format the
 # header differently, and the header check compares it byte for byte.
 CBINDGEN_VERSION=0.29.4
+
+# jvm area: the Debian JDK installed when javac is missing (scripts/test-jvm.sh looks for it
+# at /usr/lib/jvm/java-17-openjdk-<arch> first).
+JDK_PACKAGE=openjdk-17-jdk-headless
 
 # mobile area: the targets scripts/build-mobile.sh builds by default (and CI builds). The
 # x86_64 Android emulator target is added on demand (scripts/build-mobile.sh --all needs it).
@@ -205,15 +211,8 @@ setup_wasm() {
     step "wasm: target $WASM_TARGET"
     ensure_rust_targets "$WASM_TARGET"
 
-    step "wasm: wasm-pack"
-    if have wasm-pack; then
-        info "present: $(wasm-pack --version)"
-    else
-        # The npm package's postinstall downloads a binary from outside the registries: build it.
-        info "cargo install wasm-pack --locked (a few minutes)"
-        quietly cargo install wasm-pack --locked
-        info "installed: $(wasm-pack --version)"
-    fi
+    # No wasm-pack: scripts/build-wasm.sh runs cargo, wasm-bindgen and wasm-opt itself (it needs a
+    # wasm-bindgen flag wasm-pack cannot pass).
 
     want="$(pinned_wasm_bindgen)"
     step "wasm: wasm-bindgen CLI $want (the version Cargo.toml pins)"
@@ -300,6 +299,30 @@ setup_c() {
     step "c: done in $(elapsed "$t0")"
 }
 
+setup_jvm() {
+    local t0=$SECONDS javac_path jdk
+
+    step "jvm: a JDK (javac, java, jni.h) and gcc (the JNI shim's test)"
+    if ! have javac; then
+        apt_install "$JDK_PACKAGE"
+        have javac || die "javac still missing after apt-get install $JDK_PACKAGE"
+    fi
+    javac_path="$(readlink -f "$(command -v javac)")"
+    jdk="$(dirname "$(dirname "$javac_path")")"
+    if [ ! -f "$jdk/include/jni.h" ]; then
+        # A javac without headers next to it (an unusual layout): the Debian JDK has them.
+        apt_install "$JDK_PACKAGE"
+        jdk="$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")"
+        [ -f "$jdk/include/jni.h" ] || die "jni.h not found next to javac ($jdk/include)"
+    fi
+    have java || die "java not found next to javac"
+    have gcc || apt_install gcc
+    have gcc || die "gcc still missing after apt-get install gcc"
+    info "present: $(javac -version 2>&1) ($jdk), $(gcc --version | head -n 1)"
+
+    step "jvm: done in $(elapsed "$t0")"
+}
+
 setup_mobile() {
     local t0=$SECONDS
 
@@ -370,6 +393,7 @@ for arg in "$@"; do
     --wasm) selected+=(wasm) ;;
     --browser) selected+=(browser) ;;
     --c) selected+=(c) ;;
+    --jvm) selected+=(jvm) ;;
     --mobile) selected+=(mobile) ;;
     --fuzz) selected+=(fuzz) ;;
     -h | --help)

@@ -12,12 +12,16 @@
 #                       close(), an abort with jobs on workers (none left busy, no trust)
 #   extension.test.mjs  www/extension loaded unpacked: the service worker verifies on install,
 #                       chrome.storage.local holds the outcome, the popup re-runs it
+#   fault.test.mjs      a trap in the wasm module (the test-only fault-injection build) rejects
+#                       with internal_error and the next verification succeeds on a fresh
+#                       instance; a Web Worker whose module traps is replaced
 #
 # Installs the test dependency (playwright-core, pinned by tests/browser/package-lock.json) with
 # `npm ci` when needed and prepares the extension's package copy in www/extension/ (build.mjs;
 # the tests load their own copy, built in a temporary directory for their server's port).
 #
-# Assumes scripts/build-wasm.sh has run (pkg/dist/web) and Chromium is installed
+# Assumes scripts/build-wasm.sh has run (pkg/dist/web), and scripts/build-wasm.sh --fault-injection
+# (target/wasm-fault/dist/web, for fault.test.mjs), and Chromium is installed
 # (scripts/setup.sh --browser: Debian's chromium). Chromium: $CHROMIUM, default /usr/bin/chromium.
 #
 # Usage: scripts/test-browser.sh [FILE.test.mjs...]   (default: every tests/browser/*.test.mjs)
@@ -41,6 +45,8 @@ major="$(node -p 'process.versions.node.split(".")[0]')"
 [ -x "$CHROMIUM" ] || die "$CHROMIUM not found: run scripts/setup.sh --browser"
 [ -s "$ROOT/pkg/dist/web/mithril_lite_bg.wasm" ] ||
     die "pkg/dist/web is missing: run scripts/build-wasm.sh first"
+[ -s "$ROOT/target/wasm-fault/dist/web/mithril_lite_bg.wasm" ] ||
+    die "target/wasm-fault/dist/web is missing: run scripts/build-wasm.sh --fault-injection first"
 
 cd "$TESTS"
 if [ ! -e node_modules/playwright-core/package.json ] ||

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Bundler test of the npm package in pkg/: a tiny Vite app (tests/bundler) imports
 # { init, CertificateVerifier, decodeGenesisKey } from 'mithril-lite' through the exports map's
-# browser condition, `vite build` must succeed and emit the .wasm that src/web.js finds through
-# `new URL(..., import.meta.url)`, and the built JS must reference it; the check pool's worker
-# script must be emitted as its own chunk and referenced too. The same install is then
+# browser condition (and, dynamically, 'mithril-lite/bundler': one .wasm for both), `vite build`
+# must succeed and emit the .wasm that src/web.js finds through `new URL(..., import.meta.url)`,
+# and the built JS must reference it; the check pool's worker script must be emitted as its own
+# chunk and referenced too. The same install is then
 # imported from Node, which must resolve the node condition (src/node.js).
 #
-# Assumes scripts/build-wasm.sh has run (pkg/dist/{web,nodejs}). Installs Vite, pinned by
+# Assumes scripts/build-wasm.sh has run (pkg/dist/web, the package's one module). Installs Vite, pinned by
 # tests/bundler/package-lock.json, with `npm ci`.
 #
 # Usage: scripts/test-bundler.sh      Prints 'N passed, N failed' last; exits non-zero on failure.
@@ -24,10 +25,8 @@ command -v node >/dev/null 2>&1 || die "node not found"
 command -v npm >/dev/null 2>&1 || die "npm not found"
 major="$(node -p 'process.versions.node.split(".")[0]')"
 [ "$major" -ge 20 ] || die "node $(node --version) is too old (20+)"
-for target in web nodejs; do
-    [ -s "$ROOT/pkg/dist/$target/mithril_lite_bg.wasm" ] ||
-        die "pkg/dist/$target is missing: run scripts/build-wasm.sh first"
-done
+[ -s "$ROOT/pkg/dist/web/mithril_lite_bg.wasm" ] ||
+    die "pkg/dist/web is missing: run scripts/build-wasm.sh first"
 
 passed=0
 failed=0
@@ -80,6 +79,15 @@ if [ -n "$wasm" ] && [ "$(head -c 4 "$wasm" | od -An -tx1 | tr -d ' \n')" = "006
 else
     cat "$LOG/build"
     fail "no WebAssembly .wasm in tests/bundler/dist/assets"
+fi
+
+# 3b. One .wasm for both entries the app loads (the default one and mithril-lite/bundler).
+count="$(find dist/assets -maxdepth 1 -name '*.wasm' | wc -l)"
+if [ "$count" -eq 1 ]; then
+    ok "one .wasm emitted for the web and bundler entries"
+else
+    ls dist/assets >&2
+    fail "$count .wasm files emitted (one expected: the package ships one module)"
 fi
 
 # 4. The built JS references that asset by its hashed name.

@@ -11,7 +11,8 @@
 # out-of-order completion, abort with jobs in workers, dead workers, a host's executor).
 # Also type-checks the package's JavaScript (tsc --checkJs --strict).
 #
-# Assumes scripts/build-wasm.sh has run (pkg/dist/{web,bundler,nodejs}). Installs the test
+# Assumes scripts/build-wasm.sh has run (pkg/dist/web, the package's one module) and so has
+# scripts/build-wasm.sh --fault-injection (target/wasm-fault/dist/web, for fault.test.mjs). Installs the test
 # tooling (typescript, pinned by tests/node/package-lock.json) with `npm ci` when needed.
 #
 # Usage: scripts/test-node.sh [FILE.test.mjs...]   (default: every tests/node/*.test.mjs)
@@ -30,16 +31,11 @@ command -v npm >/dev/null 2>&1 || die "npm not found"
 major="$(node -p 'process.versions.node.split(".")[0]')"
 [ "$major" -ge 20 ] || die "node $(node --version) is too old for the tests (20+)"
 
-for target in web bundler nodejs; do
-    [ -s "$ROOT/pkg/dist/$target/mithril_lite_bg.wasm" ] ||
-        die "pkg/dist/$target is missing: run scripts/build-wasm.sh first"
-done
-
-# wasm-pack's nodejs output is CommonJS, but pkg/package.json says "type": "module": without a
-# package.json of its own saying "commonjs", node loads it as an ES module and fails
-# ("exports is not defined in ES module scope"). scripts/build-wasm.sh must write it.
-grep -q '"type" *: *"commonjs"' "$ROOT/pkg/dist/nodejs/package.json" 2>/dev/null ||
-    die 'pkg/dist/nodejs/package.json must be {"type": "commonjs"} (the nodejs output is CommonJS)'
+[ -s "$ROOT/pkg/dist/web/mithril_lite_bg.wasm" ] ||
+    die "pkg/dist/web is missing: run scripts/build-wasm.sh first"
+FAULT_WASM="$ROOT/target/wasm-fault/dist/web/mithril_lite_bg.wasm"
+[ -s "$FAULT_WASM" ] ||
+    die "$FAULT_WASM is missing: run scripts/build-wasm.sh --fault-injection first (fault.test.mjs)"
 
 # The tests choose the pool size themselves.
 unset MITHRIL_LITE_WORKERS

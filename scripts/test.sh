@@ -13,9 +13,14 @@
 #   c                  scripts/test-c.sh (the C ABI: host static library, header is current,
 #                      the C tests in tests/c/ inline and with a worker pool, under valgrind memcheck,
 #                      helgrind and drd)
+#   jvm                scripts/test-jvm.sh (the JNI shim of docs/mobile.md compiled against the
+#                      static library the c stage built, driven from Java on the host JVM:
+#                      chain walks inline and on a thread pool, proofs, errors, leaks)
 #   mobile             scripts/build-mobile.sh (static libraries for aarch64-apple-ios and
 #                      aarch64-linux-android; every header function exported)
-#   wasm-build         scripts/build-wasm.sh (pkg/dist/{web,bundler,nodejs}, wasm-pack)
+#   wasm-build         scripts/build-wasm.sh: the package's one module (pkg/dist/web), then the
+#                      test-only fault-injection variant the node and browser stages load
+#                      (target/wasm-fault/dist/web; never shipped)
 #   wasm-size          scripts/wasm-size.sh (the .wasm's raw and gzipped size budget; see
 #                      WASM_SIZE_ENFORCE below)
 #   wasm-test-node     tests/wasm_bindings.rs as wasm in node (wasm-bindgen-test-runner)
@@ -47,7 +52,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-STAGES=(fmt clippy test differential package no-std c mobile wasm-build wasm-size wasm-test-node wasm-test-browser node browser bundler fuzz)
+STAGES=(fmt clippy test differential package no-std c jvm mobile wasm-build wasm-size wasm-test-node wasm-test-browser node browser bundler fuzz)
 
 # cargo lives in ~/.cargo/bin under rustup; a non-login shell may not have it on PATH.
 bin="${CARGO_HOME:-$HOME/.cargo}/bin"
@@ -101,6 +106,10 @@ stage_c() {
     bash "$ROOT/scripts/test-c.sh"
 }
 
+stage_jvm() {
+    bash "$ROOT/scripts/test-jvm.sh"
+}
+
 stage_mobile() {
     bash "$ROOT/scripts/build-mobile.sh"
 }
@@ -135,6 +144,7 @@ stage_fuzz() {
 
 stage_wasm_build() {
     bash "$ROOT/scripts/build-wasm.sh"
+    bash "$ROOT/scripts/build-wasm.sh" --fault-injection
 }
 
 stage_wasm_size() {
@@ -248,6 +258,11 @@ command -v cargo >/dev/null 2>&1 || die "cargo not found; run scripts/setup.sh"
 
 results=()
 start=$SECONDS
+# A stage may write a few lines here saying why it failed (scripts/fuzz.sh does); they are
+# printed last, where a truncated CI log still shows them.
+TEST_STAGE_NOTES="$(mktemp)"
+export TEST_STAGE_NOTES
+trap 'rm -f "$TEST_STAGE_NOTES"' EXIT
 
 summary() {
     local line
@@ -273,6 +288,7 @@ for stage in "${selected[@]}"; do
         results+=("$(printf 'FAIL  %-17s %4ds  (exit %d)' "$stage" "$took" "$rc")")
         summary
         printf 'test.sh: stage %s FAILED\n' "$stage"
+        head -c 8000 "$TEST_STAGE_NOTES"
         exit 1
     fi
     results+=("$(printf 'ok    %-17s %4ds' "$stage" "$took")")

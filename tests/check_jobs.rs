@@ -296,6 +296,41 @@ fn a_failing_pairing_equation_is_found_in_its_batch() {
 }
 
 #[test]
+fn a_job_whose_entry_positions_overflow_does_not_read_back() {
+    // Found by fuzz/fuzz_targets/check_job.rs: an entry offset near usize::MAX made the
+    // position of an entry's error overflow (a panic in builds with overflow checks).
+    let dir = ChainDir::load(&fixture("reference-chains/two-per-epoch"));
+    let latest = dir.latest.clone().unwrap();
+    let mut walk = ChainWalk::new(&latest, key(&dir), WalkConfig::default());
+    let Step::Fetch(h) = walk.step() else {
+        panic!("a walk starts with a fetch")
+    };
+    let check = walk
+        .feed(&h, dir.certificates[&h].as_bytes())
+        .check
+        .expect("a standard certificate has a check")
+        .check;
+    let mut bytes = check.to_bytes();
+    // The offset is the u64 after the magic, the certificate, the message, the AVK (root,
+    // leaves, total stake), the parameters (m, k, phi_f) and the flags byte.
+    let mut offset_at = 4;
+    for _ in 0..3 {
+        let len = u32::from_le_bytes(bytes[offset_at..offset_at + 4].try_into().unwrap());
+        offset_at += 4 + len as usize;
+        if offset_at > bytes.len() {
+            panic!("job layout changed");
+        }
+    }
+    offset_at += 8 + 8 + 3 * 8 + 1;
+    assert_eq!(bytes[offset_at..offset_at + 8], [0u8; 8], "offset found");
+    bytes[offset_at..offset_at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+    let err = MultiSignatureCheck::from_bytes(&bytes).unwrap_err();
+    assert_eq!(err.code(), "internal_error");
+    let outcome = decode_check_outcome(&run_check_job(&bytes)).into_result();
+    assert_eq!(outcome.map_err(|e| e.code()).err(), Some("internal_error"));
+}
+
+#[test]
 fn outcomes_that_do_not_read_back_are_internal_errors_never_passes() {
     let dir = ChainDir::load(&fixture("devnet"));
     let latest = dir.certificates.keys().next().unwrap().clone();

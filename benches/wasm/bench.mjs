@@ -10,7 +10,7 @@
 //            (the library's wasm binding exports the chain walk, not a bare STM check);
 //            reference: mithril-stm 0.13.0 (benches/wasm/reference, `verifyStm`).
 //   devnet   the devnet chain (tests/fixtures/devnet), from the newest certificate back to genesis.
-//            mithril-lite: the library's wasm binding (pkg/dist/nodejs), `Walk` driven with each
+//            mithril-lite: the library's wasm binding (pkg/dist/web), `Walk` driven with each
 //            certificate's exact bytes, every STM check run as soon as it is handed out;
 //            reference: mithril-common 0.8.3's MithrilCertificateVerifier with an in-memory
 //            certificate retriever (benches/wasm/reference, `ReferenceChain`), parsing each
@@ -52,7 +52,7 @@
 // Environment:
 //   BENCH_ROUNDS         timed rounds per workload (default 15)
 //   BENCH_WARMUP         untimed warm-up runs of each side per workload (default 2)
-//   MITHRIL_LITE_JS      mithril-lite's nodejs module (default pkg/dist/nodejs/mithril_lite.js)
+//   MITHRIL_LITE_JS      mithril-lite's module (default pkg/dist/web/mithril_lite.js, --target web)
 //   LITE_STM_JS          the lite-stm module (default target/wasm-lite-stm/pkg/mithril_lite_bench_stm.js)
 //   BENCH_CHAIN_400      the generated 400-epoch chain's directory (scripts/bench.sh sets it)
 //   BENCH_CHAIN_WARM     the generated two-per-epoch chain's directory (scripts/bench.sh sets it)
@@ -85,7 +85,7 @@ const WARMUP = positiveInt("BENCH_WARMUP", 2);
 
 // ---- Loading ------------------------------------------------------------------------------------
 
-/** Load a wasm-bindgen `--target nodejs` module (CommonJS; ES module as a fallback). */
+/** Load a wasm-bindgen module: `--target nodejs` (CommonJS) or `--target web` (ES module, instantiated here). */
 async function loadModule(envName, relativeDefault, hint) {
   const path = resolve(ROOT, process.env[envName] || relativeDefault);
   try {
@@ -93,14 +93,18 @@ async function loadModule(envName, relativeDefault, hint) {
   } catch {
     throw new Error(`${path} not found (${hint}); scripts/bench-wasm.sh builds it`);
   }
+  let module;
   try {
-    return { path, module: require(path) };
+    module = require(path);
   } catch (e) {
-    if (e && e.code === "ERR_REQUIRE_ESM") {
-      return { path, module: await import(pathToFileURL(path).href) };
-    }
-    throw e;
+    if (!e || e.code !== "ERR_REQUIRE_ESM") throw e;
+    module = await import(pathToFileURL(path).href);
   }
+  // A `--target web` module (the npm package's): instantiate it from the .wasm next to it.
+  if (typeof module.initSync === "function") {
+    module.initSync({ module: readFileSync(path.replace(/\.js$/, "_bg.wasm")) });
+  }
+  return { path, module };
 }
 
 function wasmSize(jsPath) {
@@ -570,7 +574,7 @@ async function main() {
   );
   const needsLite = run.some((w) => w !== "stm" && w !== "memory");
   const lite = needsLite
-    ? await loadModule("MITHRIL_LITE_JS", "pkg/dist/nodejs/mithril_lite.js", "mithril-lite's wasm binding")
+    ? await loadModule("MITHRIL_LITE_JS", "pkg/dist/web/mithril_lite.js", "mithril-lite's wasm binding")
     : undefined;
   const liteStm = run.includes("stm") || run.includes("floor")
     ? await loadModule(

@@ -9,7 +9,7 @@
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { chainFromFiles, liteWalk } from "./chains.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -26,9 +26,19 @@ WebAssembly.Instance = new Proxy(OriginalInstance, {
     return instance;
   },
 });
-const lite = createRequire(import.meta.url)(
-  resolve(ROOT, process.env.MITHRIL_LITE_JS || "pkg/dist/nodejs/mithril_lite.js"),
-);
+const litePath = resolve(ROOT, process.env.MITHRIL_LITE_JS || "pkg/dist/web/mithril_lite.js");
+// The npm package's module is `--target web` (ES module, instantiated from its bytes); a
+// `--target nodejs` build (CommonJS) instantiates itself.
+let lite;
+try {
+  lite = createRequire(import.meta.url)(litePath);
+} catch (e) {
+  if (!e || e.code !== "ERR_REQUIRE_ESM") throw e;
+  lite = await import(pathToFileURL(litePath).href);
+}
+if (typeof lite.initSync === "function") {
+  lite.initSync({ module: readFileSync(litePath.replace(/\.js$/, "_bg.wasm")) });
+}
 WebAssembly.Instance = OriginalInstance;
 const memories = instances.map((i) => i.exports.memory).filter((m) => m instanceof WebAssembly.Memory);
 if (memories.length !== 1) throw new Error(`expected one wasm memory, found ${memories.length}`);

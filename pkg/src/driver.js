@@ -101,7 +101,10 @@ const HASH = /^[0-9a-f]{64}$/;
  *   decodeGenesisKey(text: string): string,
  *   runCheckJob(job: Uint8Array): Uint8Array,
  *   version(): string,
+ *   isLive?(handle: object): boolean,
  * }} WasmBinding
+ *   The wasm exports (src/instance.js guards them). `isLive`: whether a handle (a key cache)
+ *   belongs to the current instance (not to one replaced after a trap); absent: always.
  * @typedef {{
  *   current(): WasmBinding,
  *   init(input?: unknown): Promise<void>,
@@ -299,7 +302,7 @@ export function createApi(binding, threads) {
         inlineRetries: this.#counts.inlineRetries,
         mainThreadChecks: this.#counts.mainThread,
         splitChecks: this.#counts.split,
-        cachedKeys: this.#keyCache?.size() ?? 0,
+        cachedKeys: this.#liveKeyCache()?.size() ?? 0,
       };
     }
 
@@ -322,6 +325,16 @@ export function createApi(binding, threads) {
     /** `await using verifier = ...`: the same as close(). */
     [asyncDispose]() {
       return this.close();
+    }
+
+    /**
+     * The key cache, if it belongs to the current wasm instance: one made before a trap
+     * replaced the instance is dropped (its keys went with the old memory).
+     */
+    #liveKeyCache() {
+      const cache = this.#keyCache;
+      if (cache && binding.current().isLive?.(cache) === false) this.#keyCache = undefined;
+      return this.#keyCache;
     }
 
     #checkOpen() {
@@ -519,8 +532,9 @@ export function createApi(binding, threads) {
       const walk = new wasm.Walk(this.#genesisKey, hash, walkOptions);
       // Keys earlier walks validated: a new certificate of a known epoch skips their
       // decompression and subgroup checks (the warm path).
-      this.#keyCache ??= new wasm.KeyCache(this.#genesisKey);
-      walk.useKeyCache(this.#keyCache);
+      const keyCache = this.#liveKeyCache() ?? new wasm.KeyCache(this.#genesisKey);
+      this.#keyCache = keyCache;
+      walk.useKeyCache(keyCache);
       // Fetches and check jobs get their own signal: aborted with the caller's, and when the
       // walk ends while a fetch or job it no longer needs is in flight (a pool drops it from
       // its queue, or terminates the worker running it).

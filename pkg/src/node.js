@@ -1,25 +1,22 @@
-// Node.js entry: the wasm-pack `nodejs` output (CommonJS that reads the .wasm synchronously),
-// ready as soon as this module is imported.
+// Node.js entry: the package's one .wasm (dist/web/, the same module the web and bundler
+// entries load), read from disk and instantiated synchronously: ready as soon as this module
+// is imported.
 
-import * as generated from '../dist/nodejs/mithril_lite.js';
+import { readFileSync } from 'node:fs';
+
 import { createApi } from './driver.js';
+import { binding, start } from './instance.js';
 import { defaultWorkers, nodeSpawner } from './threads-node.js';
 
-// A CommonJS module imported from ESM: its exports are the namespace's `default` (named
-// exports may be detected as well). An ES module output has them directly.
-const wasm = /** @type {import('./driver.js').WasmBinding} */ (
-  typeof (/** @type {{Walk?: unknown}} */ (generated).Walk) === 'function'
-    ? generated
-    : /** @type {{default: unknown}} */ (generated).default
-);
+start(new WebAssembly.Module(readFileSync(new URL('../dist/web/mithril_lite_bg.wasm', import.meta.url))));
 
 const api = createApi(
   {
-    current: () => wasm,
+    current: binding,
     init: async () => {},
   },
   {
-    // Every thread has worker_threads; the pool's workers load dist/nodejs themselves.
+    // Every thread has worker_threads; the pool's workers read the same .wasm themselves.
     available: () => true,
     defaultWorkers,
     spawner: () => nodeSpawner(),

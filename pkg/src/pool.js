@@ -25,8 +25,8 @@ import { describe } from './sources.js';
  *   died(detail: string): void,
  * }} WorkerEvents
  * @typedef {(events: WorkerEvents) => WorkerHandle} Spawn
- *   Start one worker; it answers `{id, outcome: Uint8Array}` or `{id, failure: string}` to each
- *   `{id, job}`, and calls `died` at most once if it ends by itself.
+ *   Start one worker; it answers `{id, outcome: Uint8Array}` or `{id, failure: string, trapped:
+ *   boolean}` to each `{id, job}`, and calls `died` at most once if it ends by itself.
  * @typedef {{
  *   job: Uint8Array,
  *   resolve: (outcome: Uint8Array) => void,
@@ -232,14 +232,21 @@ export class WorkerPool {
    */
   #message(slot, data) {
     if (slot.gone) return;
-    const m = /** @type {{id?: unknown, outcome?: unknown, failure?: unknown}} */ (data ?? {});
+    const m = /** @type {{id?: unknown, outcome?: unknown, failure?: unknown, trapped?: unknown}} */ (
+      data ?? {}
+    );
     const task = slot.task;
     if (!task || m.id !== slot.jobId) {
       this.#fail(slot, 'the worker answered a job it was not given');
       return;
     }
     if (!(m.outcome instanceof Uint8Array)) {
-      this.#fail(slot, typeof m.failure === 'string' ? m.failure : 'the worker sent no outcome');
+      // A job that trapped the worker's instance says nothing of whether workers can start.
+      this.#fail(
+        slot,
+        typeof m.failure === 'string' ? m.failure : 'the worker sent no outcome',
+        m.trapped === true,
+      );
       return;
     }
     slot.task = undefined;
@@ -256,11 +263,12 @@ export class WorkerPool {
    * The worker died or misbehaved: it goes, its job rejects, and a new worker takes the queue.
    * @param {Slot} slot
    * @param {string} detail
+   * @param {boolean} [trapped] its job trapped the wasm: the worker did start
    */
-  #fail(slot, detail) {
+  #fail(slot, detail, trapped = false) {
     const task = slot.task;
     this.#stats.workersDied++;
-    if (slot.jobs === 0 && ++this.#startupDeaths >= MAX_STARTUP_DEATHS) {
+    if (!trapped && slot.jobs === 0 && ++this.#startupDeaths >= MAX_STARTUP_DEATHS) {
       this.#broken = `workers die before their first job (${detail})`;
     }
     this.#retire(slot);

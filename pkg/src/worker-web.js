@@ -1,10 +1,11 @@
 // The check pool's worker in browsers (a module Web Worker). The first message, `{init}`, is
-// the wasm to instantiate: a compiled WebAssembly.Module (synchronous) or the .wasm's URL.
-// Then each `{id, job}` gets `{id, outcome}` (the outcome's bytes) or, when the wasm call
-// throws (a trap: this instance may be broken) or the wasm could not load, `{id, failure}`;
-// the pool then replaces this worker.
+// the wasm to instantiate: a compiled WebAssembly.Module (synchronous) or the .wasm's URL (the
+// package's one module, dist/web/). Then each `{id, job}` gets `{id, outcome}` (the outcome's
+// bytes) or, when the wasm call throws or the wasm could not load, `{id, failure, trapped}`
+// (`trapped`: the instance trapped, src/instance.js); the pool then replaces this worker, so
+// the next job runs on a fresh instance in a fresh worker.
 
-import initWasm, { initSync, runCheckJob } from '../dist/web/mithril_lite.js';
+import { binding, compile, replacements, start } from './instance.js';
 
 const scope = /** @type {{
  *   onmessage: ((e: MessageEvent) => void) | null,
@@ -26,8 +27,8 @@ scope.onmessage = async (/** @type {MessageEvent} */ e) => {
     const wasm = message.init;
     ready =
       wasm instanceof WebAssembly.Module
-        ? new Promise((resolve) => resolve(initSync({ module: wasm })))
-        : initWasm({ module_or_path: wasm });
+        ? new Promise((resolve) => resolve(start(wasm)))
+        : compile(wasm).then(start);
     ready.catch(() => {});
     return;
   }
@@ -35,14 +36,15 @@ scope.onmessage = async (/** @type {MessageEvent} */ e) => {
   try {
     await ready;
   } catch (err) {
-    scope.postMessage({ id, failure: `the worker could not load the wasm: ${text(err)}` });
+    scope.postMessage({ id, failure: `the worker could not load the wasm: ${text(err)}`, trapped: false });
     return;
   }
   let outcome;
+  const before = replacements();
   try {
-    outcome = runCheckJob(job);
+    outcome = binding().runCheckJob(job);
   } catch (err) {
-    scope.postMessage({ id, failure: text(err) });
+    scope.postMessage({ id, failure: text(err), trapped: replacements() !== before });
     return;
   }
   scope.postMessage({ id, outcome }, [/** @type {ArrayBuffer} */ (outcome.buffer)]);

@@ -354,6 +354,9 @@ impl MultiSignatureCheck {
         let offset = usize::try_from(r.u64()?).map_err(|_| Truncated)?;
         // Smallest entry: 48 + 4 + 8 + 96 + 8 + 1 bytes.
         let n = r.count(165)?;
+        // Entry positions (`offset + i`) name entries in errors: they must not overflow.
+        // Found by fuzz/fuzz_targets/check_job.rs.
+        offset.checked_add(n).ok_or(Truncated)?;
         let mut signatures = Vec::with_capacity(n);
         let mut known = KnownPoints {
             offset,

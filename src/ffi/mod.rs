@@ -30,6 +30,8 @@ pub mod certificate;
 pub mod check;
 pub mod code;
 pub mod diagnostics;
+#[cfg(feature = "fault-injection")]
+pub mod fault;
 pub mod proofs;
 pub mod verifier;
 pub mod walk;
@@ -38,6 +40,8 @@ pub use certificate::*;
 pub use check::*;
 pub use code::*;
 pub use diagnostics::*;
+#[cfg(feature = "fault-injection")]
+pub use fault::*;
 pub use proofs::*;
 pub use verifier::*;
 pub use walk::*;

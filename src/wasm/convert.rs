@@ -1,9 +1,21 @@
 //! Core results and errors as JavaScript values.
+//!
+//! Results are `#[derive(Serialize)]` views of the core's types (here: the core has no
+//! wasm-specific code), turned into plain JS objects by `serde_wasm_bindgen::Serializer`:
+//! [`to_js`] writes 64-bit integers as numbers (the chain result: epochs and counts are far below
+//! 2^53), [`to_js_bigints`] as `bigint`s (proof results: block and slot numbers, stakes).
+//!
+//! The errors ([`error`], [`proof_error`], [`usage_error`]) stay built by hand: hosts get real
+//! `Error` instances (a stack, `instanceof Error`, `name` "MithrilVerificationError"), which a
+//! serializer cannot make: it only makes plain objects.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+use serde::Serialize;
 use wasm_bindgen::JsValue;
 
 use crate::certificate::SignedEntityType;
-use crate::chain::walk::Anchor;
+use crate::chain::walk::{Anchor, ChainLink};
 use crate::chain::{VerifiedCertificate, VerifiedChain};
 use crate::proofs::ProofError;
 use crate::stm::Parameters;
@@ -81,143 +93,169 @@ pub fn usage_error(code: &str, message: &str) -> JsValue {
     err.into()
 }
 
-/// A plain JS object filled key by key (the keys are ours, never the aggregator's).
-pub(crate) struct Obj(js_sys::Object);
-
-impl Obj {
-    pub(crate) fn new() -> Obj {
-        Obj(js_sys::Object::new())
-    }
-
-    // Generic only in its conversion, which stays at the call site: the setting itself is one
-    // body (not one per value type).
-    #[inline(always)]
-    pub(crate) fn set(self, key: &str, value: impl Into<JsValue>) -> Obj {
-        self.set_value(key, value.into())
-    }
-
-    #[inline(never)]
-    fn set_value(self, key: &str, value: JsValue) -> Obj {
-        let _ = js_sys::Reflect::set(&self.0, &JsValue::from_str(key), &value);
-        self
-    }
-
-    pub(crate) fn done(self) -> JsValue {
-        self.0.into()
-    }
+/// `value` as a plain JS value, 64-bit integers as numbers. `null` if a number is beyond 2^53
+/// (epochs and counts never are; the number would not be exact).
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::new())
+        .unwrap_or(JsValue::NULL)
 }
 
-/// A u64 as a JS number, as serde-wasm-bindgen's JSON-compatible mode wrote it: only when it
-/// is a safe integer (above 2^53 the whole result used to be `null`; epochs and counts are far
-/// below).
-fn num(value: u64) -> Option<JsValue> {
-    (value <= MAX_SAFE_INTEGER).then(|| JsValue::from_f64(value as f64))
+/// `value` as a plain JS value, 64-bit integers as `bigint`s (maps as `Map`s).
+pub(crate) fn to_js_bigints<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    value
+        .serialize(
+            &serde_wasm_bindgen::Serializer::new().serialize_large_number_types_as_bigints(true),
+        )
+        .unwrap_or(JsValue::NULL)
 }
 
-const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+/// `{"Variant": value}`, as the wire and serde's externally tagged form: a number (an epoch),
+/// `{epoch, immutable_file_number}`, or an array of numbers.
+struct SignedEntityTypeView<'a>(&'a SignedEntityType);
 
-/// `{"Variant": value}`, as the wire and serde's externally tagged form.
-fn signed_entity_type(t: &SignedEntityType) -> Option<JsValue> {
-    let value: JsValue = match *t {
-        SignedEntityType::MithrilStakeDistribution(e)
-        | SignedEntityType::CardanoStakeDistribution(e) => num(e)?,
-        SignedEntityType::CardanoImmutableFilesFull {
-            epoch,
-            immutable_file_number,
+/// A beacon's fields, named as on the wire.
+#[derive(Serialize)]
+struct Beacon {
+    epoch: u64,
+    immutable_file_number: u64,
+}
+
+impl Serialize for SignedEntityTypeView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let t = self.0;
+        // A newtype variant: serde-wasm-bindgen writes `{name: value}` as a plain object (a
+        // map would become a JS `Map`). The variant index is not written.
+        match *t {
+            SignedEntityType::MithrilStakeDistribution(e)
+            | SignedEntityType::CardanoStakeDistribution(e) => {
+                serializer.serialize_newtype_variant("SignedEntityType", 0, t.name(), &e)
+            }
+            SignedEntityType::CardanoImmutableFilesFull {
+                epoch,
+                immutable_file_number,
+            }
+            | SignedEntityType::CardanoDatabase {
+                epoch,
+                immutable_file_number,
+            } => serializer.serialize_newtype_variant(
+                "SignedEntityType",
+                0,
+                t.name(),
+                &Beacon {
+                    epoch,
+                    immutable_file_number,
+                },
+            ),
+            SignedEntityType::CardanoTransactions(a, b) => {
+                serializer.serialize_newtype_variant("SignedEntityType", 0, t.name(), &[a, b])
+            }
+            SignedEntityType::CardanoBlocksTransactions(a, b, c) => {
+                serializer.serialize_newtype_variant("SignedEntityType", 0, t.name(), &[a, b, c])
+            }
         }
-        | SignedEntityType::CardanoDatabase {
-            epoch,
-            immutable_file_number,
-        } => Obj::new()
-            .set("epoch", num(epoch)?)
-            .set("immutable_file_number", num(immutable_file_number)?)
-            .done(),
-        SignedEntityType::CardanoTransactions(a, b) => array(&[a, b])?,
-        SignedEntityType::CardanoBlocksTransactions(a, b, c) => array(&[a, b, c])?,
-    };
-    Some(Obj::new().set(t.name(), value).done())
-}
-
-fn array(values: &[u64]) -> Option<JsValue> {
-    let out = js_sys::Array::new();
-    for v in values {
-        out.push(&num(*v)?);
     }
-    Some(out.into())
 }
 
-fn parameters(p: &Parameters) -> Option<JsValue> {
-    Some(
-        Obj::new()
-            .set("m", num(p.m)?)
-            .set("k", num(p.k)?)
-            .set("phi_f", JsValue::from_f64(p.phi_f))
-            .done(),
-    )
+/// `{m, k, phi_f}`.
+#[derive(Serialize)]
+struct ParametersView {
+    m: u64,
+    k: u64,
+    phi_f: f64,
 }
 
-fn certificate(c: &VerifiedCertificate) -> Option<JsValue> {
-    // Protocol-message parts as [key, value] pairs, in hashing order.
-    let parts = js_sys::Array::new();
-    for (k, v) in &c.protocol_message.parts {
-        let pair = js_sys::Array::new();
-        pair.push(&JsValue::from_str(k.as_str()));
-        pair.push(&JsValue::from_str(v));
-        parts.push(&pair);
+impl From<&Parameters> for ParametersView {
+    fn from(p: &Parameters) -> Self {
+        ParametersView {
+            m: p.m,
+            k: p.k,
+            phi_f: p.phi_f,
+        }
     }
-    Some(
-        Obj::new()
-            .set("hash", c.hash.as_str())
-            .set("previousHash", c.previous_hash.as_str())
-            .set("epoch", num(c.epoch)?)
-            .set(
-                "signedEntityType",
-                signed_entity_type(&c.signed_entity_type)?,
-            )
-            .set("signedEntityTypeName", c.signed_entity_type.name())
-            .set("protocolMessage", parts)
-            .set("signedMessage", c.signed_message.as_str())
-            // JSON-hex of the AVK (its total stake can exceed 2^53: kept as text).
-            .set(
-                "aggregateVerificationKey",
-                c.aggregate_verification_key.to_json_hex(),
-            )
-            .set("parameters", parameters(&c.parameters)?)
-            .set("isGenesis", JsValue::from_bool(c.is_genesis))
-            .done(),
-    )
 }
 
-fn chain_object(v: &VerifiedChain) -> Option<JsValue> {
+/// The verified certificate, as `WasmChain.certificate` in pkg/src/driver.js.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CertificateView<'a> {
+    hash: &'a str,
+    previous_hash: &'a str,
+    epoch: u64,
+    signed_entity_type: SignedEntityTypeView<'a>,
+    signed_entity_type_name: &'static str,
+    /// Protocol-message parts as `[key, value]` pairs, in hashing order.
+    protocol_message: Vec<(&'static str, &'a str)>,
+    signed_message: &'a str,
+    /// JSON-hex of the AVK (its total stake can exceed 2^53: kept as text).
+    aggregate_verification_key: String,
+    parameters: ParametersView,
+    is_genesis: bool,
+}
+
+impl<'a> From<&'a VerifiedCertificate> for CertificateView<'a> {
+    fn from(c: &'a VerifiedCertificate) -> Self {
+        CertificateView {
+            hash: &c.hash,
+            previous_hash: &c.previous_hash,
+            epoch: c.epoch,
+            signed_entity_type: SignedEntityTypeView(&c.signed_entity_type),
+            signed_entity_type_name: c.signed_entity_type.name(),
+            protocol_message: c
+                .protocol_message
+                .parts
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+            signed_message: &c.signed_message,
+            aggregate_verification_key: c.aggregate_verification_key.to_json_hex(),
+            parameters: (&c.parameters).into(),
+            is_genesis: c.is_genesis,
+        }
+    }
+}
+
+/// `{hash, epoch, aggregateVerificationKey}` (JSON-hex).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LinkView<'a> {
+    hash: &'a str,
+    epoch: u64,
+    aggregate_verification_key: String,
+}
+
+impl<'a> From<&'a ChainLink> for LinkView<'a> {
+    fn from(l: &'a ChainLink) -> Self {
+        LinkView {
+            hash: &l.hash,
+            epoch: l.epoch,
+            aggregate_verification_key: l.aggregate_verification_key.to_json_hex(),
+        }
+    }
+}
+
+/// The verified chain, as `WasmChain` in pkg/src/driver.js.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ChainView<'a> {
+    certificate: CertificateView<'a>,
+    certificates_checked: u64,
+    anchor_kind: &'static str,
+    anchor_hash: &'a str,
+    links: Vec<LinkView<'a>>,
+}
+
+/// The verified chain as a plain JS object (epochs and counts are numbers: far below 2^53).
+pub fn chain(v: &VerifiedChain) -> JsValue {
     let (anchor_kind, anchor_hash) = match &v.anchor {
         Anchor::Genesis(h) => ("genesis", h.as_str()),
         Anchor::Trusted(h) => ("trusted", h.as_str()),
     };
-    let links = js_sys::Array::new();
-    for l in &v.links {
-        links.push(
-            &Obj::new()
-                .set("hash", l.hash.as_str())
-                .set("epoch", num(l.epoch)?)
-                .set(
-                    "aggregateVerificationKey",
-                    l.aggregate_verification_key.to_json_hex(),
-                )
-                .done(),
-        );
-    }
-    Some(
-        Obj::new()
-            .set("certificate", certificate(&v.certificate)?)
-            .set("certificatesChecked", num(v.certificates_checked as u64)?)
-            .set("anchorKind", anchor_kind)
-            .set("anchorHash", anchor_hash)
-            .set("links", links)
-            .done(),
-    )
-}
-
-/// The verified chain as a plain JS object (epochs and block numbers are far below 2^53).
-pub fn chain(v: &VerifiedChain) -> JsValue {
-    chain_object(v).unwrap_or(JsValue::NULL)
+    to_js(&ChainView {
+        certificate: (&v.certificate).into(),
+        certificates_checked: v.certificates_checked as u64,
+        anchor_kind,
+        anchor_hash,
+        links: v.links.iter().map(LinkView::from).collect(),
+    })
 }

@@ -7,6 +7,7 @@
 //! (`pkg/src/`), around the same sans-IO walk the CLI drives.
 
 mod convert;
+mod fault;
 mod key_cache;
 mod proofs;
 mod split;

@@ -3,16 +3,20 @@
 //! Cardano database artifacts).
 //!
 //! Bodies come in as the aggregator's bytes, never as values JavaScript parsed: stakes and
-//! block numbers may exceed 2^53. Results are plain JS objects whose 64-bit integers (block
-//! and slot numbers, offsets, stakes) are `bigint`s; epochs are numbers, as in the chain
+//! block numbers may exceed 2^53. Results are plain JS objects (serde views, serialized by
+//! `convert::to_js_bigints`) whose 64-bit integers (block and slot numbers, offsets, stakes)
+//! are `bigint`s; epochs and file counts are numbers (`f64` in the views), as in the chain
 //! result. Failures are thrown as `MithrilVerificationError`s with the core's proof codes.
 
 use alloc::string::String;
 use alloc::vec::Vec;
+use serde::ser::SerializeMap;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use super::convert::{self, Obj};
+use super::convert;
 use crate::chain::VerifiedCertificate;
+use crate::codec::sorted::SortedMap;
 use crate::proofs::transactions::{self, ItemV2, KindV2};
 use crate::proofs::{self, CertifiedItems, DigestsCheck, ProofError};
 
@@ -51,44 +55,131 @@ fn requested_ids(requested: &JsValue) -> Result<Vec<String>, JsValue> {
     Ok(ids)
 }
 
-fn strings(items: &[String]) -> JsValue {
-    items
-        .iter()
-        .map(|s| JsValue::from_str(s))
-        .collect::<js_sys::Array>()
-        .into()
+/// A transaction or block proof's result: `{certificateHash, merkleRoot, certified,
+/// nonCertified, latestBlockNumber, blockNumberOffset?}`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ItemsView<T> {
+    certificate_hash: String,
+    merkle_root: String,
+    certified: Vec<T>,
+    non_certified: Vec<String>,
+    latest_block_number: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    block_number_offset: Option<u64>,
 }
 
-/// A transaction or block proof's result, its certified items already JS objects.
-fn items_result(items: CertifiedItems<JsValue>) -> JsValue {
-    let out = Obj::new()
-        .set("certificateHash", items.certificate_hash)
-        .set("merkleRoot", items.merkle_root)
-        .set(
-            "certified",
-            items.certified.into_iter().collect::<js_sys::Array>(),
-        )
-        .set("nonCertified", strings(&items.non_certified))
-        .set("latestBlockNumber", items.latest_block_number);
-    match items.block_number_offset {
-        Some(offset) => out.set("blockNumberOffset", offset),
-        None => out,
+impl<T> From<CertifiedItems<T>> for ItemsView<T> {
+    fn from(items: CertifiedItems<T>) -> Self {
+        ItemsView {
+            certificate_hash: items.certificate_hash,
+            merkle_root: items.merkle_root,
+            certified: items.certified,
+            non_certified: items.non_certified,
+            latest_block_number: items.latest_block_number,
+            block_number_offset: items.block_number_offset,
+        }
     }
-    .done()
+}
+
+/// A v1 item: `{transactionHash}`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ItemV1View {
+    transaction_hash: String,
 }
 
 /// A v2 item: `{transactionHash, blockHash, blockNumber, slotNumber}` for a transaction,
 /// `{blockHash, blockNumber, slotNumber}` for a block.
-fn item_v2(kind: &KindV2, item: ItemV2) -> JsValue {
-    let (out, block_hash) = if kind.with_block_hash {
-        (Obj::new().set("transactionHash", item.id), item.block_hash)
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ItemV2View {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    transaction_hash: Option<String>,
+    block_hash: String,
+    block_number: u64,
+    slot_number: u64,
+}
+
+fn item_v2(kind: &KindV2, item: ItemV2) -> ItemV2View {
+    let (transaction_hash, block_hash) = if kind.with_block_hash {
+        (Some(item.id), item.block_hash)
     } else {
-        (Obj::new(), item.id)
+        (None, item.id)
     };
-    out.set("blockHash", block_hash)
-        .set("blockNumber", item.block_number)
-        .set("slotNumber", item.slot_number)
-        .done()
+    ItemV2View {
+        transaction_hash,
+        block_hash,
+        block_number: item.block_number,
+        slot_number: item.slot_number,
+    }
+}
+
+/// A registered signer: `{partyId, verificationKey (hex), stake}`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SignerView<'a> {
+    party_id: &'a str,
+    verification_key: String,
+    stake: u64,
+}
+
+/// `{epoch, certificateHash, aggregateVerificationKey (JSON-hex), signers}`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MithrilStakeDistributionView<'a> {
+    epoch: f64,
+    certificate_hash: &'a str,
+    aggregate_verification_key: String,
+    signers: Vec<SignerView<'a>>,
+}
+
+/// Pool id -> stake, as a JS `Map` (pool ids are the aggregator's strings: never object keys).
+struct StakesView<'a>(&'a SortedMap<String, u64>);
+
+impl Serialize for StakesView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (pool, stake) in self.0.iter() {
+            map.serialize_entry(pool, stake)?;
+        }
+        map.end()
+    }
+}
+
+/// `{epoch, certificateHash, merkleRoot, stakeDistribution: Map<poolId, stake>}`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CardanoStakeDistributionView<'a> {
+    epoch: f64,
+    certificate_hash: &'a str,
+    merkle_root: &'a str,
+    stake_distribution: StakesView<'a>,
+}
+
+/// `{status: "verified", immutableFiles} | {status: "not-included"}`.
+#[derive(Serialize)]
+#[serde(tag = "status")]
+enum DigestsView {
+    #[serde(rename = "verified")]
+    Verified {
+        #[serde(rename = "immutableFiles")]
+        immutable_files: f64,
+    },
+    #[serde(rename = "not-included")]
+    NotIncluded,
+}
+
+/// `{hash, certificateHash, merkleRoot, epoch, immutableFileNumber, digests}`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CardanoDatabaseView<'a> {
+    hash: &'a str,
+    certificate_hash: &'a str,
+    merkle_root: &'a str,
+    epoch: f64,
+    immutable_file_number: f64,
+    digests: DigestsView,
 }
 
 /// The v2 transaction and block checks, one body for both exports.
@@ -103,7 +194,9 @@ fn verify_v2(
     let items =
         transactions::verify_v2(kind, body, certificate, &transactions::as_strs(&requested))
             .map_err(thrown)?;
-    Ok(items_result(items.map(|item| item_v2(kind, item))))
+    Ok(convert::to_js_bigints(&ItemsView::from(
+        items.map(|item| item_v2(kind, item)),
+    )))
 }
 
 fn thrown(e: ProofError) -> JsValue {
@@ -130,9 +223,11 @@ impl VerifiedCertificateHandle {
         let requested = requested_ids(&requested)?;
         let items = transactions::verify_v1(body, &self.inner, &transactions::as_strs(&requested))
             .map_err(thrown)?;
-        Ok(items_result(
-            items.map(|t| Obj::new().set("transactionHash", t.id).done()),
-        ))
+        Ok(convert::to_js_bigints(&ItemsView::from(items.map(|t| {
+            ItemV1View {
+                transaction_hash: t.id,
+            }
+        }))))
     }
 
     /// Check a v2 `/proof/v2/cardano-transaction` body. As v1, plus each certified
@@ -165,29 +260,20 @@ impl VerifiedCertificateHandle {
     #[wasm_bindgen(js_name = verifyMithrilStakeDistribution)]
     pub fn verify_mithril_stake_distribution(&self, body: &[u8]) -> Result<JsValue, JsValue> {
         let msd = proofs::verify_mithril_stake_distribution(body, &self.inner).map_err(thrown)?;
-        let signers: js_sys::Array = msd
-            .signers
-            .iter()
-            .map(|s| {
-                Obj::new()
-                    .set("partyId", s.party_id.as_str())
-                    .set(
-                        "verificationKey",
-                        crate::codec::hex::encode(&s.verification_key),
-                    )
-                    .set("stake", s.stake)
-                    .done()
-            })
-            .collect();
-        Ok(Obj::new()
-            .set("epoch", msd.epoch as f64)
-            .set("certificateHash", msd.certificate_hash)
-            .set(
-                "aggregateVerificationKey",
-                msd.aggregate_verification_key.to_json_hex(),
-            )
-            .set("signers", signers)
-            .done())
+        Ok(convert::to_js_bigints(&MithrilStakeDistributionView {
+            epoch: msd.epoch as f64,
+            certificate_hash: &msd.certificate_hash,
+            aggregate_verification_key: msd.aggregate_verification_key.to_json_hex(),
+            signers: msd
+                .signers
+                .iter()
+                .map(|s| SignerView {
+                    party_id: &s.party_id,
+                    verification_key: crate::codec::hex::encode(&s.verification_key),
+                    stake: s.stake,
+                })
+                .collect(),
+        }))
     }
 
     /// Check a `/artifact/cardano-stake-distribution/{hash}` body: its mountain-range root is
@@ -196,16 +282,12 @@ impl VerifiedCertificateHandle {
     #[wasm_bindgen(js_name = verifyCardanoStakeDistribution)]
     pub fn verify_cardano_stake_distribution(&self, body: &[u8]) -> Result<JsValue, JsValue> {
         let csd = proofs::verify_cardano_stake_distribution(body, &self.inner).map_err(thrown)?;
-        let map = js_sys::Map::new();
-        for (pool, stake) in &csd.stake_distribution {
-            map.set(&JsValue::from_str(pool), &JsValue::from(*stake));
-        }
-        Ok(Obj::new()
-            .set("epoch", csd.epoch as f64)
-            .set("certificateHash", csd.certificate_hash)
-            .set("merkleRoot", csd.merkle_root)
-            .set("stakeDistribution", map)
-            .done())
+        Ok(convert::to_js_bigints(&CardanoStakeDistributionView {
+            epoch: csd.epoch as f64,
+            certificate_hash: &csd.certificate_hash,
+            merkle_root: &csd.merkle_root,
+            stake_distribution: StakesView(&csd.stake_distribution),
+        }))
     }
 
     /// Check a `/artifact/cardano-database/{hash}` body and, when `digests` (the digests list
@@ -225,18 +307,18 @@ impl VerifiedCertificateHandle {
         let db =
             proofs::verify_cardano_database(body, &self.inner, list.as_deref()).map_err(thrown)?;
         let digests = match db.digests {
-            DigestsCheck::Verified { immutable_files } => Obj::new()
-                .set("status", "verified")
-                .set("immutableFiles", immutable_files as f64),
-            DigestsCheck::NotIncluded => Obj::new().set("status", "not-included"),
+            DigestsCheck::Verified { immutable_files } => DigestsView::Verified {
+                immutable_files: immutable_files as f64,
+            },
+            DigestsCheck::NotIncluded => DigestsView::NotIncluded,
         };
-        Ok(Obj::new()
-            .set("hash", db.hash)
-            .set("certificateHash", db.certificate_hash)
-            .set("merkleRoot", db.merkle_root)
-            .set("epoch", db.epoch as f64)
-            .set("immutableFileNumber", db.immutable_file_number as f64)
-            .set("digests", digests.done())
-            .done())
+        Ok(convert::to_js_bigints(&CardanoDatabaseView {
+            hash: &db.hash,
+            certificate_hash: &db.certificate_hash,
+            merkle_root: &db.merkle_root,
+            epoch: db.epoch as f64,
+            immutable_file_number: db.immutable_file_number as f64,
+            digests,
+        }))
     }
 }

@@ -2,6 +2,7 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::convert;
@@ -94,31 +95,19 @@ impl Walk {
 
     /// What to do next (see the type's documentation).
     pub fn step(&self) -> JsValue {
-        let out = js_sys::Object::new();
-        let set = |k: &str, v: &JsValue| {
-            let _ = js_sys::Reflect::set(&out, &JsValue::from_str(k), v);
+        let view = match self.inner.step() {
+            Step::Fetch(hash) => StepView::new("fetch").hash(hash),
+            Step::AwaitVerification => StepView::new("verify"),
+            Step::Done(Ok(chain)) => StepView::new("done").result(convert::chain(&chain)),
+            Step::Done(Err(e)) => StepView::new("done").error(convert::error(&e)),
         };
-        match self.inner.step() {
-            Step::Fetch(hash) => {
-                set("kind", &"fetch".into());
-                set("hash", &JsValue::from_str(&hash));
-            }
-            Step::AwaitVerification => set("kind", &"verify".into()),
-            Step::Done(Ok(chain)) => {
-                set("kind", &"done".into());
-                set("result", &convert::chain(&chain));
-            }
-            Step::Done(Err(e)) => {
-                set("kind", &"done".into());
-                set("error", &convert::error(&e));
-            }
-        }
-        out.into()
+        convert::to_js(&view)
     }
 
     /// Feed the body of the certificate `hash` (UTF-8 bytes). Returns the id of its STM check,
     /// if there is one to run.
     pub fn feed(&mut self, hash: &str, body: &[u8]) -> Option<u32> {
+        super::fault::inject(body);
         let fed = self.inner.feed(hash, body);
         fed.check.map(|check| {
             let id = check.index as u32;
@@ -236,6 +225,7 @@ impl Walk {
 /// bytes give an outcome that records an `internal_error`.
 #[wasm_bindgen(js_name = runCheckJob)]
 pub fn run_check_job(job: &[u8]) -> Vec<u8> {
+    super::fault::inject(job);
     crate::certificate::run_check_job(job)
 }
 
@@ -252,18 +242,63 @@ pub fn decode_genesis_key(text: &str) -> Result<String, JsValue> {
 #[wasm_bindgen(js_name = defaultLimits)]
 pub fn default_limits() -> JsValue {
     let d = WalkConfig::default();
-    let out = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(
-        &out,
-        &"maxChainLength".into(),
-        &JsValue::from_f64(d.max_chain_length as f64),
-    );
-    let _ = js_sys::Reflect::set(
-        &out,
-        &"maxCertificateBytes".into(),
-        &JsValue::from_f64(d.max_certificate_bytes as f64),
-    );
-    out.into()
+    convert::to_js(&LimitsView {
+        max_chain_length: d.max_chain_length as u64,
+        max_certificate_bytes: d.max_certificate_bytes as u64,
+    })
+}
+
+/// `{maxChainLength, maxCertificateBytes}`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LimitsView {
+    max_chain_length: u64,
+    max_certificate_bytes: u64,
+}
+
+/// `{kind, hash?, result?, error?}`: `step()`'s answer. The result (already a JS object) and
+/// the error (a real `Error`) pass through as they are.
+#[derive(Serialize)]
+struct StepView {
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hash: Option<String>,
+    #[serde(
+        skip_serializing_if = "JsValue::is_undefined",
+        serialize_with = "serde_wasm_bindgen::preserve::serialize"
+    )]
+    result: JsValue,
+    #[serde(
+        skip_serializing_if = "JsValue::is_undefined",
+        serialize_with = "serde_wasm_bindgen::preserve::serialize"
+    )]
+    error: JsValue,
+}
+
+impl StepView {
+    fn new(kind: &'static str) -> Self {
+        StepView {
+            kind,
+            hash: None,
+            result: JsValue::UNDEFINED,
+            error: JsValue::UNDEFINED,
+        }
+    }
+
+    fn hash(self, hash: String) -> Self {
+        StepView {
+            hash: Some(hash),
+            ..self
+        }
+    }
+
+    fn result(self, result: JsValue) -> Self {
+        StepView { result, ..self }
+    }
+
+    fn error(self, error: JsValue) -> Self {
+        StepView { error, ..self }
+    }
 }
 
 /// The library version.

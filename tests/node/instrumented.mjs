@@ -1,10 +1,14 @@
 // The package's shared driver around the real wasm binding, with every Walk instrumented: a log
 // of the calls the driver makes, and a count of walks created and freed.
 
-import { createApi } from '../../pkg/src/driver.js';
-import * as generated from '../../pkg/dist/nodejs/mithril_lite.js';
+import { readFileSync } from 'node:fs';
 
-const wasm = typeof generated.Walk === 'function' ? generated : generated.default;
+import { createApi } from '../../pkg/src/driver.js';
+import * as wasm from '../../pkg/dist/web/mithril_lite.js';
+import { start } from '../../pkg/src/instance.js';
+
+// The package's one module (dist/web/), instantiated here if the package has not yet.
+start(new WebAssembly.Module(readFileSync(new URL('../../pkg/dist/web/mithril_lite_bg.wasm', import.meta.url))));
 
 /**
  * @param {string[]} [log] receives "feed <hash>", "check-start <index>", "check-end <index>"

@@ -36,32 +36,52 @@ describe('package', () => {
     assert.equal(pkg.exports['.'].node, './src/node.js');
     assert.equal(pkg.exports['.'].browser, './src/web.js');
     assert.equal(pkg.exports['./bundler'].default, './src/bundler.js');
-    assert.ok(pkg.files.includes('dist/nodejs/'));
+    // One .wasm for every entry: only dist/web/ ships.
+    assert.deepEqual(pkg.files.filter((/** @type {string} */ f) => f.startsWith('dist')), ['dist/web/']);
   });
 
-  test('the web entry works in node once init() is given the .wasm bytes', async () => {
-    const web = await import('mithril-lite/web');
-    assert.deepEqual(Object.keys(web).sort(), declaredValues());
-    const genesisKey = readFileSync(join(DEVNET, 'genesis.vkey'), 'utf8');
-    assert.throws(() => new web.CertificateVerifier(genesisKey), (/** @type {any} */ e) => e.code === 'not_initialized');
-    const bytes = readFileSync(join(PKG, 'dist', 'web', 'mithril_lite_bg.wasm'));
-    await Promise.all([web.init(bytes), web.init(bytes)]); // once, shared
-    const verifier = await web.CertificateVerifier.create(genesisKey, { trustStore: null });
-    const chain = await verifier.verifyChain(devnet.latest, mapSource(devnet.certificates));
-    assert.equal(chain.hash, devnet.latest);
-    assert.equal(chain.anchor.kind, 'genesis');
+  test('the web entry works in node once init() is given the .wasm bytes', () => {
+    // In a process of its own: in this one the node entry has already started the package's
+    // one instance (the entries share it), so nothing would be left to initialise.
+    const script = [
+      "import assert from 'node:assert/strict';",
+      "import { readFileSync } from 'node:fs';",
+      "import * as web from 'mithril-lite/web';",
+      `import { loadDevnet, mapSource } from ${JSON.stringify(new URL('./helpers.mjs', import.meta.url).href)};`,
+      'const devnet = loadDevnet();',
+      "assert.throws(() => new web.CertificateVerifier(devnet.genesisKey), (e) => e.code === 'not_initialized');",
+      `const bytes = readFileSync(${JSON.stringify(join(PKG, 'dist', 'web', 'mithril_lite_bg.wasm'))});`,
+      'await Promise.all([web.init(bytes), web.init(bytes)]); // once, shared',
+      'const verifier = await web.CertificateVerifier.create(devnet.genesisKey, { trustStore: null });',
+      'const chain = await verifier.verifyChain(devnet.latest, mapSource(devnet.certificates));',
+      'await verifier.close();',
+      'console.log(JSON.stringify({ exports: Object.keys(web).sort(), hash: chain.hash, anchor: chain.anchor.kind }));',
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: HERE,
+      encoding: 'utf8',
+    });
+    const result = JSON.parse(out.trim().split('\n').pop() ?? '');
+    assert.deepEqual(result, { exports: declaredValues(), hash: devnet.latest, anchor: 'genesis' });
   });
 
-  test('the bundler output and every entry file exist', () => {
+  test('the shipped module has no fault injection (a test-only cargo feature)', () => {
+    const glue = readFileSync(join(PKG, 'dist', 'web', 'mithril_lite.js'), 'utf8');
+    assert.ok(glue.includes('__wbg_reset_state'), 'built with --experimental-reset-state-function');
+    assert.ok(!/testPanic|fault injection/i.test(glue));
+    const wasm = readFileSync(join(PKG, 'dist', 'web', 'mithril_lite_bg.wasm'));
+    assert.ok(!wasm.includes('fault injection'));
+  });
+
+  test('every entry file and the one .wasm exist', () => {
     for (const f of [
       'src/node.js',
       'src/web.js',
       'src/bundler.js',
       'src/driver.js',
-      'dist/bundler/mithril_lite.js',
-      'dist/bundler/mithril_lite_bg.wasm',
+      'src/instance.js',
       'dist/web/mithril_lite.js',
-      'dist/nodejs/mithril_lite.js',
+      'dist/web/mithril_lite_bg.wasm',
     ]) {
       assert.ok(existsSync(join(PKG, f)), f);
     }
@@ -84,15 +104,15 @@ describe('package', () => {
         'src/node.js',
         'src/web.js',
         'src/bundler.js',
-        'dist/nodejs/mithril_lite.js',
-        'dist/nodejs/mithril_lite_bg.wasm',
+        'src/instance.js',
         'dist/web/mithril_lite.js',
         'dist/web/mithril_lite_bg.wasm',
-        'dist/bundler/mithril_lite.js',
-        'dist/bundler/mithril_lite_bg.wasm',
       ]) {
         assert.ok(files.includes(f), `${f} is in the tarball: ${files.join(', ')}`);
       }
+      // One .wasm in the package, whatever the entries.
+      const modules = files.filter((/** @type {string} */ f) => f.endsWith('.wasm'));
+      assert.deepEqual(modules, ['dist/web/mithril_lite_bg.wasm']);
       assert.ok(!files.some((/** @type {string} */ f) => f.startsWith('tests/') || f.includes('node_modules')));
       console.log(`# npm pack: ${files.length} files, ${info.size} bytes packed, ${info.unpackedSize} unpacked`);
 

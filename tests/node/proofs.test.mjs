@@ -123,6 +123,64 @@ function flipNode(json, path) {
 /** The certificate a body names. @param {string} body */
 const certificateOf = (body) => stringMember(body, 'certificate_hash');
 
+describe('result shapes (serde views in src/wasm, serialized by serde-wasm-bindgen)', () => {
+  /** Own keys in order, and the JS type of each value. @param {object} o */
+  const shape = (o) => Object.entries(o).map(([k, v]) => `${k}:${v instanceof Map ? 'Map' : Array.isArray(v) ? 'array' : typeof v}`);
+  const source = () => mapSource(devnet.certificates);
+
+  test('transaction proofs v1 and v2, block proofs', async () => {
+    const [[, v1]] = ctxV1;
+    const r1 = await verifier().verifyTransactionProof(v1, source());
+    assert.deepEqual(shape(r1), [
+      'version:number', 'certificateHash:string', 'merkleRoot:string', 'certified:array',
+      'nonCertified:array', 'latestBlockNumber:bigint', 'certificate:object',
+    ]);
+    assert.deepEqual(shape(r1.certified[0]), ['transactionHash:string']);
+    const [[, v2]] = ctxV2;
+    const r2 = await verifier().verifyTransactionProof(v2, source());
+    assert.deepEqual(shape(r2), [
+      'version:number', 'certificateHash:string', 'merkleRoot:string', 'certified:array',
+      'nonCertified:array', 'latestBlockNumber:bigint', 'blockNumberOffset:bigint', 'certificate:object',
+    ]);
+    assert.deepEqual(shape(r2.certified[0]), [
+      'transactionHash:string', 'blockHash:string', 'blockNumber:bigint', 'slotNumber:bigint',
+    ]);
+    const [[, blocks]] = cblk;
+    const rb = await verifier().verifyBlockProof(blocks, source());
+    assert.deepEqual(shape(rb.certified[0]), ['blockHash:string', 'blockNumber:bigint', 'slotNumber:bigint']);
+  });
+
+  test('stake distributions and Cardano databases', async () => {
+    const [[, msd]] = msds;
+    const m = await verifier().verifyMithrilStakeDistribution(msd, source());
+    assert.deepEqual(shape(m), [
+      'epoch:number', 'certificateHash:string', 'aggregateVerificationKey:string', 'signers:array',
+      'certificate:object',
+    ]);
+    assert.deepEqual(shape(m.signers[0]), ['partyId:string', 'verificationKey:string', 'stake:bigint']);
+    const [[, csd]] = csds;
+    const c = await verifier().verifyCardanoStakeDistribution(csd, source());
+    assert.deepEqual(shape(c), [
+      'epoch:number', 'certificateHash:string', 'merkleRoot:string', 'stakeDistribution:Map', 'certificate:object',
+    ]);
+    // In the artifact's order (sorted by pool id).
+    const pools = [...c.stakeDistribution.keys()];
+    assert.deepEqual(pools, [...pools].sort());
+    const [[, db]] = databases;
+    const d = await verifier().verifyCardanoDatabase(db, source());
+    assert.deepEqual(shape(d), [
+      'hash:string', 'certificateHash:string', 'merkleRoot:string', 'epoch:number',
+      'immutableFileNumber:number', 'digests:object', 'certificate:object',
+    ]);
+    assert.deepEqual(d.digests, { status: 'not-included' });
+    // The chain result: plain objects and numbers (epochs are far below 2^53).
+    assert.deepEqual(shape(d.certificate.signedEntityType), ['CardanoDatabase:object']);
+    assert.deepEqual(Object.getPrototypeOf(d.certificate.signedEntityType), Object.prototype);
+    assert.deepEqual(shape(d.certificate.parameters), ['m:number', 'k:number', 'phi_f:number']);
+    assert.deepEqual(shape(d.certificate.links[0]), ['hash:string', 'epoch:number', 'aggregateVerificationKey:string']);
+  });
+});
+
 describe('every devnet proof and artifact verifies', () => {
   test('transaction proofs v1 (4), the version detected', async () => {
     assert.equal(ctxV1.size, 4);

@@ -5,7 +5,7 @@
 // internal_error when even the retry fails.
 
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
@@ -14,7 +14,8 @@ import { CertificateVerifier, MemoryTrustStore, runCheckJob } from 'mithril-lite
 import { createApi } from '../../pkg/src/driver.js';
 import { WorkerPool } from '../../pkg/src/pool.js';
 import { nodeSpawner } from '../../pkg/src/threads-node.js';
-import * as generated from '../../pkg/dist/nodejs/mithril_lite.js';
+import * as wasm from '../../pkg/dist/web/mithril_lite.js';
+import { start } from '../../pkg/src/instance.js';
 import {
   TWO_PER_EPOCH,
   applyDescribedTampering,
@@ -23,7 +24,8 @@ import {
   mapSource,
 } from './helpers.mjs';
 
-const wasm = typeof generated.Walk === 'function' ? generated : generated.default;
+// The package's one module (dist/web/), instantiated here if the package has not yet.
+start(new WebAssembly.Module(readFileSync(new URL('../../pkg/dist/web/mithril_lite_bg.wasm', import.meta.url))));
 const devnet = loadDevnet();
 
 /**

@@ -11,7 +11,7 @@ use mithril_lite::chain::walk::PendingCheck;
 use mithril_lite::chain::{ChainWalk, KeyCache, Step, VerifiedChain, WalkConfig};
 use mithril_lite::Error;
 
-use crate::args::{Command, Origin, Target};
+use crate::args::{Command, Origin, Target, Walking};
 use crate::output::{Progress, Report, WalkResult};
 use crate::source::{DirSource, FetchError, HttpSource, Source};
 use crate::trust_file::TrustFile;
@@ -71,14 +71,14 @@ impl Drop for Workers {
 
 /// The genesis key: `--genesis-vkey` always wins over a `--network` preset, which wins over
 /// DIR/genesis.vkey. Which one is used is said on stderr, so a user sees what they trusted.
-fn read_genesis_key(command: &Command) -> Result<GenesisVerificationKey, String> {
-    let (key, from) = match (&command.genesis_vkey, command.network) {
+fn read_genesis_key(walking: &Walking) -> Result<GenesisVerificationKey, String> {
+    let (key, from) = match (&walking.genesis_vkey, walking.network) {
         (None, Some(n)) => (
             n.genesis_key().map_err(|e| e.to_string())?,
             format!("the {} preset", n.name),
         ),
         (given, _) => (
-            genesis_key(given.as_deref(), &command.origin)?,
+            genesis_key(given.as_deref(), &walking.origin)?,
             if given.is_some() {
                 "--genesis-vkey".to_string()
             } else {
@@ -86,7 +86,7 @@ fn read_genesis_key(command: &Command) -> Result<GenesisVerificationKey, String>
             },
         ),
     };
-    if command.network.is_some() {
+    if walking.network.is_some() {
         eprintln!("genesis key {} (from {from})", key.to_hex());
     }
     Ok(key)
@@ -180,24 +180,93 @@ fn walk_one(
     }
 }
 
-/// Run a command; `Ok(true)` when everything verified.
-pub fn run(command: &Command) -> Result<bool, String> {
-    let key = read_genesis_key(command)?;
-    let mut config = WalkConfig::default();
-    if let Some(n) = command.max_chain_length {
-        config.max_chain_length = n;
-    }
-    if let Some(n) = command.max_certificate_bytes {
-        config.max_certificate_bytes = n;
-    }
-    let threads = command.threads.unwrap_or_else(|| {
-        thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    });
-    let workers = Workers::start(threads);
+/// Everything one run's walks share: the genesis key, limits, the checking threads, what
+/// earlier walks verified and the trust file.
+pub struct Verifier {
+    key: GenesisVerificationKey,
+    config: WalkConfig,
+    workers: Workers,
+    carried: Carried,
+    trust_file: Option<TrustFile>,
+}
 
-    let (mut source, targets): (Box<dyn Source>, Vec<String>) = match &command.origin {
+impl Verifier {
+    /// Read the genesis key and the trust file, start the checking threads.
+    pub fn new(walking: &Walking) -> Result<Verifier, String> {
+        let key = read_genesis_key(walking)?;
+        let mut config = WalkConfig::default();
+        if let Some(n) = walking.max_chain_length {
+            config.max_chain_length = n;
+        }
+        if let Some(n) = walking.max_certificate_bytes {
+            config.max_certificate_bytes = n;
+        }
+        let threads = walking.threads.unwrap_or_else(|| {
+            thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        });
+        let trust_file = walking
+            .trust
+            .as_deref()
+            .map(|path| TrustFile::load(path, &key));
+        let carried = Carried {
+            trusted: trust_file
+                .as_ref()
+                .map(|t| t.hashes().collect())
+                .unwrap_or_default(),
+            keys: KeyCache::new(&key),
+        };
+        Ok(Verifier {
+            key,
+            config,
+            workers: Workers::start(threads),
+            carried,
+            trust_file,
+        })
+    }
+
+    /// The walk limits in force.
+    pub fn config(&self) -> &WalkConfig {
+        &self.config
+    }
+
+    /// Walk from `hash` back to genesis (or to a trusted certificate), showing progress.
+    /// A verified chain vouches for later walks and goes into the trust file. `Err` only for
+    /// I/O failures (exit status 2); the verdict is the inner result.
+    pub fn verify(
+        &mut self,
+        hash: &str,
+        source: &mut dyn Source,
+        progress: &mut Progress,
+    ) -> Result<Result<VerifiedChain, Error>, String> {
+        let result = walk_one(
+            hash,
+            &self.key,
+            &self.config,
+            &mut self.carried,
+            source,
+            &self.workers,
+            progress,
+        )?;
+        progress.finish(&result);
+        if let Ok(chain) = &result {
+            self.carried
+                .trusted
+                .extend(chain.links.iter().map(|l| l.hash.clone()));
+            if let Some(file) = self.trust_file.as_mut() {
+                file.add(chain, &self.key)?;
+            }
+        }
+        Ok(result)
+    }
+}
+
+/// Run a `verify-chain` command; `Ok(true)` when everything verified.
+pub fn run(command: &Command) -> Result<bool, String> {
+    let mut verifier = Verifier::new(&command.walking)?;
+    let config = verifier.config().clone();
+    let (mut source, targets): (Box<dyn Source>, Vec<String>) = match &command.walking.origin {
         Origin::Dir(dir) => {
             // The whole map is read at once: bound it by the chain and certificate limits.
             let max_file = (config.max_certificate_bytes as u64)
@@ -223,38 +292,10 @@ pub fn run(command: &Command) -> Result<bool, String> {
         }
     };
 
-    let mut report = Report::new(command.json, targets.len() > 1);
-    let mut trust_file = command
-        .trust
-        .as_deref()
-        .map(|path| TrustFile::load(path, &key));
-    let mut carried = Carried {
-        trusted: trust_file
-            .as_ref()
-            .map(|t| t.hashes().collect())
-            .unwrap_or_default(),
-        keys: KeyCache::new(&key),
-    };
+    let mut report = Report::new(command.walking.json, targets.len() > 1);
     for (i, hash) in targets.iter().enumerate() {
         let mut progress = Progress::new(i, targets.len(), hash);
-        let result = walk_one(
-            hash,
-            &key,
-            &config,
-            &mut carried,
-            source.as_mut(),
-            &workers,
-            &mut progress,
-        )?;
-        progress.finish(&result);
-        if let Ok(chain) = &result {
-            carried
-                .trusted
-                .extend(chain.links.iter().map(|l| l.hash.clone()));
-            if let Some(file) = trust_file.as_mut() {
-                file.add(chain, &key)?;
-            }
-        }
+        let result = verifier.verify(hash, source.as_mut(), &mut progress)?;
         report.add(WalkResult {
             hash: hash.clone(),
             result,

@@ -7,10 +7,16 @@ use mithril_lite::chain::VerifiedChain;
 use mithril_lite::Error;
 use serde_json::{json, Value};
 
+use crate::style::{escapes_allowed, Style};
+
 /// One line per event on stderr, rewritten in place on a terminal.
 pub struct Progress {
     prefix: String,
     tty: bool,
+    /// Erase the line with an escape code (else: overwrite it with spaces, for `NO_COLOR`).
+    escapes: bool,
+    /// Longest line written in place so far.
+    width: usize,
     last: (usize, usize),
 }
 
@@ -25,6 +31,8 @@ impl Progress {
         Progress {
             prefix,
             tty: std::io::stderr().is_terminal(),
+            escapes: escapes_allowed(),
+            width: 0,
             last: (0, 0),
         }
     }
@@ -39,12 +47,24 @@ impl Progress {
             "{}: {fetched} fetched, {verified} verified, epoch {epoch}",
             self.prefix
         );
-        let mut err = std::io::stderr().lock();
-        let _ = if self.tty {
-            write!(err, "\r\x1b[2K{line}")
+        if self.tty {
+            self.rewrite(&line, false);
         } else {
-            writeln!(err, "{line}")
+            let _ = writeln!(std::io::stderr().lock(), "{line}");
+        }
+    }
+
+    /// Write `line` over the current terminal line.
+    fn rewrite(&mut self, line: &str, end: bool) {
+        let newline = if end { "\n" } else { "" };
+        let mut err = std::io::stderr().lock();
+        let _ = if self.escapes {
+            write!(err, "\r\x1b[2K{line}{newline}")
+        } else {
+            let width = self.width;
+            write!(err, "\r{line:<width$}{newline}")
         };
+        self.width = self.width.max(line.chars().count());
     }
 
     pub fn finish(&mut self, result: &Result<VerifiedChain, Error>) {
@@ -55,12 +75,12 @@ impl Progress {
             ),
             Err(e) => format!("FAILED [{}]", e.code()),
         };
-        let mut err = std::io::stderr().lock();
-        let _ = if self.tty {
-            writeln!(err, "\r\x1b[2K{}: {verdict}", self.prefix)
+        let line = format!("{}: {verdict}", self.prefix);
+        if self.tty {
+            self.rewrite(&line, true);
         } else {
-            writeln!(err, "{}: {verdict}", self.prefix)
-        };
+            let _ = writeln!(std::io::stderr().lock(), "{line}");
+        }
     }
 }
 
@@ -138,6 +158,7 @@ impl Report {
             };
             println!("{value}");
         } else {
+            let style = Style::detect();
             for r in &self.results {
                 match &r.result {
                     Ok(chain) => {
@@ -148,14 +169,15 @@ impl Report {
                             }
                         };
                         println!(
-                            "VALID   {} (epoch {}, {}) verified {how}: {} certificates checked",
+                            "{}   {} (epoch {}, {}) verified {how}: {} certificates checked",
+                            style.good("VALID"),
                             r.hash,
                             chain.certificate.epoch,
                             chain.certificate.signed_entity_type.to_json(),
                             chain.certificates_checked
                         );
                     }
-                    Err(e) => println!("INVALID {} [{}]: {e}", r.hash, e.code()),
+                    Err(e) => println!("{} {} [{}]: {e}", style.bad("INVALID"), r.hash, e.code()),
                 }
             }
             if self.all {

@@ -87,7 +87,7 @@ impl HttpSource {
         }
     }
 
-    fn get(&self, path: &str, limit: u64) -> Result<Vec<u8>, FetchError> {
+    pub fn get(&self, path: &str, limit: u64) -> Result<Vec<u8>, FetchError> {
         let url = format!("{}{path}", self.base);
         let mut response = self
             .agent
