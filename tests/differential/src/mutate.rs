@@ -391,7 +391,7 @@ fn inner_doc(node: &Node) -> Option<Node> {
     parse(std::str::from_utf8(&bytes).ok()?).ok()
 }
 
-fn inner_slot<'a>(cert: &'a mut Node, place: Place) -> Option<&'a mut Node> {
+fn inner_slot(cert: &mut Node, place: Place) -> Option<&mut Node> {
     match place {
         Place::Certificate => None,
         Place::MultiSignature => cert.get_mut("multi_signature"),
