@@ -85,6 +85,8 @@ typedef enum {
     MITHRIL_LITE_CODE_CHAIN_TOO_LONG = 107,
     // `unsupported_hash_scheme`
     MITHRIL_LITE_CODE_UNSUPPORTED_HASH_SCHEME = 108,
+    // `limit_exceeded`
+    MITHRIL_LITE_CODE_LIMIT_EXCEEDED = 109,
     // `stm_malformed`
     MITHRIL_LITE_CODE_STM_MALFORMED = 200,
     // `stm_invalid_point`
@@ -105,6 +107,8 @@ typedef enum {
     MITHRIL_LITE_CODE_STM_BATCH_PATH_INVALID = 208,
     // `stm_signature_invalid`
     MITHRIL_LITE_CODE_STM_SIGNATURE_INVALID = 209,
+    // `stm_lottery_budget_exceeded`
+    MITHRIL_LITE_CODE_STM_LOTTERY_BUDGET_EXCEEDED = 210,
     // `chain_infinite_loop`
     MITHRIL_LITE_CODE_CHAIN_INFINITE_LOOP = 300,
     // `certificate_hash_mismatch`

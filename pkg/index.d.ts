@@ -83,6 +83,7 @@ export type VerificationErrorCode =
   | 'certificate_unavailable'
   | 'chain_too_long'
   | 'unsupported_hash_scheme'
+  | 'limit_exceeded'
   | 'chain_infinite_loop'
   | 'certificate_hash_mismatch'
   | 'certificate_protocol_message_mismatch'
@@ -103,6 +104,7 @@ export type VerificationErrorCode =
   | 'stm_quorum_not_reached'
   | 'stm_batch_path_invalid'
   | 'stm_signature_invalid'
+  | 'stm_lottery_budget_exceeded'
   | 'internal_error'
   | ProofErrorCode;
 

@@ -13,6 +13,9 @@
 #            CertificateVerifier with its pool, the blst floor, the warm paths, the 400-epoch
 #            chain, peak wasm memory
 #   browser  benches/browser/bench.mjs: headless Chromium, Web Workers against inline
+#   hostile  benches/hostile.rs: crafted hostile aggregates (stakes above the AVK's total, every
+#            index claimed, repeated entries, a forged AVK), each refusal time against the honest
+#            mainnet-parameter aggregate's verification time (target: within 2x)
 #
 # Chains made for the benchmark (benches/chains, chain-gen, with mithril-common 0.8.3's own
 # CertificateChainBuilder) go to target/bench-fixtures/NAME-KEY/, KEY a hash of the generator's
@@ -49,11 +52,11 @@ for arg in "$@"; do
         sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'
         exit 0
         ;;
-    native | wasm | browser) sections+=("$arg") ;;
+    native | wasm | browser | hostile) sections+=("$arg") ;;
     *) die "unknown argument $arg (see --help)" ;;
     esac
 done
-[ "${#sections[@]}" -gt 0 ] || sections=(native wasm browser)
+[ "${#sections[@]}" -gt 0 ] || sections=(native wasm browser hostile)
 wants() {
     local s
     for s in "${sections[@]}"; do [ "$s" = "$1" ] && return 0; done
@@ -155,6 +158,13 @@ if wants browser; then
         (cd benches/browser && npm ci --no-audit --no-fund --loglevel=error >&2)
     fi
     node benches/browser/bench.mjs || status=1
+fi
+
+if wants hostile; then
+    echo
+    echo "== hostile input (benches/hostile.rs) =="
+    BENCH_ROUNDS="${BENCH_ROUNDS:-15}" BENCH_WARMUP="${BENCH_WARMUP:-2}" \
+        cargo bench "${locked[@]}" --quiet --bench hostile || status=1
 fi
 
 echo

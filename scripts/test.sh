@@ -9,7 +9,9 @@
 #                      mutations of every fixture certificate judged by mithril-common 0.8.3 and
 #                      mithril-lite, plus the committed regressions; fails on any verdict
 #                      disagreement (DIFF_CASES, default 1,500 here; DIFF_SEED, default 1)
-#   no-std             scripts/check-no-std.sh (the core builds for targets without std)
+#   no-std             scripts/check-no-std.sh (the core builds for targets without std), after
+#                      checking that no crate turns on serde_json's float_roundtrip or
+#                      arbitrary_precision in the library's build
 #   c                  scripts/test-c.sh (the C ABI: host static library, header is current,
 #                      the C tests in tests/c/ inline and with a worker pool, under valgrind memcheck,
 #                      helgrind and drd)
@@ -98,7 +100,24 @@ stage_differential() {
         --bin differential
 }
 
+# serde_json reads the wire model as the reference does only without `float_roundtrip` and
+# `arbitrary_precision` (they change which numbers parse, and to what): no crate in the
+# library's build may turn them on, whatever the binding (tests/serde_wire.rs checks the test
+# build's behaviour).
+check_serde_json_features() {
+    local flags tree
+    for flags in "--features wasm" "--features ffi" "--features cli" "--no-default-features"; do
+        # shellcheck disable=SC2086
+        tree="$(cargo tree "${locked[@]}" -e normal,build,features -i serde_json --target all $flags)"
+        if echo "$tree" | grep -E 'serde_json feature "(float_roundtrip|arbitrary_precision)"'; then
+            die "serde_json's float_roundtrip or arbitrary_precision is on in the library build ($flags)"
+        fi
+    done
+    echo "serde_json features: no float_roundtrip, no arbitrary_precision (wasm, ffi, cli, no-default)"
+}
+
 stage_no_std() {
+    check_serde_json_features
     bash "$ROOT/scripts/check-no-std.sh"
 }
 

@@ -66,6 +66,15 @@ pub enum StmError {
     BatchPathInvalid,
     /// The BLS aggregate signature does not verify.
     SignatureInvalid,
+    /// The lottery of an entry whose registered stake exceeds the AVK's total stake needs more
+    /// exact arithmetic than the budget allows ([`crate::stm::verify`]'s module documentation:
+    /// such an entry cannot be in an honest AVK, and the cheaper checks passed). Fails closed.
+    LotteryBudgetExceeded {
+        /// Signer index of the offending entry.
+        signer_index: u64,
+        /// The index whose check would have exceeded the budget.
+        index: u64,
+    },
 }
 
 impl StmError {
@@ -82,6 +91,7 @@ impl StmError {
             StmError::NotEnoughIndices { .. } => "stm_quorum_not_reached",
             StmError::BatchPathInvalid => "stm_batch_path_invalid",
             StmError::SignatureInvalid => "stm_signature_invalid",
+            StmError::LotteryBudgetExceeded { .. } => "stm_lottery_budget_exceeded",
         }
     }
 
@@ -98,6 +108,7 @@ impl StmError {
             StmError::NotEnoughIndices { .. } => 207,
             StmError::BatchPathInvalid => 208,
             StmError::SignatureInvalid => 209,
+            StmError::LotteryBudgetExceeded { .. } => 210,
         }
     }
 }
@@ -133,6 +144,11 @@ impl fmt::Display for StmError {
                 "the signers' registration entries do not match the aggregate verification key's Merkle root"
             ),
             StmError::SignatureInvalid => write!(f, "the BLS aggregate signature does not verify"),
+            StmError::LotteryBudgetExceeded { signer_index, index } => write!(
+                f,
+                "signer {signer_index}: registered stake above the total stake, and the lottery \
+                 for index {index} is over the exact-arithmetic budget"
+            ),
         }
     }
 }
@@ -151,6 +167,18 @@ pub enum Error {
         what: &'static str,
         /// Its size in bytes (or length for chains).
         size: usize,
+        /// The configured limit.
+        limit: usize,
+    },
+    /// A decoded certificate exceeds a configured count limit (signatures, lottery indices:
+    /// [`crate::chain::WalkConfig`]); refused before its expensive checks.
+    LimitExceeded {
+        /// The certificate.
+        certificate: String,
+        /// What was counted.
+        what: &'static str,
+        /// The count.
+        count: usize,
         /// The configured limit.
         limit: usize,
     },
@@ -299,6 +327,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::InputTooLarge { .. } => "input_too_large",
+            Error::LimitExceeded { .. } => "limit_exceeded",
             Error::InvalidHex { .. } => "invalid_hex",
             Error::InvalidJson { .. } => "invalid_json",
             Error::CertificateMalformed { .. } => "certificate_malformed",
@@ -334,6 +363,7 @@ impl Error {
             Error::CertificateUnavailable { .. } => 106,
             Error::ChainTooLong { .. } => 107,
             Error::UnsupportedHashScheme { .. } => 108,
+            Error::LimitExceeded { .. } => 109,
             Error::Internal { .. } => 98,
             Error::ChainInfiniteLoop { .. } => 300,
             Error::CertificateHashMismatch { .. } => 301,
@@ -365,7 +395,8 @@ impl Error {
             | Error::ChainAvkMismatch { certificate, .. }
             | Error::ChainParametersMismatch { certificate, .. }
             | Error::ChainGenesisAnchorMismatch { certificate, .. }
-            | Error::UnsupportedHashScheme { certificate, .. } => Some(certificate),
+            | Error::UnsupportedHashScheme { certificate, .. }
+            | Error::LimitExceeded { certificate, .. } => Some(certificate),
             Error::UnexpectedCertificate { expected, .. } => Some(expected),
             _ => None,
         }
@@ -416,6 +447,15 @@ impl fmt::Display for Error {
             Error::InputTooLarge { what, size, limit } => {
                 write!(f, "{what} is {size} bytes, over the limit of {limit}")
             }
+            Error::LimitExceeded {
+                certificate,
+                what,
+                count,
+                limit,
+            } => write!(
+                f,
+                "certificate {certificate}: {count} {what}, over the limit of {limit}"
+            ),
             Error::InvalidHex { what } => write!(f, "{what} is not valid hex"),
             Error::InvalidJson { what, detail } => write!(f, "{what} is not valid JSON: {detail}"),
             Error::CertificateMalformed { certificate, detail } => {
@@ -539,6 +579,10 @@ pub(crate) mod tests {
             StmError::NotEnoughIndices { got: 1, k: 2 },
             StmError::BatchPathInvalid,
             StmError::SignatureInvalid,
+            StmError::LotteryBudgetExceeded {
+                signer_index: 0,
+                index: 1,
+            },
         ];
         for e in &all {
             match e {
@@ -551,7 +595,8 @@ pub(crate) mod tests {
                 | StmError::IndexNotUnique
                 | StmError::NotEnoughIndices { .. }
                 | StmError::BatchPathInvalid
-                | StmError::SignatureInvalid => {}
+                | StmError::SignatureInvalid
+                | StmError::LotteryBudgetExceeded { .. } => {}
             }
         }
         all
@@ -565,6 +610,12 @@ pub(crate) mod tests {
             Error::InputTooLarge {
                 what: "certificate",
                 size: 2,
+                limit: 1,
+            },
+            Error::LimitExceeded {
+                certificate: c(),
+                what: "signatures",
+                count: 2,
                 limit: 1,
             },
             Error::InvalidHex { what: "x" },
@@ -633,6 +684,7 @@ pub(crate) mod tests {
         for e in &all {
             match e {
                 Error::InputTooLarge { .. }
+                | Error::LimitExceeded { .. }
                 | Error::InvalidHex { .. }
                 | Error::InvalidJson { .. }
                 | Error::CertificateMalformed { .. }

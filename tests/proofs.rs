@@ -1063,3 +1063,175 @@ fn cardano_database_tampering_is_refused_and_digests_are_checked() {
         "proof_message_mismatch"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// The serde wire model: what reading with serde derive + serde_json decides, as the reference
+// does (mithril-common 0.8.3's message types read by serde_json without `float_roundtrip`).
+
+/// `body` with `member` (text `"name": value`) added right after its first `{`.
+fn with_member_first(body: &str, member: &str) -> String {
+    body.replacen('{', &format!("{{{member},"), 1)
+}
+
+/// `depth` nested arrays around `0`.
+fn nested(depth: usize) -> String {
+    format!("{}0{}", "[".repeat(depth), "]".repeat(depth))
+}
+
+#[test]
+fn duplicate_members_are_refused() {
+    let twice = r#""certificate_hash":"00""#;
+    for (file, check) in [
+        (
+            "ctx-proofs.json",
+            (|b: &[u8], c: &VerifiedCertificate| verify_transactions_proof_v1(b, c, NONE).map(drop))
+                as fn(&[u8], &VerifiedCertificate) -> Result<(), ProofError>,
+        ),
+        ("ctx-proofs-v2.json", |b, c| {
+            verify_transactions_proof_v2(b, c, NONE).map(drop)
+        }),
+        ("cblk-proofs.json", |b, c| {
+            verify_blocks_proof(b, c, NONE).map(drop)
+        }),
+        ("mithril-stake-distributions.json", |b, c| {
+            verify_mithril_stake_distribution(b, c).map(drop)
+        }),
+        ("cardano-stake-distributions.json", |b, c| {
+            verify_cardano_stake_distribution(b, c).map(drop)
+        }),
+        ("cardano-databases.json", |b, c| {
+            verify_cardano_database(b, c, None).map(drop)
+        }),
+    ] {
+        let (_, body) = bodies(file).remove(0);
+        let cert = certificate_of(&body);
+        check(body.as_bytes(), &cert).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let bad = with_member_first(&body, twice);
+        let e = check(bad.as_bytes(), &cert).unwrap_err();
+        assert_eq!(e.code(), "proof_malformed", "{file}: {e}");
+        assert!(e.to_string().contains("duplicate field"), "{file}: {e}");
+    }
+    // Inside the v1 JSON-hex map proof too.
+    let json = r#"{"master_proof":{"inner_root":{"hash":[1]},"inner_root":{"hash":[1]},"inner_leaves":[],"inner_proof_size":1,"inner_proof_items":[]},"sub_proofs":[]}"#;
+    assert!(MkMapProof::from_json(json.as_bytes())
+        .unwrap_err()
+        .to_string()
+        .contains("duplicate field"));
+}
+
+#[test]
+fn floats_are_read_as_serde_json_reads_them() {
+    // A number parsed as an f64 (a real f64 member, or any member of an internally tagged
+    // enum, which serde buffers): past f64's range it is refused, as serde_json's default
+    // (not `float_roundtrip`) parser overflows on 1.7976931348623158e308.
+    let (_, msd) = bodies("mithril-stake-distributions.json").remove(0);
+    let cert = certificate_of(&msd);
+    let check = |b: &str| verify_mithril_stake_distribution(b.as_bytes(), &cert);
+    assert!(msd.contains(r#""phi_f": 0.95"#));
+    for (phi_f, ok) in [
+        ("0.9999999999999999", true),
+        ("1e308", true),
+        ("1.7976931348623157e308", true),
+        ("1.7976931348623158e308", false),
+        ("1e400", false),
+        ("-1e400", false),
+        ("\"0.95\"", false),
+    ] {
+        let body = msd.replacen(r#""phi_f": 0.95"#, &format!(r#""phi_f": {phi_f}"#), 1);
+        match check(&body) {
+            Ok(_) => assert!(ok, "phi_f {phi_f} accepted"),
+            Err(e) => {
+                assert!(!ok, "phi_f {phi_f}: {e}");
+                assert_eq!(e.code(), "proof_malformed");
+            }
+        }
+    }
+
+    let (_, db) = bodies("cardano-databases.json").remove(0);
+    let cert = certificate_of(&db);
+    let check = |b: &str| verify_cardano_database(b.as_bytes(), &cert, None);
+    let location = r#""type": "cloud_storage""#;
+    assert!(db.contains(location));
+    let huge = r#""x": 1.7976931348623158e308"#;
+    // An unknown member of a location (buffered by the tagged enum): parsed, refused.
+    let bad = db.replacen(location, &format!("{huge}, {location}"), 1);
+    assert_eq!(code(check(&bad)), "proof_malformed");
+    // The same unknown member at the top level: skipped unparsed, accepted.
+    check(&with_member_first(&db, huge)).unwrap();
+}
+
+#[test]
+fn nesting_is_bounded_as_serde_json_bounds_it() {
+    let (_, db) = bodies("cardano-databases.json").remove(0);
+    let cert = certificate_of(&db);
+    let check = |b: &str| verify_cardano_database(b.as_bytes(), &cert, None);
+    let location = r#""type": "cloud_storage""#;
+    // Inside a location (buffered, recursively parsed): serde_json's limit of 128 levels.
+    let at = |depth: usize| {
+        db.replacen(
+            location,
+            &format!(r#""x": {}, {location}"#, nested(depth)),
+            1,
+        )
+    };
+    check(&at(100)).unwrap();
+    let e = check(&at(200)).unwrap_err();
+    assert_eq!(e.code(), "proof_malformed");
+    assert!(e.to_string().contains("recursion limit"), "{e}");
+    // An unknown member of a plain struct is skipped by serde_json without recursion, at any
+    // depth (as the reference does).
+    check(&with_member_first(
+        &db,
+        &format!(r#""x": {}"#, nested(10_000)),
+    ))
+    .unwrap();
+
+    // A map proof nested beyond serde_json's limit: refused, no stack overflow.
+    let mut deep = String::new();
+    for _ in 0..10_000 {
+        deep.push_str(r#"{"sub_proofs":[[{"inner_range":[0,15]},"#);
+    }
+    let e = MkMapProof::from_json(deep.as_bytes()).unwrap_err();
+    assert!(e.to_string().contains("recursion limit"), "{e}");
+}
+
+#[test]
+fn block_ranges_refuse_unknown_members() {
+    // `inner_range` is a `core::ops::Range`, whose serde form refuses unknown members (unlike
+    // derived structs, which ignore them).
+    let proof = |range: &str| {
+        format!(
+            r#"{{"master_proof":{{"inner_root":{{"hash":[1]}},"inner_leaves":[],"inner_proof_size":1,"inner_proof_items":[]}},"sub_proofs":[[{{"inner_range":{range}}},{{"master_proof":{{"inner_root":{{"hash":[9]}},"inner_leaves":[[0,{{"hash":[9]}}]],"inner_proof_size":1,"inner_proof_items":[]}},"sub_proofs":[],"x":1}}]],"y":[]}}"#
+        )
+    };
+    let p = MkMapProof::from_json(proof(r#"{"start":0,"end":15}"#).as_bytes()).unwrap();
+    assert_eq!(p.sub_proofs[0].0, BlockRange { start: 0, end: 15 });
+    MkMapProof::from_json(proof("[0,15]").as_bytes()).unwrap();
+    let e = MkMapProof::from_json(proof(r#"{"start":0,"end":15,"x":1}"#).as_bytes()).unwrap_err();
+    assert!(e.to_string().contains("unknown field"), "{e}");
+    assert_eq!(e.code(), "proof_malformed");
+}
+
+#[test]
+fn artifact_dates_are_read_as_chrono_reads_them() {
+    let (_, csd) = bodies("cardano-stake-distributions.json").remove(0);
+    let cert = certificate_of(&csd);
+    let check = |b: &str| verify_cardano_stake_distribution(b.as_bytes(), &cert);
+    let v: Value = serde_json::from_str(&csd).unwrap();
+    let date = v["created_at"].as_str().unwrap().to_string();
+    for (text, ok) in [
+        ("2026-05-21 14:42:17.714021805+00:00", true),
+        ("2026-05-21t14:42:17z", true),
+        ("2026-02-30T00:00:00Z", false),
+        ("2026-05-21T14:42:17", false),
+        ("", false),
+    ] {
+        let body = csd.replacen(&date, text, 1);
+        assert_eq!(check(&body).is_ok(), ok, "created_at {text:?}");
+    }
+    // A member the reference requires.
+    let body = tamper_json(&csd, |v| {
+        v.as_object_mut().unwrap().remove("created_at");
+    });
+    assert!(code(check(&body)) == "proof_malformed");
+}

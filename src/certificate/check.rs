@@ -17,7 +17,7 @@ use alloc::vec::Vec;
 use crate::codec::bytes::{ByteReader, ByteWriter, Truncated};
 use crate::stm::aggregate_signature::{BatchPath, SignatureEntry};
 use crate::stm::keys::{decode_entry_points, KnownPoints};
-use crate::stm::verify::verify_up_to_pairing;
+use crate::stm::verify::{refuse_hostile, verify_up_to_pairing};
 use crate::stm::{self, AggregateSignature, AggregateVerificationKey, PairingEquation, ScalarSeed};
 use crate::{Error, StmError};
 
@@ -200,6 +200,13 @@ impl MultiSignatureCheck {
 
     /// Run the check with the given scalar seed.
     pub fn run(&self, seed: &ScalarSeed) -> CheckOutcome {
+        // A hostile aggregate gets its cheap refusals before its points are decoded (see
+        // `stm::verify`); a points-only job (a part of a split check has no batch path) does not.
+        if !self.points_only {
+            if let Err(error) = refuse_hostile(&self.avk, &self.params, &self.signature) {
+                return CheckOutcome::failed(self.stm_error(error));
+            }
+        }
         let points = match decode_entry_points(&self.signature.signatures, &self.known) {
             Ok(points) => points,
             // The reference decodes points when it reads the certificate: a bad one makes the
@@ -663,6 +670,14 @@ fn write_stm_error(w: &mut ByteWriter, error: &StmError) {
         }
         StmError::BatchPathInvalid => w.u8(8),
         StmError::SignatureInvalid => w.u8(9),
+        StmError::LotteryBudgetExceeded {
+            signer_index,
+            index,
+        } => {
+            w.u8(10);
+            w.u64(*signer_index);
+            w.u64(*index);
+        }
     }
 }
 
@@ -701,6 +716,10 @@ fn read_stm_error(r: &mut ByteReader<'_>) -> Result<StmError, Truncated> {
         },
         8 => StmError::BatchPathInvalid,
         9 => StmError::SignatureInvalid,
+        10 => StmError::LotteryBudgetExceeded {
+            signer_index: r.u64()?,
+            index: r.u64()?,
+        },
         _ => return Err(Truncated),
     })
 }

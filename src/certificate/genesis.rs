@@ -1,18 +1,61 @@
 //! The genesis verification key and the Ed25519 signature of genesis certificates.
 
 use alloc::string::String;
-use ed25519_dalek::{Signature, VerifyingKey};
+use core::fmt;
 
+use ed25519_dalek::{Signature, VerifyingKey};
+use serde::de::{Deserialize, Deserializer, Error as _, SeqAccess, Visitor};
+
+use crate::codec::byte_array::ByteArray;
 use crate::codec::hex;
-use crate::codec::json::JsonReader;
 use crate::Error;
 
 /// The Ed25519 key that signs a network's genesis certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GenesisVerificationKey(VerifyingKey);
 
-fn json_byte_array<const N: usize>(json: &[u8]) -> Option<[u8; N]> {
-    JsonReader::parse(json, |r| r.byte_array()).ok()
+/// A key file's JSON, read as ed25519-dalek's `VerifyingKey` reads itself: serde's bytes (in
+/// JSON, a string's raw bytes) or a sequence of at least 32 integers, where more integers are
+/// refused but the first element that is not a byte ends the count (serde_json then requires
+/// the closing `]`). Whether the 32 bytes are a point is checked afterwards.
+struct WireVerifyingKey([u8; 32]);
+
+impl<'de> Deserialize<'de> for WireVerifyingKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = WireVerifyingKey;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an ed25519 verifying key")
+            }
+
+            fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Self::Value, E> {
+                bytes
+                    .try_into()
+                    .map(WireVerifyingKey)
+                    .map_err(|_| E::invalid_length(bytes.len(), &"32 bytes"))
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut key = [0u8; 32];
+                for (i, byte) in key.iter_mut().enumerate() {
+                    *byte = seq
+                        .next_element()?
+                        .ok_or_else(|| A::Error::invalid_length(i, &"32 bytes"))?;
+                }
+                let mut more = 0;
+                while let Ok(Some(_)) = seq.next_element::<u8>() {
+                    more += 1;
+                }
+                if more > 0 {
+                    return Err(A::Error::invalid_length(32 + more, &"32 bytes"));
+                }
+                Ok(WireVerifyingKey(key))
+            }
+        }
+        deserializer.deserialize_bytes(KeyVisitor)
+    }
 }
 
 impl GenesisVerificationKey {
@@ -31,7 +74,9 @@ impl GenesisVerificationKey {
             ));
         } else {
             let json = hex::decode(text.as_bytes()).ok_or_else(|| bad("not hex"))?;
-            json_byte_array(&json).ok_or_else(|| bad("not the JSON-hex of 32 bytes"))?
+            serde_json::from_slice::<WireVerifyingKey>(&json)
+                .map_err(|_| bad("not the JSON-hex of 32 bytes"))?
+                .0
         };
         VerifyingKey::from_bytes(&bytes)
             .map(GenesisVerificationKey)
@@ -65,7 +110,10 @@ pub fn decode_signature(text: &str) -> Option<[u8; 64]> {
         sig.copy_from_slice(&raw);
         return Some(sig);
     }
-    json_byte_array(&raw)
+    // ed25519's `Signature` reads a tuple of exactly 64 bytes.
+    serde_json::from_slice::<ByteArray<64>>(&raw)
+        .ok()
+        .map(|s| s.0)
 }
 
 #[cfg(test)]
@@ -90,5 +138,31 @@ mod tests {
         .unwrap();
         assert!(GenesisVerificationKey::decode("zz").is_err());
         assert!(GenesisVerificationKey::decode("5b315d").is_err());
+    }
+
+    #[test]
+    fn key_json_reads_as_ed25519_dalek_reads_it() {
+        let read = |json: &str| serde_json::from_str::<WireVerifyingKey>(json).map(|k| k.0);
+        let bytes: alloc::vec::Vec<String> = (1..=32).map(|b: u8| alloc::format!("{b}")).collect();
+        let list = bytes.join(",");
+        let mut expected = [0u8; 32];
+        for (i, b) in expected.iter_mut().enumerate() {
+            *b = i as u8 + 1;
+        }
+        assert_eq!(read(&alloc::format!("[{list}]")).unwrap(), expected);
+        // More bytes are refused; an element that is not a byte ends the count, and serde_json
+        // then only asks for the closing bracket.
+        assert!(read(&alloc::format!("[{list},1]")).is_err());
+        assert_eq!(read(&alloc::format!("[{list},256]")).unwrap(), expected);
+        assert_eq!(read(&alloc::format!("[{list},\"x\"]")).unwrap(), expected);
+        assert!(read(&alloc::format!("[{list},256,1]")).is_err());
+        assert!(read(&alloc::format!("[{list},[]]")).is_err());
+        assert!(read(&alloc::format!("[{}]", bytes[..31].join(","))).is_err());
+        // serde's bytes in JSON: a string's own bytes.
+        assert_eq!(
+            read("\"abcdefghijklmnopqrstuvwxyz012345\"").unwrap(),
+            *b"abcdefghijklmnopqrstuvwxyz012345"
+        );
+        assert!(read("\"abc\"").is_err());
     }
 }

@@ -2,17 +2,18 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::codec::hex;
-use crate::codec::json::{Fields, JsonReader, JsonResult};
 pub use crate::stm::Parameters as ProtocolParameters;
 
 /// `phi_f` as the reference's U8F24 fixed-point value: round(phi_f * 2^24), ties to even,
 /// wrapping outside the representable range (only reachable with invalid parameters, which
 /// fail later anyway).
 pub fn phi_f_fixed(phi_f: f64) -> u32 {
-    let Some((negative, mantissa, exp)) = crate::codec::float::decompose(phi_f) else {
+    let Some((negative, mantissa, exp)) = crate::codec::bigint::decompose(phi_f) else {
         return 0;
     };
     // value * 2^24 = mantissa * 2^shift
@@ -56,8 +57,8 @@ pub fn parameters_equal(a: &ProtocolParameters, b: &ProtocolParameters) -> bool 
     a.k == b.k && a.m == b.m && phi_f_fixed(a.phi_f) == phi_f_fixed(b.phi_f)
 }
 
-/// A signer listed in the metadata.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A signer listed in the metadata (the reference's `StakeDistributionParty`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct StakeParty {
     /// Pool id.
     pub party_id: String,
@@ -65,68 +66,28 @@ pub struct StakeParty {
     pub stake: u64,
 }
 
-#[derive(Default)]
+/// mithril-common's `ProtocolParameters`: the fields in its order, `k` before `m` (the array
+/// form depends on it), unlike mithril-stm's `Parameters`.
+#[derive(Deserialize)]
+struct WireProtocolParameters {
+    k: u64,
+    m: u64,
+    phi_f: f64,
+}
+
+/// The reference's `CertificateMetadataMessagePart`. The dates stay text here and are read with
+/// chrono's parser by [`Metadata::from_wire`] (what chrono's `Deserialize` for `DateTime<Utc>`
+/// does), so that a bad date is reported as a malformed certificate, not as bad JSON.
+#[derive(Deserialize)]
 pub(crate) struct WireMetadata {
     network: String,
-    version: String,
-    parameters: Option<ProtocolParameters>,
+    #[serde(rename = "version")]
+    protocol_version: String,
+    #[serde(rename = "parameters")]
+    protocol_parameters: WireProtocolParameters,
     initiated_at: String,
     sealed_at: String,
     signers: Vec<StakeParty>,
-}
-
-const METADATA_FIELDS: Fields = Fields {
-    names: &[
-        "network",
-        "version",
-        "parameters",
-        "initiated_at",
-        "sealed_at",
-        "signers",
-    ],
-    optional: 0,
-    defaulted: 0,
-    flattened: false,
-};
-
-const PARTY_FIELDS: Fields = Fields {
-    names: &["party_id", "stake"],
-    optional: 0,
-    defaulted: 0,
-    flattened: false,
-};
-
-impl WireMetadata {
-    pub(crate) fn read_json(r: &mut JsonReader<'_>) -> JsonResult<Self> {
-        let mut w = WireMetadata::default();
-        r.record(&METADATA_FIELDS, &mut |r, i| {
-            match i {
-                0 => w.network = r.string()?,
-                1 => w.version = r.string()?,
-                2 => w.parameters = Some(ProtocolParameters::read_json(r)?),
-                3 => w.initiated_at = r.string()?,
-                4 => w.sealed_at = r.string()?,
-                _ => {
-                    w.signers = r.vec(&mut |r| {
-                        let mut party = StakeParty {
-                            party_id: String::new(),
-                            stake: 0,
-                        };
-                        r.record(&PARTY_FIELDS, &mut |r, i| {
-                            match i {
-                                0 => party.party_id = r.string()?,
-                                _ => party.stake = r.u64()?,
-                            }
-                            Ok(())
-                        })?;
-                        Ok(party)
-                    })?
-                }
-            }
-            Ok(())
-        })?;
-        Ok(w)
-    }
 }
 
 /// Certificate metadata.
@@ -150,28 +111,31 @@ pub struct Metadata {
     pub signers: Vec<StakeParty>,
 }
 
+/// An RFC 3339 date as the reference reads it and hashes it: chrono's relaxed RFC 3339 parser
+/// (`DateTime<FixedOffset>`'s `FromStr`, which chrono's `Deserialize` for `DateTime<Utc>`
+/// calls), then `timestamp_nanos_opt().unwrap_or(0)`: instants outside the i64 nanosecond range
+/// hash as 0, a rule of the hash.
 fn timestamp_nanos(text: &str) -> Result<i64, String> {
-    // The reference reads the dates with chrono's relaxed RFC 3339 parser (which
-    // codec::rfc3339 reproduces) and hashes `timestamp_nanos_opt().unwrap_or(0)`: the 0 for
-    // instants outside the i64 range is a rule of the hash, so it lives here, not in the parser.
-    let nanos = crate::codec::rfc3339::parse_nanos(text)
-        .map_err(|reason| alloc::format!("date {}: {reason}", crate::error::Quoted(text)))?;
-    Ok(nanos.unwrap_or(0))
+    let date: DateTime<Utc> = text
+        .parse::<DateTime<FixedOffset>>()
+        .map_err(|e| alloc::format!("date {}: {e}", crate::error::Quoted(text)))?
+        .with_timezone(&Utc);
+    Ok(date.timestamp_nanos_opt().unwrap_or(0))
 }
 
 impl Metadata {
     pub(crate) fn from_wire(w: WireMetadata) -> Result<Self, String> {
+        let p = w.protocol_parameters;
         Ok(Metadata {
             initiated_at_nanos: timestamp_nanos(&w.initiated_at)?,
             sealed_at_nanos: timestamp_nanos(&w.sealed_at)?,
             network: w.network,
-            version: w.version,
-            // Always set: the field is required.
-            parameters: w.parameters.unwrap_or(ProtocolParameters {
-                m: 0,
-                k: 0,
-                phi_f: 0.0,
-            }),
+            version: w.protocol_version,
+            parameters: ProtocolParameters {
+                m: p.m,
+                k: p.k,
+                phi_f: p.phi_f,
+            },
             initiated_at: w.initiated_at,
             sealed_at: w.sealed_at,
             signers: w.signers,
@@ -244,13 +208,47 @@ mod tests {
             Ok(1_000_000_002)
         );
         assert_eq!(timestamp_nanos("1970-01-01T01:00:00+01:00"), Ok(0));
-        // Outside the i64 nanosecond range: hashed as 0.
-        assert_eq!(timestamp_nanos("2500-01-01T00:00:00Z"), Ok(0));
+        // A fixture's date (devnet), and the same instant in other spellings chrono's relaxed
+        // RFC 3339 reading accepts: lower-case separators, a space, an offset, more than nine
+        // fractional digits (truncated).
+        let t = 1_779_374_513_660_381_099;
+        for text in [
+            "2026-05-21T14:41:53.660381099Z",
+            "2026-05-21t14:41:53.660381099z",
+            "2026-05-21 14:41:53.660381099Z",
+            "2026-05-21T16:41:53.660381099+02:00",
+            "2026-05-21T14:41:53.6603810999Z",
+        ] {
+            assert_eq!(timestamp_nanos(text), Ok(t), "{text}");
+        }
+        // The last instants of the i64 nanosecond range, and past them: hashed as 0.
         assert_eq!(
-            timestamp_nanos("yesterday\n"),
-            Err(String::from(
-                "date \"yesterday\\u{a}\": unexpected character"
-            ))
+            timestamp_nanos("2262-04-11T23:47:16.854775807Z"),
+            Ok(i64::MAX)
         );
+        assert_eq!(timestamp_nanos("2262-04-11T23:47:16.854775808Z"), Ok(0));
+        assert_eq!(
+            timestamp_nanos("1677-09-21T00:12:43.145224192Z"),
+            Ok(i64::MIN)
+        );
+        assert_eq!(timestamp_nanos("1677-09-21T00:12:43.145224191Z"), Ok(0));
+        assert_eq!(timestamp_nanos("2500-01-01T00:00:00Z"), Ok(0));
+        // A leap second reads as the last nanoseconds of its minute's second 59.
+        assert_eq!(
+            timestamp_nanos("1969-12-31T23:59:60.5Z"),
+            Ok(-1_000_000_000 + 1_500_000_000)
+        );
+        for bad in [
+            "yesterday\n",
+            "2026-05-21",
+            "2026-05-21T14:41:53",
+            "2026-02-30T00:00:00Z",
+            "2026-05-21T24:00:00Z",
+            "2026-05-21T14:41:53Zx",
+            "",
+        ] {
+            let e = timestamp_nanos(bad).unwrap_err();
+            assert!(e.starts_with("date \""), "{bad}: {e}");
+        }
     }
 }

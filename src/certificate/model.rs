@@ -4,12 +4,13 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use serde::Deserialize;
+
 use super::check::MultiSignatureCheck;
 use super::genesis;
 use super::metadata::{Metadata, WireMetadata};
 use super::protocol_message::ProtocolMessage;
-use super::signed_entity::SignedEntityType;
-use crate::codec::json::{Fields, JsonReader, JsonResult};
+use super::signed_entity::{SignedEntityType, WireSignedEntityType};
 use crate::codec::json_hex::decode_hex_field;
 use crate::stm::{AggregateSignature, AggregateVerificationKey};
 use crate::Error;
@@ -50,72 +51,25 @@ pub struct Certificate {
     pub ancillary_verifier_data: Option<Vec<u8>>,
 }
 
-#[derive(Default)]
+/// The reference's `CertificateMessage` (mithril-common without its `snark` feature), field for
+/// field: derived `Deserialize`, so the document is an object or the array of its fields, a
+/// repeated field is refused and an unknown one skipped.
+#[derive(Deserialize)]
 struct WireCertificate {
     hash: String,
     previous_hash: String,
     epoch: u64,
-    signed_entity_type: Option<SignedEntityType>,
+    signed_entity_type: WireSignedEntityType,
     metadata: WireMetadata,
     protocol_message: ProtocolMessage,
     signed_message: String,
     aggregate_verification_key: String,
+    #[serde(default)]
     ancillary_prover_data: Option<String>,
+    #[serde(default)]
     ancillary_verifier_data: Option<String>,
     multi_signature: String,
     genesis_signature: String,
-}
-
-/// The JSON layout; the ancillary (SNARK-era) fields are optional.
-const FIELDS: Fields = Fields {
-    names: &[
-        "hash",
-        "previous_hash",
-        "epoch",
-        "signed_entity_type",
-        "metadata",
-        "protocol_message",
-        "signed_message",
-        "aggregate_verification_key",
-        "ancillary_prover_data",
-        "ancillary_verifier_data",
-        "multi_signature",
-        "genesis_signature",
-    ],
-    optional: 0b11 << 8,
-    defaulted: 0b11 << 8,
-    flattened: false,
-};
-
-impl WireCertificate {
-    fn read_json(r: &mut JsonReader<'_>) -> JsonResult<Self> {
-        let mut w = WireCertificate::default();
-        r.record(&FIELDS, &mut |r, i| {
-            let optional = |r: &mut JsonReader<'_>| -> JsonResult<Option<String>> {
-                if r.null_if_next()? {
-                    Ok(None)
-                } else {
-                    r.string().map(Some)
-                }
-            };
-            match i {
-                0 => w.hash = r.string()?,
-                1 => w.previous_hash = r.string()?,
-                2 => w.epoch = r.u64()?,
-                3 => w.signed_entity_type = Some(SignedEntityType::read_json(r)?),
-                4 => w.metadata = WireMetadata::read_json(r)?,
-                5 => w.protocol_message = ProtocolMessage::read_json(r)?,
-                6 => w.signed_message = r.string()?,
-                7 => w.aggregate_verification_key = r.string()?,
-                8 => w.ancillary_prover_data = optional(r)?,
-                9 => w.ancillary_verifier_data = optional(r)?,
-                10 => w.multi_signature = r.string()?,
-                _ => w.genesis_signature = r.string()?,
-            }
-            Ok(())
-        })?;
-        Ok(w)
-    }
 }
 
 impl Certificate {
@@ -124,11 +78,9 @@ impl Certificate {
     /// part, which hosts run on other threads); a point that does not decode is still
     /// reported as the reference reports it, as a malformed certificate on retrieval.
     pub fn from_json(json: &[u8]) -> Result<Self, Error> {
-        let w = JsonReader::parse(json, WireCertificate::read_json).map_err(|e| {
-            Error::InvalidJson {
-                what: "certificate",
-                detail: format!("{e}"),
-            }
+        let w: WireCertificate = serde_json::from_slice(json).map_err(|e| Error::InvalidJson {
+            what: "certificate",
+            detail: format!("{e}"),
         })?;
         let malformed = |detail: String| Error::CertificateMalformed {
             certificate: w.hash.clone(),
@@ -165,10 +117,7 @@ impl Certificate {
             hash: w.hash,
             previous_hash: w.previous_hash,
             epoch: w.epoch,
-            // Always set: the field is required.
-            signed_entity_type: w
-                .signed_entity_type
-                .unwrap_or(SignedEntityType::MithrilStakeDistribution(0)),
+            signed_entity_type: w.signed_entity_type.into(),
             metadata,
             protocol_message: w.protocol_message,
             signed_message: w.signed_message,

@@ -3,13 +3,16 @@
 use alloc::string::String;
 use sha2::{Digest, Sha256};
 
+use serde::Deserialize;
+
 use crate::codec::hex;
-use crate::codec::json::{Fields, JsonReader, JsonResult};
 use crate::codec::sorted::SortedMap;
 
 /// A protocol-message part key. The derived order is the declaration order, which is the order
-/// in which the reference hashes the parts (not alphabetical).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// in which the reference hashes the parts (not alphabetical). On the wire a key is its name
+/// (`snake_case`); an unknown name is refused, as the reference's enum key refuses it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PartKey {
     /// `snapshot_digest`
     SnapshotDigest,
@@ -82,8 +85,9 @@ impl PartKey {
     }
 }
 
-/// How the message is hashed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// How the message is hashed (`"legacy"` or `"rigid"` on the wire).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum HashScheme {
     /// SHA-256 over `key || value` for each part, in key order.
     #[default]
@@ -93,48 +97,17 @@ pub enum HashScheme {
 }
 
 /// A protocol message: its parts in hashing order.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+///
+/// Read as the reference's `ProtocolMessage`: `message_parts` a map from part key to string (a
+/// repeated key keeps its last value, as a map does), `hash_scheme` defaulting to legacy.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 pub struct ProtocolMessage {
     /// Parts by key; iteration follows the hashing order.
+    #[serde(rename = "message_parts")]
     pub parts: SortedMap<PartKey, String>,
     /// Hash scheme.
+    #[serde(default)]
     pub hash_scheme: HashScheme,
-}
-
-/// The JSON layout: `{"message_parts": {key: value, ..}, "hash_scheme"?: "legacy" | "rigid"}`.
-const FIELDS: Fields = Fields {
-    names: &["message_parts", "hash_scheme"],
-    optional: 0b10,
-    defaulted: 0b10,
-    flattened: false,
-};
-
-impl ProtocolMessage {
-    /// Read the JSON form. Unknown part keys are refused (their position in the hash is
-    /// unknown); a repeated key keeps the last value, as a map deserializer does in the
-    /// reference.
-    pub(crate) fn read_json(r: &mut JsonReader<'_>) -> JsonResult<Self> {
-        let mut m = ProtocolMessage::default();
-        r.record(&FIELDS, &mut |r, i| {
-            if i == 0 {
-                r.object(&mut |r, name| {
-                    let key = PartKey::from_name(&name)
-                        .ok_or_else(|| r.error("unknown protocol message part"))?;
-                    let value = r.string()?;
-                    m.parts.insert(key, value);
-                    Ok(())
-                })
-            } else {
-                m.hash_scheme = match r.string()?.as_str() {
-                    "legacy" => HashScheme::Legacy,
-                    "rigid" => HashScheme::Rigid,
-                    _ => return Err(r.error("unknown hash scheme")),
-                };
-                Ok(())
-            }
-        })?;
-        Ok(m)
-    }
 }
 
 impl ProtocolMessage {
@@ -189,8 +162,8 @@ impl ProtocolMessage {
 mod tests {
     use super::*;
 
-    fn parse(json: &str) -> JsonResult<ProtocolMessage> {
-        JsonReader::parse(json.as_bytes(), ProtocolMessage::read_json)
+    fn parse(json: &str) -> Result<ProtocolMessage, serde_json::Error> {
+        serde_json::from_str(json)
     }
 
     #[test]
@@ -218,6 +191,22 @@ mod tests {
         assert_eq!(
             parse(r#"{"message_parts":{}}"#).unwrap().hash_scheme,
             HashScheme::Legacy
+        );
+        // A derived unit enum also reads as `{"variant": null}` in serde_json, as the
+        // reference's `ProtocolMessageHashScheme` does; `null` alone is refused.
+        assert_eq!(
+            parse(r#"{"message_parts":{},"hash_scheme":{"rigid":null}}"#)
+                .unwrap()
+                .hash_scheme,
+            HashScheme::Rigid
+        );
+        assert!(parse(r#"{"message_parts":{},"hash_scheme":null}"#).is_err());
+        // A repeated part keeps its last value, as the reference's map.
+        assert_eq!(
+            parse(r#"{"message_parts":{"current_epoch":"1","current_epoch":"2"}}"#)
+                .unwrap()
+                .get(PartKey::CurrentEpoch),
+            Some("2")
         );
     }
 }

@@ -4,9 +4,12 @@
 use alloc::string::String;
 use sha2::{Digest, Sha256};
 
-use crate::codec::json::{Fields, JsonReader, JsonResult};
+use serde::Deserialize;
 
-/// The signed entity type, externally tagged on the wire.
+/// The signed entity type. On the wire it is externally tagged, e.g.
+/// `{"CardanoTransactions":[24,719]}`, and read as the reference's derived `SignedEntityType`
+/// (with `CardanoImmutableFilesFull`, which the reference client refuses: historical
+/// certificates stay verifiable, spec §4.2; an unknown tag is refused while reading).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignedEntityType {
     /// Mithril stake distribution of an epoch.
@@ -33,64 +36,60 @@ pub enum SignedEntityType {
     CardanoBlocksTransactions(u64, u64, u64),
 }
 
-/// Variant names, in declaration order (the JSON tags).
-const VARIANTS: [&str; 6] = [
-    "MithrilStakeDistribution",
-    "CardanoStakeDistribution",
-    "CardanoImmutableFilesFull",
-    "CardanoDatabase",
-    "CardanoTransactions",
-    "CardanoBlocksTransactions",
-];
+/// The reference's derived `SignedEntityType`, variant for variant: epochs and block numbers are
+/// newtypes of `u64` (read as the number), the two database beacons one struct
+/// (`CardanoDbBeacon`, an object or the array of its fields).
+///
+/// Unlike the reference client, which reads an unknown or discontinued type and refuses it
+/// afterwards, it has `CardanoImmutableFilesFull` (historical certificates stay verifiable, spec
+/// §4.2) and refuses an unknown tag while reading.
+#[derive(Deserialize)]
+pub(crate) enum WireSignedEntityType {
+    MithrilStakeDistribution(u64),
+    CardanoStakeDistribution(u64),
+    CardanoImmutableFilesFull(WireDbBeacon),
+    CardanoDatabase(WireDbBeacon),
+    CardanoTransactions(u64, u64),
+    CardanoBlocksTransactions(u64, u64, u64),
+}
 
-/// The struct variants' fields (object or array form).
-const BEACON_FIELDS: Fields = Fields {
-    names: &["epoch", "immutable_file_number"],
-    optional: 0,
-    defaulted: 0,
-    flattened: false,
-};
+/// `CardanoDbBeacon`.
+#[derive(Deserialize)]
+pub(crate) struct WireDbBeacon {
+    epoch: u64,
+    immutable_file_number: u64,
+}
+
+impl From<WireSignedEntityType> for SignedEntityType {
+    fn from(w: WireSignedEntityType) -> Self {
+        match w {
+            WireSignedEntityType::MithrilStakeDistribution(e) => {
+                SignedEntityType::MithrilStakeDistribution(e)
+            }
+            WireSignedEntityType::CardanoStakeDistribution(e) => {
+                SignedEntityType::CardanoStakeDistribution(e)
+            }
+            WireSignedEntityType::CardanoImmutableFilesFull(b) => {
+                SignedEntityType::CardanoImmutableFilesFull {
+                    epoch: b.epoch,
+                    immutable_file_number: b.immutable_file_number,
+                }
+            }
+            WireSignedEntityType::CardanoDatabase(b) => SignedEntityType::CardanoDatabase {
+                epoch: b.epoch,
+                immutable_file_number: b.immutable_file_number,
+            },
+            WireSignedEntityType::CardanoTransactions(e, b) => {
+                SignedEntityType::CardanoTransactions(e, b)
+            }
+            WireSignedEntityType::CardanoBlocksTransactions(e, b, o) => {
+                SignedEntityType::CardanoBlocksTransactions(e, b, o)
+            }
+        }
+    }
+}
 
 impl SignedEntityType {
-    /// Read the externally tagged JSON form, e.g. `{"CardanoTransactions":[24,719]}`.
-    pub(crate) fn read_json(r: &mut JsonReader<'_>) -> JsonResult<Self> {
-        let mut out = SignedEntityType::MithrilStakeDistribution(0);
-        r.variant(&VARIANTS, &mut |r, variant| {
-            let mut v = [0u64; 3];
-            match variant {
-                0 | 1 => v[0] = r.u64()?,
-                2 | 3 => r.record(&BEACON_FIELDS, &mut |r, i| {
-                    v[i] = r.u64()?;
-                    Ok(())
-                })?,
-                4 => r.tuple(2, &mut |r, i| {
-                    v[i] = r.u64()?;
-                    Ok(())
-                })?,
-                _ => r.tuple(3, &mut |r, i| {
-                    v[i] = r.u64()?;
-                    Ok(())
-                })?,
-            }
-            out = match variant {
-                0 => SignedEntityType::MithrilStakeDistribution(v[0]),
-                1 => SignedEntityType::CardanoStakeDistribution(v[0]),
-                2 => SignedEntityType::CardanoImmutableFilesFull {
-                    epoch: v[0],
-                    immutable_file_number: v[1],
-                },
-                3 => SignedEntityType::CardanoDatabase {
-                    epoch: v[0],
-                    immutable_file_number: v[1],
-                },
-                4 => SignedEntityType::CardanoTransactions(v[0], v[1]),
-                _ => SignedEntityType::CardanoBlocksTransactions(v[0], v[1], v[2]),
-            };
-            Ok(())
-        })?;
-        Ok(out)
-    }
-
     /// The variant's name, as on the wire.
     pub fn name(&self) -> &'static str {
         match self {
@@ -159,8 +158,8 @@ impl SignedEntityType {
 mod tests {
     use super::*;
 
-    fn parse(json: &str) -> JsonResult<SignedEntityType> {
-        JsonReader::parse(json.as_bytes(), SignedEntityType::read_json)
+    fn parse(json: &str) -> Result<SignedEntityType, serde_json::Error> {
+        serde_json::from_str::<WireSignedEntityType>(json).map(SignedEntityType::from)
     }
 
     #[test]

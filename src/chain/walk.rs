@@ -408,6 +408,11 @@ impl ChainWalk {
             );
             return Fed::default();
         }
+        // Counts bound the STM check's work: refused while reading, before it is handed out.
+        if let Err(e) = self.config.check_counts(hash, &cert) {
+            self.fail(pos, e);
+            return Fed::default();
+        }
 
         let link = LinkInfo::of(&cert);
         if j > 0 {

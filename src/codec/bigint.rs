@@ -1,15 +1,32 @@
-//! A minimal arbitrary-precision natural number for the two exact paths that need one: the
-//! lottery's reference procedure (`stm::lottery`, run with probability ~2^-39 per index) and
-//! the slow path of decimal -> f64 (`codec::float`, for JSON numbers the fast path does not
-//! take).
+//! A minimal arbitrary-precision natural number for the exact path that needs one, the
+//! lottery's reference procedure (`stm::lottery`, run with probability ~2^-39 per index), and
+//! the exact decomposition of an f64 that feeds it (and the U8F24 parameter hash).
 //!
 //! It exists for the size of the wasm module: num-bigint with num-rational cost about 28 KB of
-//! it. Both users are rare paths, so simplicity beats speed: base-2^32 limbs (the wasm target
+//! it. Its user is a rare path, so simplicity beats speed: base-2^32 limbs (the wasm target
 //! has a native 64-bit multiply, not a 128-bit one), schoolbook multiplication, no division.
 
 use alloc::vec;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
+
+/// A finite f64 as `(negative, mantissa, exponent)` with `|v| = mantissa * 2^exponent` exactly;
+/// `None` for infinities and NaN.
+pub fn decompose(v: f64) -> Option<(bool, u64, i32)> {
+    if !v.is_finite() {
+        return None;
+    }
+    let bits = v.to_bits();
+    let negative = bits >> 63 == 1;
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let fraction = bits & ((1u64 << 52) - 1);
+    Some(if biased == 0 {
+        // Subnormal (or zero): no implicit leading bit.
+        (negative, fraction, -1074)
+    } else {
+        (negative, fraction | (1 << 52), biased - 1075)
+    })
+}
 
 /// A natural number: little-endian base-2^32 limbs with no high zero limb (zero has none), so
 /// equal values have equal representations.
@@ -193,6 +210,29 @@ mod tests {
     use super::*;
     use crate::test_rng::SplitMix64 as Rng;
     use num_bigint::BigUint;
+
+    #[test]
+    fn decomposes_exactly() {
+        assert_eq!(decompose(1.0), Some((false, 1 << 52, -52)));
+        assert_eq!(decompose(-0.5), Some((true, 1 << 52, -53)));
+        assert_eq!(decompose(0.0), Some((false, 0, -1074)));
+        assert_eq!(
+            decompose(f64::MIN_POSITIVE / 4.0),
+            Some((false, 1 << 50, -1074))
+        );
+        assert_eq!(decompose(f64::NAN), None);
+        assert_eq!(decompose(f64::INFINITY), None);
+        // Every finite double reads back from its decomposition.
+        let mut rng = Rng(7);
+        for _ in 0..10_000 {
+            let v = f64::from_bits(rng.next());
+            if let Some((negative, m, e)) = decompose(v) {
+                // Two exact power-of-two steps: 2^e alone may not be representable.
+                let back = m as f64 * 2f64.powi(e / 2) * 2f64.powi(e - e / 2);
+                assert_eq!(if negative { -back } else { back }, v);
+            }
+        }
+    }
 
     fn big(n: &Nat) -> BigUint {
         BigUint::from_slice(&n.limbs)

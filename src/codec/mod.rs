@@ -1,20 +1,20 @@
-//! Wire encodings: hex, JSON-hex, canonical JSON re-encoding, CBOR envelopes and RFC 3339
-//! dates; the exact arithmetic behind them and the lottery (f64 decomposition and decimal
-//! parsing, a small arbitrary-precision natural number, [`bigint::Nat`]); and the sorted-vector
-//! map the decoded documents are kept in ([`sorted`]).
+//! Wire encodings: hex, JSON-hex, fixed-size byte arrays in serde's JSON form, canonical JSON
+//! re-encoding, CBOR envelopes; the exact arithmetic behind the lottery and the parameter hash
+//! (f64 decomposition, a small arbitrary-precision natural number, [`bigint::Nat`]); and the
+//! sorted-vector map the decoded documents are kept in ([`sorted`]).
+//!
+//! JSON documents are read with serde derive and serde_json, as the reference reads them.
 //!
 //! Nothing here knows about STM or certificates; the layers above describe their types with
 //! these tools.
 
 pub mod bigint;
+pub mod byte_array;
 pub mod bytes;
 pub mod canonical_json;
 pub mod cbor;
-pub mod float;
 pub mod hex;
-pub mod json;
 pub mod json_hex;
-pub mod rfc3339;
 pub mod sorted;
 
 use crate::Error;

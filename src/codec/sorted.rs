@@ -284,6 +284,39 @@ impl<K, V> IntoIterator for SortedMap<K, V> {
     }
 }
 
+/// A JSON object read into the map as serde reads a `BTreeMap`: entries in any order, the last
+/// of a repeated key wins.
+impl<'de, K, V> serde::Deserialize<'de> for SortedMap<K, V>
+where
+    K: Ord + serde::Deserialize<'de>,
+    V: serde::Deserialize<'de>,
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MapVisitor<K, V>(core::marker::PhantomData<(K, V)>);
+        impl<'de, K, V> serde::de::Visitor<'de> for MapVisitor<K, V>
+        where
+            K: Ord + serde::Deserialize<'de>,
+            V: serde::Deserialize<'de>,
+        {
+            type Value = SortedMap<K, V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = SortedMap::default();
+                while let Some((key, value)) = map.next_entry()? {
+                    out.insert(key, value);
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_map(MapVisitor(core::marker::PhantomData))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -65,6 +65,8 @@ pub enum mithril_lite_code {
     ChainTooLong = 107,
     /// `unsupported_hash_scheme`
     UnsupportedHashScheme = 108,
+    /// `limit_exceeded`
+    LimitExceeded = 109,
     /// `stm_malformed`
     StmMalformed = 200,
     /// `stm_invalid_point`
@@ -85,6 +87,8 @@ pub enum mithril_lite_code {
     StmBatchPathInvalid = 208,
     /// `stm_signature_invalid`
     StmSignatureInvalid = 209,
+    /// `stm_lottery_budget_exceeded`
+    StmLotteryBudgetExceeded = 210,
     /// `chain_infinite_loop`
     ChainInfiniteLoop = 300,
     /// `certificate_hash_mismatch`
@@ -159,6 +163,7 @@ const CODES: &[(C, &CStr)] = &[
     (C::CertificateUnavailable, c"certificate_unavailable"),
     (C::ChainTooLong, c"chain_too_long"),
     (C::UnsupportedHashScheme, c"unsupported_hash_scheme"),
+    (C::LimitExceeded, c"limit_exceeded"),
     (C::StmMalformed, c"stm_malformed"),
     (C::StmInvalidPoint, c"stm_invalid_point"),
     (C::StmUnsupportedProof, c"stm_unsupported_proof"),
@@ -169,6 +174,7 @@ const CODES: &[(C, &CStr)] = &[
     (C::StmQuorumNotReached, c"stm_quorum_not_reached"),
     (C::StmBatchPathInvalid, c"stm_batch_path_invalid"),
     (C::StmSignatureInvalid, c"stm_signature_invalid"),
+    (C::StmLotteryBudgetExceeded, c"stm_lottery_budget_exceeded"),
     (C::ChainInfiniteLoop, c"chain_infinite_loop"),
     (C::CertificateHashMismatch, c"certificate_hash_mismatch"),
     (

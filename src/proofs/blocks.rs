@@ -9,12 +9,13 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::certificate_binding::fields;
+use serde::Deserialize;
+
+use super::certificate_binding::parse_body;
 use super::certified_items::CertifiedItems;
 use super::error::ProofError;
-use super::transactions::{as_strs, leaf_v2, verify_v2, KindV2};
+use super::transactions::{as_strs, leaf_v2, verify_v2, ItemV2, KindV2, ProofsV2, SetV2};
 use crate::chain::VerifiedCertificate;
-use crate::codec::json::Fields;
 
 /// A block as v2 proofs certify it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,24 +41,50 @@ impl CardanoBlock {
     }
 }
 
-const BLOCK: Fields = fields(&["block_hash", "block_number", "slot_number"]);
-/// The body; `certified_blocks` is an `Option` (may be absent or null).
-const PROOFS: Fields = Fields {
-    optional: 0b10,
-    ..fields(&[
-        "certificate_hash",
-        "certified_blocks",
-        "non_certified_blocks",
-        "latest_block_number",
-        "security_parameter",
-    ])
-};
+/// `CardanoBlockMessagePart`.
+#[derive(Deserialize)]
+struct BlockPart {
+    block_hash: String,
+    block_number: u64,
+    slot_number: u64,
+}
+
+impl From<BlockPart> for ItemV2 {
+    fn from(b: BlockPart) -> Self {
+        ItemV2 {
+            id: b.block_hash,
+            block_number: b.block_number,
+            slot_number: b.slot_number,
+            block_hash: String::new(),
+        }
+    }
+}
+
+/// `CardanoBlocksProofsMessage`.
+#[derive(Deserialize)]
+struct BlocksProofs {
+    certificate_hash: String,
+    certified_blocks: Option<SetV2<BlockPart>>,
+    non_certified_blocks: Vec<String>,
+    latest_block_number: u64,
+    security_parameter: u64,
+}
+
+fn parse_blocks(what: &'static str, body: &[u8]) -> Result<ProofsV2, ProofError> {
+    let w: BlocksProofs = parse_body(what, body)?;
+    Ok(ProofsV2 {
+        certificate_hash: w.certificate_hash,
+        set: w.certified_blocks.map(SetV2::into_parts),
+        non_certified: w.non_certified_blocks,
+        latest_block_number: w.latest_block_number,
+        security_parameter: w.security_parameter,
+    })
+}
 
 /// Block proofs: v2 transaction proofs' checks with the block layout and leaf.
 pub(crate) const BLOCKS: KindV2 = KindV2 {
     what: "cardano blocks proof",
-    body: PROOFS,
-    item: BLOCK,
+    parse: parse_blocks,
     leaf_prefix: "Block",
     with_block_hash: false,
 };

@@ -5,10 +5,12 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use serde::de::DeserializeOwned;
+
 use super::error::ProofError;
+use super::json::from_json;
 use crate::certificate::{PartKey, SignedEntityType};
 use crate::chain::VerifiedCertificate;
-use crate::codec::json::{Fields, JsonReader, JsonResult};
 
 /// Default bound on a proof or artifact body (16 MiB), checked before anything is parsed.
 pub const MAX_BODY_BYTES: usize = 16 << 20;
@@ -25,24 +27,14 @@ pub(crate) fn check_body_size(what: &'static str, body: &[u8]) -> Result<(), Pro
     Ok(())
 }
 
-/// Parse a JSON body with `read`, after checking its size.
-pub(crate) fn parse_body<'a, T>(
+/// Read a JSON body as a `T` (the mirror of its reference message type), after checking its
+/// size.
+pub(crate) fn parse_body<T: DeserializeOwned>(
     what: &'static str,
-    body: &'a [u8],
-    read: impl FnOnce(&mut JsonReader<'a>) -> JsonResult<T>,
+    body: &[u8],
 ) -> Result<T, ProofError> {
     check_body_size(what, body)?;
-    JsonReader::parse(body, read).map_err(|e| ProofError::malformed(what, e))
-}
-
-/// The layout of a struct whose fields are all required.
-pub(crate) const fn fields(names: &'static [&'static str]) -> Fields {
-    Fields {
-        names,
-        optional: 0,
-        defaulted: 0,
-        flattened: false,
-    }
+    from_json(what, body)
 }
 
 /// The proof or artifact names `certificate_hash`: it must be `certificate`.

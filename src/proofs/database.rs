@@ -10,15 +10,17 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use serde::Deserialize;
+
 use super::certificate_binding::{
-    check_certificate_hash, check_signed_entity, check_signed_parts, fields, parse_body,
+    check_certificate_hash, check_signed_entity, check_signed_parts, parse_body,
 };
 use super::error::ProofError;
+use super::json::Timestamp;
 use super::mmr::mmr_root;
 use crate::certificate::{PartKey, SignedEntityType};
 use crate::chain::VerifiedCertificate;
 use crate::codec::hex;
-use crate::codec::json::{Fields, JsonReader, JsonResult};
 use crate::codec::sorted::sort_by;
 
 /// The digest of one immutable file, as the digests list gives it.
@@ -30,26 +32,24 @@ pub struct ImmutableFileDigest {
     pub digest: String,
 }
 
-/// Parse a digests list (`[{"immutable_file_name": .., "digest": ..}, ..]`).
+/// `CardanoDatabaseDigestListItemMessage`.
+#[derive(Deserialize)]
+struct WireDigest {
+    immutable_file_name: String,
+    digest: String,
+}
+
+/// Parse a digests list (`[{"immutable_file_name": .., "digest": ..}, ..]`, the reference's
+/// `CardanoDatabaseDigestListMessage`).
 pub fn parse_digests(body: &[u8]) -> Result<Vec<ImmutableFileDigest>, ProofError> {
-    parse_body("immutable file digests", body, |r| {
-        r.vec(&mut |r| {
-            let mut d = ImmutableFileDigest {
-                immutable_file_name: String::new(),
-                digest: String::new(),
-            };
-            r.record(&DIGEST, &mut |r, i| {
-                let v = r.string()?;
-                if i == 0 {
-                    d.immutable_file_name = v;
-                } else {
-                    d.digest = v;
-                }
-                Ok(())
-            })?;
-            Ok(d)
+    let list: Vec<WireDigest> = parse_body("immutable file digests", body)?;
+    Ok(list
+        .into_iter()
+        .map(|d| ImmutableFileDigest {
+            immutable_file_name: d.immutable_file_name,
+            digest: d.digest,
         })
-    })
+        .collect())
 }
 
 /// The database root: the mountain range over the digests ordered by file name. Refuses a
@@ -117,40 +117,105 @@ pub struct CertifiedCardanoDatabase {
     pub digests: DigestsCheck,
 }
 
-const DIGEST: Fields = fields(&["immutable_file_name", "digest"]);
-const BEACON: Fields = fields(&["epoch", "immutable_file_number"]);
-const DATABASE: Fields = fields(&["hash", "merkle_root", "beacon", "certificate_hash"]);
-
-/// The fields of the artifact that are checked.
-#[derive(Default)]
+/// `CardanoDatabaseSnapshotMessage`, the artifact. Every member the reference requires is
+/// read (and refused when the reference refuses it); only the checked ones are used.
+#[derive(Deserialize)]
+#[allow(dead_code)] // read to accept and refuse as the reference does, not used
 struct WireCardanoDatabase {
     hash: String,
     merkle_root: String,
-    epoch: u64,
-    immutable_file_number: u64,
+    network: String,
+    beacon: WireBeacon,
     certificate_hash: String,
+    total_db_size_uncompressed: u64,
+    digests: WireLocations<DigestLocation>,
+    immutables: WireImmutables,
+    ancillary: WireLocations<AncillaryLocation>,
+    cardano_node_version: String,
+    created_at: Timestamp,
 }
 
-fn read_database(r: &mut JsonReader<'_>) -> JsonResult<WireCardanoDatabase> {
-    let mut w = WireCardanoDatabase::default();
-    r.record(&DATABASE, &mut |r, i| {
-        match i {
-            0 => w.hash = r.string()?,
-            1 => w.merkle_root = r.string()?,
-            2 => r.record(&BEACON, &mut |r, i| {
-                let v = r.u64()?;
-                if i == 0 {
-                    w.epoch = v;
-                } else {
-                    w.immutable_file_number = v;
-                }
-                Ok(())
-            })?,
-            _ => w.certificate_hash = r.string()?,
-        }
-        Ok(())
-    })?;
-    Ok(w)
+/// `CardanoDbBeacon`.
+#[derive(Deserialize)]
+struct WireBeacon {
+    epoch: u64,
+    immutable_file_number: u64,
+}
+
+/// `DigestsMessagePart` and `AncillaryMessagePart`: a size and download locations.
+#[derive(Deserialize)]
+#[allow(dead_code)] // read to accept and refuse as the reference does, not used
+struct WireLocations<L> {
+    size_uncompressed: u64,
+    locations: Vec<L>,
+}
+
+/// `ImmutablesMessagePart`.
+#[derive(Deserialize)]
+#[allow(dead_code)] // read to accept and refuse as the reference does, not used
+struct WireImmutables {
+    average_size_uncompressed: u64,
+    locations: Vec<ImmutablesLocation>,
+}
+
+/// `CompressionAlgorithm`: only `"zstandard"` exists.
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum CompressionAlgorithm {
+    Zstandard,
+}
+
+/// `DigestLocation`, tagged by `type`; an unknown type is accepted as `Unknown`.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+#[allow(dead_code)] // read to accept and refuse as the reference does, not used
+enum DigestLocation {
+    CloudStorage {
+        uri: String,
+        compression_algorithm: Option<CompressionAlgorithm>,
+    },
+    Aggregator {
+        uri: String,
+    },
+    #[serde(other)]
+    Unknown,
+}
+
+/// `MultiFilesUri`: `{"Template": "..."}`.
+#[derive(Deserialize)]
+#[allow(dead_code)] // read to accept and refuse as the reference does, not used
+enum MultiFilesUri {
+    Template(String),
+}
+
+/// `ImmutablesLocation`, tagged by `type`.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+#[allow(dead_code)] // read to accept and refuse as the reference does, not used
+enum ImmutablesLocation {
+    Ipfs {
+        uri: MultiFilesUri,
+        compression_algorithm: Option<CompressionAlgorithm>,
+    },
+    CloudStorage {
+        uri: MultiFilesUri,
+        compression_algorithm: Option<CompressionAlgorithm>,
+    },
+    #[serde(other)]
+    Unknown,
+}
+
+/// `AncillaryLocation`, tagged by `type`.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+#[allow(dead_code)] // read to accept and refuse as the reference does, not used
+enum AncillaryLocation {
+    CloudStorage {
+        uri: String,
+        compression_algorithm: Option<CompressionAlgorithm>,
+    },
+    #[serde(other)]
+    Unknown,
 }
 
 /// Check that `digests` lead to the database root `certificate` signs; returns the root's hex.
@@ -174,13 +239,13 @@ pub fn verify_cardano_database(
     certificate: &VerifiedCertificate,
     digests: Option<&[ImmutableFileDigest]>,
 ) -> Result<CertifiedCardanoDatabase, ProofError> {
-    let wire = parse_body("cardano database", body, read_database)?;
+    let wire: WireCardanoDatabase = parse_body("cardano database", body)?;
     check_certificate_hash(&wire.certificate_hash, certificate)?;
     check_signed_entity(
         certificate,
         &SignedEntityType::CardanoDatabase {
-            epoch: wire.epoch,
-            immutable_file_number: wire.immutable_file_number,
+            epoch: wire.beacon.epoch,
+            immutable_file_number: wire.beacon.immutable_file_number,
         },
     )?;
     check_signed_parts(
@@ -200,8 +265,8 @@ pub fn verify_cardano_database(
         hash: wire.hash,
         certificate_hash: wire.certificate_hash,
         merkle_root: wire.merkle_root,
-        epoch: wire.epoch,
-        immutable_file_number: wire.immutable_file_number,
+        epoch: wire.beacon.epoch,
+        immutable_file_number: wire.beacon.immutable_file_number,
         digests,
     })
 }

@@ -1,5 +1,14 @@
-//! The v1 wire form of a map proof: JSON-hex, the hex of the compact serde JSON of
-//! `MKMapProof<BlockRange>` (`/proof/cardano-transaction`).
+//! The proofs' JSON wire model on serde, and the v1 wire form of a map proof.
+//!
+//! Every JSON document of this layer (proof bodies, artifacts, map proofs, signer keys) is
+//! read with serde derive and `serde_json::from_slice` into private types that mirror the
+//! reference's message types (mithril-common 0.8.3) field by field: the same names, `Option`s,
+//! renames and tags. Accepting and refusing is then serde_json's, as for the reference, by
+//! construction: unknown members ignored, duplicate members refused, structs also read as
+//! arrays of their fields, numbers out of range refused, nesting deeper than 128 refused.
+//!
+//! The v1 map proof is JSON-hex, the hex of the compact serde JSON of
+//! `MKMapProof<BlockRange>` (`/proof/cardano-transaction`):
 //!
 //! ```text
 //! {"master_proof":{"inner_root":{"hash":[..]},
@@ -9,129 +18,117 @@
 //!  "sub_proofs":[[{"inner_range":{"start":a,"end":b}},{ map proof }],..]}
 //! ```
 //!
-//! As with the reference's derived deserializers, structs may also be written as arrays of
-//! their fields in order, and unknown fields are ignored.
+//! `inner_range` is a `core::ops::Range`, whose serde form refuses unknown members (unlike
+//! derived structs). Map proofs nested deeper than [`MAX_MAP_PROOF_DEPTH`] are refused after
+//! reading (a hardening: the reference has no limit but serde_json's nesting bound).
 
+use alloc::string::String;
 use alloc::vec::Vec;
+use core::ops::Range;
 
-use super::certificate_binding::fields;
+use chrono::{DateTime, FixedOffset};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+
 use super::error::ProofError;
 use super::map_proof::{BlockRange, MkMapProof, MAX_MAP_PROOF_DEPTH};
 use super::mmr::MkProof;
 use crate::codec::hex;
-use crate::codec::json::{Fields, JsonReader, JsonResult};
 
-const NODE: Fields = fields(&["hash"]);
-const MK_PROOF: Fields = fields(&[
-    "inner_root",
-    "inner_leaves",
-    "inner_proof_size",
-    "inner_proof_items",
-]);
-const RANGE: Fields = fields(&["start", "end"]);
-const BLOCK_RANGE: Fields = fields(&["inner_range"]);
-const MAP_PROOF: Fields = fields(&["master_proof", "sub_proofs"]);
-
-/// A node `{"hash":[bytes]}`.
-fn read_node(r: &mut JsonReader<'_>) -> JsonResult<Vec<u8>> {
-    let mut hash = Vec::new();
-    r.record(&NODE, &mut |r, _| {
-        hash = r.bytes(None)?;
-        Ok(())
-    })?;
-    Ok(hash)
+/// Read the JSON document `json` as a `T` (one serde_json instantiation per document type).
+pub(crate) fn from_json<T: DeserializeOwned>(
+    what: &'static str,
+    json: &[u8],
+) -> Result<T, ProofError> {
+    serde_json::from_slice(json).map_err(|e| ProofError::malformed(what, e))
 }
 
-fn read_mk_proof(r: &mut JsonReader<'_>) -> JsonResult<MkProof> {
-    let mut p = MkProof {
-        inner_root: Vec::new(),
-        inner_leaves: Vec::new(),
-        inner_proof_size: 0,
-        inner_proof_items: Vec::new(),
-    };
-    r.record(&MK_PROOF, &mut |r, i| {
-        match i {
-            0 => p.inner_root = read_node(r)?,
-            1 => {
-                p.inner_leaves = r.vec(&mut |r| {
-                    let mut leaf = (0, Vec::new());
-                    r.tuple(2, &mut |r, i| {
-                        if i == 0 {
-                            leaf.0 = r.u64()?;
-                        } else {
-                            leaf.1 = read_node(r)?;
-                        }
-                        Ok(())
-                    })?;
-                    Ok(leaf)
-                })?
-            }
-            2 => p.inner_proof_size = r.u64()?,
-            _ => p.inner_proof_items = r.vec(&mut read_node)?,
-        }
-        Ok(())
-    })?;
-    Ok(p)
-}
+/// An artifact's `created_at` (the reference's `DateTime<Utc>`): a string that chrono's
+/// relaxed RFC 3339 reader accepts (`DateTime<FixedOffset>`'s `FromStr`, what chrono's
+/// `Deserialize` for `DateTime<Utc>` runs). Its value is not used; a date the reference refuses
+/// is refused.
+pub(crate) struct Timestamp;
 
-fn read_block_range(r: &mut JsonReader<'_>) -> JsonResult<BlockRange> {
-    let mut range = BlockRange { start: 0, end: 0 };
-    r.record(&BLOCK_RANGE, &mut |r, _| {
-        r.record(&RANGE, &mut |r, i| {
-            if i == 0 {
-                range.start = r.u64()?;
-            } else {
-                range.end = r.u64()?;
-            }
-            Ok(())
-        })
-    })?;
-    Ok(range)
-}
-
-fn read_map_proof(r: &mut JsonReader<'_>, depth: usize) -> JsonResult<MkMapProof> {
-    if depth > MAX_MAP_PROOF_DEPTH {
-        return Err(r.error("map proof nested deeper than its limit"));
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse::<DateTime<FixedOffset>>()
+            .map(|_| Timestamp)
+            .map_err(serde::de::Error::custom)
     }
-    let mut p = MkMapProof {
-        master_proof: MkProof {
-            inner_root: Vec::new(),
-            inner_leaves: Vec::new(),
-            inner_proof_size: 0,
-            inner_proof_items: Vec::new(),
-        },
-        sub_proofs: Vec::new(),
-    };
-    r.record(&MAP_PROOF, &mut |r, i| {
-        if i == 0 {
-            p.master_proof = read_mk_proof(r)?;
-        } else {
-            p.sub_proofs = r.vec(&mut |r| {
-                let mut range = BlockRange { start: 0, end: 0 };
-                let mut sub = None;
-                r.tuple(2, &mut |r, i| {
-                    if i == 0 {
-                        range = read_block_range(r)?;
-                    } else {
-                        sub = Some(read_map_proof(r, depth + 1)?);
-                    }
-                    Ok(())
-                })?;
-                let sub = sub.ok_or_else(|| r.error("too few elements"))?;
-                Ok((range, sub))
-            })?;
+}
+
+/// `MKTreeNode`: `{"hash": [bytes]}`.
+#[derive(Deserialize)]
+struct WireNode {
+    hash: Vec<u8>,
+}
+
+/// `MKProof`.
+#[derive(Deserialize)]
+struct WireMkProof {
+    inner_root: WireNode,
+    inner_leaves: Vec<(u64, WireNode)>,
+    inner_proof_size: u64,
+    inner_proof_items: Vec<WireNode>,
+}
+
+/// `BlockRange`: `{"inner_range": Range<u64>}`.
+#[derive(Deserialize)]
+struct WireBlockRange {
+    inner_range: Range<u64>,
+}
+
+/// `MKMapProof<BlockRange>`.
+#[derive(Deserialize)]
+struct WireMapProof {
+    master_proof: WireMkProof,
+    sub_proofs: Vec<(WireBlockRange, WireMapProof)>,
+}
+
+impl From<WireMkProof> for MkProof {
+    fn from(w: WireMkProof) -> Self {
+        MkProof {
+            inner_root: w.inner_root.hash,
+            inner_leaves: w
+                .inner_leaves
+                .into_iter()
+                .map(|(pos, node)| (pos, node.hash))
+                .collect(),
+            inner_proof_size: w.inner_proof_size,
+            inner_proof_items: w.inner_proof_items.into_iter().map(|n| n.hash).collect(),
         }
-        Ok(())
-    })?;
-    Ok(p)
+    }
+}
+
+impl From<WireMapProof> for MkMapProof {
+    fn from(w: WireMapProof) -> Self {
+        MkMapProof {
+            master_proof: w.master_proof.into(),
+            sub_proofs: w
+                .sub_proofs
+                .into_iter()
+                .map(|(range, sub)| {
+                    let Range { start, end } = range.inner_range;
+                    (BlockRange { start, end }, sub.into())
+                })
+                .collect(),
+        }
+    }
 }
 
 impl MkMapProof {
-    /// Parse the compact JSON form. The reader's depth limit bounds the nesting while
-    /// parsing; deeper than [`MAX_MAP_PROOF_DEPTH`] levels is refused.
+    /// Parse the compact JSON form. serde_json's nesting bound (128) limits the reading;
+    /// deeper than [`MAX_MAP_PROOF_DEPTH`] map levels is then refused.
     pub fn from_json(json: &[u8]) -> Result<Self, ProofError> {
-        JsonReader::parse(json, |r| read_map_proof(r, 1))
-            .map_err(|e| ProofError::malformed("map proof (JSON)", e))
+        let proof: MkMapProof = from_json::<WireMapProof>("map proof (JSON)", json)?.into();
+        if proof.depth() > MAX_MAP_PROOF_DEPTH {
+            return Err(ProofError::malformed(
+                "map proof (JSON)",
+                "map proof nested deeper than its limit",
+            ));
+        }
+        Ok(proof)
     }
 
     /// Decode the JSON-hex form (surrounding whitespace is ignored).
@@ -145,7 +142,7 @@ impl MkMapProof {
 impl MkProof {
     /// Parse the compact JSON form of a single `MKProof`.
     pub fn from_json(json: &[u8]) -> Result<Self, ProofError> {
-        JsonReader::parse(json, read_mk_proof).map_err(|e| ProofError::malformed("proof (JSON)", e))
+        Ok(from_json::<WireMkProof>("proof (JSON)", json)?.into())
     }
 }
 

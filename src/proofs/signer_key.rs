@@ -12,8 +12,9 @@ use blst::min_sig::{PublicKey as G2Point, Signature as G1Point};
 use blst::{blst_fp12, blst_p1_affine, blst_p2_affine, BLST_ERROR};
 
 use crate::codec::hex;
-use crate::codec::json::{Fields, JsonReader, JsonResult};
 use crate::stm::keys::VerificationKey;
+use serde::de::{SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 
 /// The message `k1` signs.
 const POP_MESSAGE: &[u8] = b"PoP";
@@ -27,29 +28,38 @@ pub struct SignerKey {
     pub pop: [u8; 96],
 }
 
-/// The JSON layout `{"vk": [96 bytes], "pop": [96 bytes]}` (or `[vk, pop]`).
-const FIELDS: Fields = Fields {
-    names: &["vk", "pop"],
-    optional: 0,
-    defaulted: 0,
-    flattened: false,
-};
+/// `BlsVerificationKeyProofOfPossession`: `{"vk": [96 bytes], "pop": [96 bytes]}` (or
+/// `[vk, pop]`).
+#[derive(Deserialize)]
+struct WireKey {
+    vk: Bytes96,
+    pop: Bytes96,
+}
 
-fn read_json(r: &mut JsonReader<'_>) -> JsonResult<SignerKey> {
-    let mut key = SignerKey {
-        vk: [0; 96],
-        pop: [0; 96],
-    };
-    r.record(&FIELDS, &mut |r, i| {
-        let v = r.byte_array()?;
-        if i == 0 {
-            key.vk = v;
-        } else {
-            key.pop = v;
+/// 96 bytes as mithril-stm writes a key or a proof of possession: a tuple of exactly 96
+/// integers below 256 (its own `Deserialize`, which arrays this long do not have in serde).
+struct Bytes96([u8; 96]);
+
+impl<'de> Deserialize<'de> for Bytes96 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Tuple96;
+        impl<'de> Visitor<'de> for Tuple96 {
+            type Value = Bytes96;
+            fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+                f.write_str("96 bytes")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Bytes96, A::Error> {
+                let mut bytes = [0u8; 96];
+                for (i, b) in bytes.iter_mut().enumerate() {
+                    *b = seq
+                        .next_element()?
+                        .ok_or_else(|| serde::de::Error::invalid_length(i, &self))?;
+                }
+                Ok(Bytes96(bytes))
+            }
         }
-        Ok(())
-    })?;
-    Ok(key)
+        deserializer.deserialize_tuple(96, Tuple96)
+    }
 }
 
 /// Why a signer key is refused.
@@ -84,8 +94,11 @@ impl SignerKey {
     /// hex of the 192 canonical bytes `vk || pop`.
     pub fn decode(text: &str) -> Result<SignerKey, SignerKeyFault> {
         let raw = hex::decode(text.trim().as_bytes()).ok_or(SignerKeyFault::Undecodable)?;
-        if let Ok(key) = JsonReader::parse(&raw, read_json) {
-            return Ok(key);
+        if let Ok(key) = serde_json::from_slice::<WireKey>(&raw) {
+            return Ok(SignerKey {
+                vk: key.vk.0,
+                pop: key.pop.0,
+            });
         }
         if raw.len() != 192 {
             return Err(SignerKeyFault::Undecodable);

@@ -18,16 +18,19 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
 use super::certificate_binding::{
-    check_certificate_hash, check_signed_entity, check_signed_parts, fields, parse_body,
+    check_certificate_hash, check_signed_entity, check_signed_parts, parse_body,
 };
 use super::error::ProofError;
+use super::json::Timestamp;
 use super::mmr::mmr_root;
 use super::signer_key::SignerKey;
 use crate::certificate::{PartKey, SignedEntityType};
 use crate::chain::VerifiedCertificate;
 use crate::codec::hex;
-use crate::codec::json::{Fields, JsonReader, JsonResult};
 use crate::codec::sorted::{sort_by, SortedMap};
 use crate::stm::merkle::{leaf_hash, tree_root};
 use crate::stm::AggregateVerificationKey;
@@ -115,48 +118,38 @@ fn by_stake_then_key(a: &([u8; 96], u64), b: &([u8; 96], u64)) -> bool {
     (a.1, &a.0) < (b.1, &b.0)
 }
 
-const SIGNER: Fields = fields(&["party_id", "verification_key", "stake"]);
-const MITHRIL_DISTRIBUTION: Fields = fields(&["epoch", "signers", "certificate_hash"]);
-const CARDANO_DISTRIBUTION: Fields = fields(&["epoch", "certificate_hash", "stake_distribution"]);
-
-#[derive(Default)]
+/// `SignerWithStakeMessagePart`. The KES members are read (as the reference reads them) but
+/// not checked, see the module notes.
+#[derive(Deserialize)]
+#[allow(dead_code)] // the KES members are read to accept and refuse as the reference does
 struct WireSigner {
     party_id: String,
     verification_key: String,
+    verification_key_signature: Option<String>,
+    operational_certificate: Option<String>,
+    kes_period: Option<u64>,
     stake: u64,
 }
 
-#[derive(Default)]
+/// `ProtocolParameters`, read as serde_json reads an `f64` (no `float_roundtrip`).
+#[derive(Deserialize)]
+#[allow(dead_code)] // read to accept and refuse as the reference does, not used
+struct WireProtocolParameters {
+    k: u64,
+    m: u64,
+    phi_f: f64,
+}
+
+/// `MithrilStakeDistributionMessage`.
+#[derive(Deserialize)]
+#[allow(dead_code)] // hash, created_at and protocol_parameters are read, not used
 struct WireMithrilStakeDistribution {
     epoch: u64,
     signers: Vec<WireSigner>,
+    hash: String,
     certificate_hash: String,
-}
-
-fn read_mithril_distribution(r: &mut JsonReader<'_>) -> JsonResult<WireMithrilStakeDistribution> {
-    let mut w = WireMithrilStakeDistribution::default();
-    r.record(&MITHRIL_DISTRIBUTION, &mut |r, i| {
-        match i {
-            0 => w.epoch = r.u64()?,
-            1 => {
-                w.signers = r.vec(&mut |r| {
-                    let mut s = WireSigner::default();
-                    r.record(&SIGNER, &mut |r, i| {
-                        match i {
-                            0 => s.party_id = r.string()?,
-                            1 => s.verification_key = r.string()?,
-                            _ => s.stake = r.u64()?,
-                        }
-                        Ok(())
-                    })?;
-                    Ok(s)
-                })?
-            }
-            _ => w.certificate_hash = r.string()?,
-        }
-        Ok(())
-    })?;
-    Ok(w)
+    created_at: Timestamp,
+    protocol_parameters: WireProtocolParameters,
 }
 
 /// Check a Mithril stake distribution artifact (`/artifact/mithril-stake-distribution/{hash}`)
@@ -165,11 +158,7 @@ pub fn verify_mithril_stake_distribution(
     body: &[u8],
     certificate: &VerifiedCertificate,
 ) -> Result<CertifiedMithrilStakeDistribution, ProofError> {
-    let wire = parse_body(
-        "mithril stake distribution",
-        body,
-        read_mithril_distribution,
-    )?;
+    let wire: WireMithrilStakeDistribution = parse_body("mithril stake distribution", body)?;
     check_certificate_hash(&wire.certificate_hash, certificate)?;
     check_signed_entity(
         certificate,
@@ -234,32 +223,40 @@ pub fn cardano_stake_distribution_root(distribution: &SortedMap<String, u64>) ->
     )
 }
 
-#[derive(Default)]
+/// `CardanoStakeDistributionMessage`.
+#[derive(Deserialize)]
+#[allow(dead_code)] // hash and created_at are read, not used
 struct WireCardanoStakeDistribution {
     epoch: u64,
+    hash: String,
     certificate_hash: String,
-    stake_distribution: SortedMap<String, u64>,
+    stake_distribution: PoolStakes,
+    created_at: Timestamp,
 }
 
-fn read_cardano_distribution(r: &mut JsonReader<'_>) -> JsonResult<WireCardanoStakeDistribution> {
-    let mut w = WireCardanoStakeDistribution::default();
-    r.record(&CARDANO_DISTRIBUTION, &mut |r, i| {
-        match i {
-            0 => w.epoch = r.u64()?,
-            1 => w.certificate_hash = r.string()?,
-            // A pool listed twice keeps its last stake, as a map deserializer does.
-            _ => {
-                let mut pools = Vec::new();
-                r.object(&mut |r, pool| {
-                    pools.push((pool, r.u64()?));
-                    Ok(())
-                })?;
-                w.stake_distribution = SortedMap::from_entries(pools);
+/// The reference's `BTreeMap<PartyId, Stake>`, read as a JSON object into a [`SortedMap`]
+/// (smaller than a `BTreeMap`): a pool listed twice keeps its last stake, as inserting into
+/// the `BTreeMap` does.
+struct PoolStakes(SortedMap<String, u64>);
+
+impl<'de> Deserialize<'de> for PoolStakes {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Pools;
+        impl<'de> Visitor<'de> for Pools {
+            type Value = PoolStakes;
+            fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PoolStakes, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry::<String, u64>()? {
+                    entries.push(entry);
+                }
+                Ok(PoolStakes(SortedMap::from_entries(entries)))
             }
         }
-        Ok(())
-    })?;
-    Ok(w)
+        deserializer.deserialize_map(Pools)
+    }
 }
 
 /// Check a Cardano stake distribution artifact (`/artifact/cardano-stake-distribution/{hash}`)
@@ -268,17 +265,14 @@ pub fn verify_cardano_stake_distribution(
     body: &[u8],
     certificate: &VerifiedCertificate,
 ) -> Result<CertifiedCardanoStakeDistribution, ProofError> {
-    let wire = parse_body(
-        "cardano stake distribution",
-        body,
-        read_cardano_distribution,
-    )?;
+    let wire: WireCardanoStakeDistribution = parse_body("cardano stake distribution", body)?;
+    let stake_distribution = wire.stake_distribution.0;
     check_certificate_hash(&wire.certificate_hash, certificate)?;
     check_signed_entity(
         certificate,
         &SignedEntityType::CardanoStakeDistribution(wire.epoch),
     )?;
-    let root = cardano_stake_distribution_root(&wire.stake_distribution).ok_or_else(|| {
+    let root = cardano_stake_distribution_root(&stake_distribution).ok_or_else(|| {
         ProofError::StakeDistributionInvalid {
             detail: "no pool".into(),
         }
@@ -301,7 +295,7 @@ pub fn verify_cardano_stake_distribution(
         epoch: wire.epoch,
         certificate_hash: wire.certificate_hash,
         merkle_root,
-        stake_distribution: wire.stake_distribution,
+        stake_distribution,
     })
 }
 
@@ -351,11 +345,11 @@ mod tests {
         assert_eq!(root, mmr_root(["pool120000000001", "pool27"]).unwrap());
         assert_eq!(cardano_stake_distribution_root(&SortedMap::new()), None);
         // Read in any order; a pool listed twice keeps its last stake.
-        let wire = JsonReader::parse(
-            br#"{"epoch":3,"certificate_hash":"h","stake_distribution":{"pool2":1,"pool1":20000000001,"pool2":7}}"#,
-            read_cardano_distribution,
+        let wire: WireCardanoStakeDistribution = parse_body(
+            "test",
+            br#"{"epoch":3,"hash":"x","certificate_hash":"h","stake_distribution":{"pool2":1,"pool1":20000000001,"pool2":7},"created_at":"2024-01-01T00:00:00Z"}"#,
         )
         .unwrap();
-        assert_eq!(wire.stake_distribution, d);
+        assert_eq!(wire.stake_distribution.0, d);
     }
 }

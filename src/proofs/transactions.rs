@@ -17,14 +17,15 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::certificate_binding::{check_certificate_hash, check_signed_parts, fields, parse_body};
+use serde::Deserialize;
+
+use super::certificate_binding::{check_certificate_hash, check_signed_parts, parse_body};
 use super::certified_items::{select, verify_items, CertifiedItems};
 use super::error::ProofError;
 use super::map_proof::MkMapProof;
 use crate::certificate::PartKey;
 use crate::chain::VerifiedCertificate;
 use crate::codec::hex;
-use crate::codec::json::{Fields, JsonReader, JsonResult};
 
 /// A transaction as v2 proofs certify it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,75 +74,21 @@ pub fn transaction_leaf_v1(transaction_hash: &str) -> Vec<u8> {
     transaction_hash.as_bytes().to_vec()
 }
 
-const TRANSACTION: Fields = fields(&[
-    "transaction_hash",
-    "block_number",
-    "slot_number",
-    "block_hash",
-]);
-const SET_V1: Fields = fields(&["transactions_hashes", "proof"]);
-const PROOFS_V1: Fields = fields(&[
-    "certificate_hash",
-    "certified_transactions",
-    "non_certified_transactions",
-    "latest_block_number",
-]);
-const SET_V2: Fields = fields(&["items", "proof"]);
-/// The v2 transaction body; `certified_transactions` is an `Option` (may be absent or null).
-const PROOFS_V2: Fields = Fields {
-    optional: 0b10,
-    ..fields(&[
-        "certificate_hash",
-        "certified_transactions",
-        "non_certified_transactions",
-        "latest_block_number",
-        "security_parameter",
-    ])
-};
-
-/// A set of v1 transaction hashes and the JSON-hex proof of their membership.
+/// `CardanoTransactionsSetProofMessagePart`: transaction hashes and the JSON-hex proof of
+/// their membership.
+#[derive(Deserialize)]
 struct SetV1 {
     transactions_hashes: Vec<String>,
     proof: String,
 }
 
-/// The v1 body.
-#[derive(Default)]
+/// `CardanoTransactionsProofsMessage`, the v1 body.
+#[derive(Deserialize)]
 struct ProofsV1 {
     certificate_hash: String,
     certified_transactions: Vec<SetV1>,
     non_certified_transactions: Vec<String>,
     latest_block_number: u64,
-}
-
-fn read_proofs_v1(r: &mut JsonReader<'_>) -> JsonResult<ProofsV1> {
-    let mut w = ProofsV1::default();
-    r.record(&PROOFS_V1, &mut |r, i| {
-        match i {
-            0 => w.certificate_hash = r.string()?,
-            1 => {
-                w.certified_transactions = r.vec(&mut |r| {
-                    let mut set = SetV1 {
-                        transactions_hashes: Vec::new(),
-                        proof: String::new(),
-                    };
-                    r.record(&SET_V1, &mut |r, i| {
-                        if i == 0 {
-                            set.transactions_hashes = r.string_vec()?;
-                        } else {
-                            set.proof = r.string()?;
-                        }
-                        Ok(())
-                    })?;
-                    Ok(set)
-                })?
-            }
-            2 => w.non_certified_transactions = r.string_vec()?,
-            _ => w.latest_block_number = r.u64()?,
-        }
-        Ok(())
-    })?;
-    Ok(w)
 }
 
 /// Check a v1 `/proof/cardano-transaction` body against the certificate it names.
@@ -170,7 +117,7 @@ pub(crate) fn verify_v1(
     certificate: &VerifiedCertificate,
     requested: &[&str],
 ) -> Result<CertifiedItems<ItemV2>, ProofError> {
-    let wire = parse_body("cardano transactions proof (v1)", body, read_proofs_v1)?;
+    let wire: ProofsV1 = parse_body("cardano transactions proof (v1)", body)?;
     let mut root: Option<Vec<u8>> = None;
     let mut proven: Vec<ItemV2> = Vec::new();
     for set in &wire.certified_transactions {
@@ -269,12 +216,8 @@ fn certify(
 pub(crate) struct KindV2 {
     /// What the body is, for error messages.
     pub(crate) what: &'static str,
-    /// The body's layout (certificate hash, optional set, non-certified ids, latest block
-    /// number, security parameter).
-    pub(crate) body: Fields,
-    /// The item's layout: identifier, block number, slot number, then (transactions only) the
-    /// block hash.
-    pub(crate) item: Fields,
+    /// Read the body (its own message type) into the shared parts.
+    pub(crate) parse: fn(&'static str, &[u8]) -> Result<ProofsV2, ProofError>,
     /// The leaf's first component (`Tx` or `Block`).
     pub(crate) leaf_prefix: &'static str,
     /// Whether items carry a block hash besides their identifier (transactions).
@@ -284,8 +227,7 @@ pub(crate) struct KindV2 {
 /// v2 transaction proofs.
 pub(crate) const TRANSACTIONS_V2: KindV2 = KindV2 {
     what: "cardano transactions proof (v2)",
-    body: PROOFS_V2,
-    item: TRANSACTION,
+    parse: parse_transactions_v2,
     leaf_prefix: "Tx",
     with_block_hash: true,
 };
@@ -315,77 +257,69 @@ impl ItemV2 {
     }
 }
 
-/// A set of v2 items and the bytes-hex proof of their membership.
-struct SetV2 {
-    items: Vec<ItemV2>,
+/// `MkSetProofMessagePart<T>`: v2 items and the bytes-hex proof of their membership.
+#[derive(Deserialize)]
+pub(crate) struct SetV2<T> {
+    items: Vec<T>,
     proof: String,
 }
 
+impl<T: Into<ItemV2>> SetV2<T> {
+    /// The items in their shared form, and the proof.
+    pub(crate) fn into_parts(self) -> (Vec<ItemV2>, String) {
+        (self.items.into_iter().map(Into::into).collect(), self.proof)
+    }
+}
+
 /// The parts of a v2 transaction or block proof body.
-struct ProofsV2 {
+pub(crate) struct ProofsV2 {
+    pub(crate) certificate_hash: String,
+    /// The items and their bytes-hex proof, when the body certifies something.
+    pub(crate) set: Option<(Vec<ItemV2>, String)>,
+    pub(crate) non_certified: Vec<String>,
+    pub(crate) latest_block_number: u64,
+    pub(crate) security_parameter: u64,
+}
+
+/// `CardanoTransactionMessagePart`.
+#[derive(Deserialize)]
+struct TransactionPart {
+    transaction_hash: String,
+    block_number: u64,
+    slot_number: u64,
+    block_hash: String,
+}
+
+impl From<TransactionPart> for ItemV2 {
+    fn from(t: TransactionPart) -> Self {
+        ItemV2 {
+            id: t.transaction_hash,
+            block_number: t.block_number,
+            slot_number: t.slot_number,
+            block_hash: t.block_hash,
+        }
+    }
+}
+
+/// `CardanoTransactionsProofsV2Message`.
+#[derive(Deserialize)]
+struct TransactionsProofsV2 {
     certificate_hash: String,
-    set: Option<SetV2>,
-    non_certified: Vec<String>,
+    certified_transactions: Option<SetV2<TransactionPart>>,
+    non_certified_transactions: Vec<String>,
     latest_block_number: u64,
     security_parameter: u64,
 }
 
-fn read_item_v2(r: &mut JsonReader<'_>, layout: &Fields) -> JsonResult<ItemV2> {
-    let mut item = ItemV2 {
-        id: String::new(),
-        block_number: 0,
-        slot_number: 0,
-        block_hash: String::new(),
-    };
-    r.record(layout, &mut |r, i| {
-        match i {
-            0 => item.id = r.string()?,
-            1 => item.block_number = r.u64()?,
-            2 => item.slot_number = r.u64()?,
-            _ => item.block_hash = r.string()?,
-        }
-        Ok(())
-    })?;
-    Ok(item)
-}
-
-fn read_proofs_v2(r: &mut JsonReader<'_>, kind: &KindV2) -> JsonResult<ProofsV2> {
-    let mut w = ProofsV2 {
-        certificate_hash: String::new(),
-        set: None,
-        non_certified: Vec::new(),
-        latest_block_number: 0,
-        security_parameter: 0,
-    };
-    r.record(&kind.body, &mut |r, i| {
-        match i {
-            0 => w.certificate_hash = r.string()?,
-            1 => {
-                w.set = if r.null_if_next()? {
-                    None
-                } else {
-                    let mut set = SetV2 {
-                        items: Vec::new(),
-                        proof: String::new(),
-                    };
-                    r.record(&SET_V2, &mut |r, i| {
-                        if i == 0 {
-                            set.items = r.vec(&mut |r| read_item_v2(r, &kind.item))?;
-                        } else {
-                            set.proof = r.string()?;
-                        }
-                        Ok(())
-                    })?;
-                    Some(set)
-                }
-            }
-            2 => w.non_certified = r.string_vec()?,
-            3 => w.latest_block_number = r.u64()?,
-            _ => w.security_parameter = r.u64()?,
-        }
-        Ok(())
-    })?;
-    Ok(w)
+fn parse_transactions_v2(what: &'static str, body: &[u8]) -> Result<ProofsV2, ProofError> {
+    let w: TransactionsProofsV2 = parse_body(what, body)?;
+    Ok(ProofsV2 {
+        certificate_hash: w.certificate_hash,
+        set: w.certified_transactions.map(SetV2::into_parts),
+        non_certified: w.non_certified_transactions,
+        latest_block_number: w.latest_block_number,
+        security_parameter: w.security_parameter,
+    })
 }
 
 /// Check a v2 proof body of `kind` (transactions or blocks) against the certificate it names.
@@ -395,14 +329,12 @@ pub(crate) fn verify_v2(
     certificate: &VerifiedCertificate,
     requested: &[&str],
 ) -> Result<CertifiedItems<ItemV2>, ProofError> {
-    let wire = parse_body(kind.what, body, |r| read_proofs_v2(r, kind))?;
-    let set = wire.set.ok_or(ProofError::NothingCertified)?;
-    let proof = MkMapProof::from_bytes_hex(&set.proof)?;
+    let wire = (kind.parse)(kind.what, body)?;
+    let (items, proof) = wire.set.ok_or(ProofError::NothingCertified)?;
+    let proof = MkMapProof::from_bytes_hex(&proof)?;
     verify_items(
         &proof,
-        set.items
-            .iter()
-            .map(|item| (item.id.as_str(), item.leaf(kind))),
+        items.iter().map(|item| (item.id.as_str(), item.leaf(kind))),
     )?;
     certify(
         Proven {
@@ -411,7 +343,7 @@ pub(crate) fn verify_v2(
             merkle_root: proof.root_hex(),
             latest_block_number: wire.latest_block_number,
             block_number_offset: Some(wire.security_parameter),
-            items: set.items,
+            items,
             aggregator_non_certified: wire.non_certified,
         },
         certificate,

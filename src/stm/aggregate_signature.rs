@@ -4,11 +4,14 @@
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::marker::PhantomData;
 
+use serde::Deserialize;
+
+use crate::codec::byte_array::ByteArray;
 use crate::codec::canonical_json::JsonWriter;
 use crate::codec::cbor::{CborReader, CborResult};
 use crate::codec::hex;
-use crate::codec::json::{Fields, JsonReader, JsonResult};
 use crate::codec::json_hex::WireForm;
 use crate::StmError;
 
@@ -49,73 +52,79 @@ pub struct AggregateSignature {
 }
 
 // ---- wire forms -----------------------------------------------------------------------------
-// Field names are the reference's: its types derive `Deserialize`, so in JSON each struct is
-// accepted as an object or as an array of its fields in order (the aggregator writes the array
-// form for signature entries), except the single signature, whose flattened fields allow only an
-// object. In CBOR every struct is a map, and each nested value is itself `0x01 || CBOR`.
+// The JSON types are the reference's (mithril-stm 0.13, without its `snark` feature), field for
+// field, with derived `Deserialize`: each struct reads as an object or as the array of its fields
+// (the aggregator writes the array form for signature entries), except the single signature,
+// whose flattened fields allow only an object. The aggregate is an enum whose only variant is
+// `#[serde(untagged)]`: serde buffers the whole document before matching it, which decides how
+// numbers anywhere in it are read (serde_json's default parsing, out-of-range floats refused)
+// and bounds its depth (serde_json's recursion limit). In CBOR every struct is a map, and each
+// nested value is itself `0x01 || CBOR`.
 
-const fn fields(names: &'static [&'static str]) -> Fields {
-    Fields {
-        names,
-        optional: 0,
-        defaulted: 0,
-        flattened: false,
-    }
+/// `AggregateSignature`: the concatenation proof, untagged.
+#[derive(Deserialize)]
+#[serde(rename = "AggregateSignature")]
+enum WireAggregateSignature {
+    #[serde(untagged)]
+    Concatenation(WireConcatenationProof),
 }
 
-const AGGREGATE: Fields = fields(&["signatures", "batch_proof"]);
-const SIG_REG: Fields = fields(&["sig", "reg_party"]);
-const SINGLE: Fields = Fields {
-    flattened: true,
-    ..fields(&["sigma", "indexes", "signer_index"])
-};
-const REGISTRATION: Fields = fields(&["verification_key_for_concatenation", "stake"]);
-const BATCH_PATH: Fields = fields(&["values", "indices", "hasher"]);
+/// `ConcatenationProof`.
+#[derive(Deserialize)]
+struct WireConcatenationProof {
+    signatures: Vec<WireSignatureWithParty>,
+    batch_proof: WireBatchPath,
+}
+
+/// `SingleSignatureWithRegisteredParty` (the reference writes it as a 2-tuple; derived reading
+/// takes that array or an object).
+#[derive(Deserialize)]
+struct WireSignatureWithParty {
+    sig: WireSingleSignature,
+    reg_party: WireRegistrationEntry,
+}
+
+/// `SingleSignature`: the concatenation signature's fields flattened next to `signer_index`.
+#[derive(Deserialize)]
+struct WireSingleSignature {
+    #[serde(flatten)]
+    concatenation_signature: WireConcatenationSignature,
+    signer_index: u64,
+}
+
+/// `SingleSignatureForConcatenation`.
+#[derive(Deserialize)]
+struct WireConcatenationSignature {
+    sigma: ByteArray<48>,
+    indexes: Vec<u64>,
+}
+
+/// `ClosedRegistrationEntry`.
+#[derive(Deserialize)]
+struct WireRegistrationEntry {
+    verification_key_for_concatenation: ByteArray<96>,
+    stake: u64,
+}
+
+/// `MerkleBatchPath`: `hasher` is a `PhantomData`, written `null`.
+#[derive(Deserialize)]
+struct WireBatchPath {
+    values: Vec<Vec<u8>>,
+    indices: Vec<u64>,
+    #[serde(rename = "hasher")]
+    _hasher: PhantomData<()>,
+}
+
+/// The CBOR field names (the JSON ones, from the same reference structs).
+const SINGLE: &[&str] = &["sigma", "indexes", "signer_index"];
+const BATCH_PATH: &[&str] = &["values", "indices", "hasher"];
 
 /// One entry as read: (sigma, indexes, signer index, key, stake).
 type WireEntry = ([u8; 48], Vec<u64>, u64, [u8; 96], u64);
 
-fn read_json_entry(r: &mut JsonReader<'_>) -> JsonResult<WireEntry> {
-    let mut e: WireEntry = ([0; 48], Vec::new(), 0, [0; 96], 0);
-    r.record(&SIG_REG, &mut |r, i| {
-        if i == 0 {
-            r.record(&SINGLE, &mut |r, i| {
-                match i {
-                    0 => e.0 = r.byte_array()?,
-                    1 => e.1 = r.u64_vec()?,
-                    _ => e.2 = r.u64()?,
-                }
-                Ok(())
-            })
-        } else {
-            r.record(&REGISTRATION, &mut |r, i| {
-                match i {
-                    0 => e.3 = r.byte_array()?,
-                    _ => e.4 = r.u64()?,
-                }
-                Ok(())
-            })
-        }
-    })?;
-    Ok(e)
-}
-
-fn read_json_batch(r: &mut JsonReader<'_>) -> JsonResult<BatchPath> {
-    let mut path = BatchPath::default();
-    r.record(&BATCH_PATH, &mut |r, i| {
-        match i {
-            0 => path.values = r.vec(&mut |r| r.bytes(None))?,
-            1 => path.indices = r.u64_vec()?,
-            _ => r.null()?,
-        }
-        Ok(())
-    })?;
-    Ok(path)
-}
-
 fn read_cbor_batch(r: &mut CborReader<'_>) -> CborResult<BatchPath> {
     let mut path = BatchPath::default();
-    r.record(BATCH_PATH.names, false, &mut |r, i| {
+    r.record(BATCH_PATH, false, &mut |r, i| {
         match i {
             0 => path.values = r.bytes_vec()?,
             1 => path.indices = r.u64_vec()?,
@@ -148,7 +157,7 @@ fn read_cbor_entry(sig_reg: &[u8]) -> CborResult<WireEntry> {
     let (single, registration) =
         cbor_pair(sig_reg, &["signature_bytes", "registration_entry_bytes"])?;
     CborReader::parse_v1(&single, |r| {
-        r.record(SINGLE.names, true, &mut |r, i| {
+        r.record(SINGLE, true, &mut |r, i| {
             match i {
                 // The flattened struct's fields: serde buffers them before decoding.
                 0 => e.0 = r.buffered(|r| r.byte_array())?,
@@ -197,19 +206,26 @@ impl AggregateSignature {
 
     /// Parse the compact JSON form (the reference's untagged concatenation proof).
     pub fn from_json(json: &[u8]) -> Result<Self, StmError> {
-        let mut entries = Vec::new();
-        let mut batch = BatchPath::default();
-        JsonReader::parse(json, |r| {
-            r.record(&AGGREGATE, &mut |r, i| {
-                if i == 0 {
-                    entries = r.vec(&mut read_json_entry)?;
-                } else {
-                    batch = read_json_batch(r)?;
-                }
-                Ok(())
+        let WireAggregateSignature::Concatenation(proof) =
+            serde_json::from_slice(json).map_err(|e| malformed(format!("JSON: {e}")))?;
+        let entries = proof
+            .signatures
+            .into_iter()
+            .map(|e| {
+                let single = e.sig.concatenation_signature;
+                (
+                    single.sigma.0,
+                    single.indexes,
+                    e.sig.signer_index,
+                    e.reg_party.verification_key_for_concatenation.0,
+                    e.reg_party.stake,
+                )
             })
-        })
-        .map_err(|e| malformed(format!("JSON: {e}")))?;
+            .collect();
+        let batch = BatchPath {
+            values: proof.batch_proof.values,
+            indices: proof.batch_proof.indices,
+        };
         Ok(Self::from_parts(entries, batch))
     }
 

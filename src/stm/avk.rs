@@ -3,11 +3,13 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::marker::PhantomData;
+
+use serde::Deserialize;
 
 use crate::codec::canonical_json::JsonWriter;
 use crate::codec::cbor::{CborReader, CborResult, CBOR_V1};
 use crate::codec::hex;
-use crate::codec::json::{Fields, JsonReader, JsonResult};
 use crate::codec::json_hex::{decode_json_or_bytes, WireForm};
 use crate::Error;
 
@@ -23,51 +25,38 @@ pub struct AggregateVerificationKey {
     pub total_stake: u64,
 }
 
-/// The JSON layout: `{"mt_commitment":{"root","nr_leaves","hasher":null},"total_stake"}`
-/// (each struct also as an array of its fields).
-const AVK_FIELDS: Fields = Fields {
-    names: &["mt_commitment", "total_stake"],
-    optional: 0,
-    defaulted: 0,
-    flattened: false,
-};
-const COMMITMENT_FIELDS: Fields = Fields {
-    names: &["root", "nr_leaves", "hasher"],
-    optional: 0,
-    defaulted: 0,
-    flattened: false,
-};
+/// The reference's `AggregateVerificationKeyForConcatenation`, field for field: derived
+/// `Deserialize`, so each struct reads as an object or as the array of its fields.
+#[derive(Deserialize)]
+struct WireAvk {
+    mt_commitment: WireBatchCommitment,
+    total_stake: u64,
+}
+
+/// `MerkleTreeBatchCommitment`: `hasher` is a `PhantomData`, which JSON writes as `null`.
+#[derive(Deserialize)]
+struct WireBatchCommitment {
+    root: Vec<u8>,
+    nr_leaves: u64,
+    #[serde(rename = "hasher")]
+    _hasher: PhantomData<()>,
+}
+
+/// The field names, which the CBOR form shares.
+const AVK_FIELDS: &[&str] = &["mt_commitment", "total_stake"];
+const COMMITMENT_FIELDS: &[&str] = &["root", "nr_leaves", "hasher"];
 
 impl AggregateVerificationKey {
-    /// Read the JSON form at `r`.
-    pub(crate) fn read_json(r: &mut JsonReader<'_>) -> JsonResult<Self> {
-        let mut avk = AggregateVerificationKey {
-            root: Vec::new(),
-            nr_leaves: 0,
-            total_stake: 0,
-        };
-        r.record(&AVK_FIELDS, &mut |r, i| {
-            match i {
-                0 => r.record(&COMMITMENT_FIELDS, &mut |r, i| {
-                    match i {
-                        0 => avk.root = r.bytes(None)?,
-                        1 => avk.nr_leaves = r.u64()?,
-                        _ => r.null()?,
-                    }
-                    Ok(())
-                })?,
-                _ => avk.total_stake = r.u64()?,
-            }
-            Ok(())
-        })?;
-        Ok(avk)
-    }
-
     /// Parse the compact JSON form.
     pub fn from_json(json: &[u8]) -> Result<Self, Error> {
-        JsonReader::parse(json, Self::read_json).map_err(|e| Error::InvalidJson {
+        let w: WireAvk = serde_json::from_slice(json).map_err(|e| Error::InvalidJson {
             what: "aggregate verification key",
             detail: alloc::format!("{e}"),
+        })?;
+        Ok(AggregateVerificationKey {
+            root: w.mt_commitment.root,
+            nr_leaves: w.mt_commitment.nr_leaves,
+            total_stake: w.total_stake,
         })
     }
 
@@ -77,9 +66,9 @@ impl AggregateVerificationKey {
             nr_leaves: 0,
             total_stake: 0,
         };
-        r.record(AVK_FIELDS.names, false, &mut |r, i| {
+        r.record(AVK_FIELDS, false, &mut |r, i| {
             match i {
-                0 => r.record(COMMITMENT_FIELDS.names, false, &mut |r, i| {
+                0 => r.record(COMMITMENT_FIELDS, false, &mut |r, i| {
                     match i {
                         0 => avk.root = r.bytes(None)?,
                         1 => avk.nr_leaves = r.u64()?,

@@ -9,9 +9,44 @@
 //! error bound is a true bound on the Taylor remainder and its intervals are nested, so its
 //! verdict is exactly `ev / 2^512 < 1 - exp(-x)`. We compare the top 64 bits of `ev` with a
 //! floating-point threshold whose error (< 2^-47) is far inside a 2^-40 guard band, and run the
-//! reference's exact rational algorithm only inside that band (probability ~2^-39 per index) or
-//! when `x > 2` (an out-of-range stake or phi_f close to 1), where the bound may not hold and
-//! only the reference's own procedure gives its verdict.
+//! reference's exact rational algorithm only inside that band (probability ~2^-39 per index).
+//! When `x > 2` (phi_f close to 1, or a stake above the total) the bound may not hold and only
+//! the reference's own procedure gives its verdict: up to `x = 650` a floating-point replay of
+//! that procedure with proven error bounds (`screen`) gives it wherever every comparison is
+//! clear by 100 times the float error, and the exact procedure decides the rest.
+//!
+//! ## Cost of the exact procedure, and its proven early exit
+//!
+//! The exact procedure runs up to 1000 steps on integers that grow by about `log2(x)` plus the
+//! size of `x`'s numerator per step (natively, as `cargo bench --bench hostile` prints them): a
+//! few microseconds per index for `x` near 3, about 30 us near 36 (the largest `x` an entry
+//! whose stake is at most the total can have: `-ln(2^-52)`), milliseconds at 446 and tens of
+//! milliseconds near 1272. `x` in the hundreds only an entry whose stake exceeds the AVK's total
+//! reaches. Three facts bound that work:
+//!
+//! - **Early exit, proven (`x >= 4001/3`, about 1333.7): the procedure returns "lost".** Write
+//!   `t_j = x^j / j!` and `phi_n = t_0 + ... + t_n`. At step `n` (1..=1000) the procedure
+//!   returns "won" only if `q < phi_n - 3 t_(n+1)`, and `q >= 1` (it is `2^512 / (2^512 - ev)`
+//!   with `0 <= ev < 2^512`), so only if `phi_n > 3 t_(n+1)`. For `x > 0` and `j <= n`,
+//!   `t_(j-1) = t_j * j / x <= t_j * r` with `r = n / x`; when `r < 1`, summing the geometric
+//!   series gives `phi_n <= t_n / (1 - r)`. And `t_(n+1) = t_n * x / (n + 1)`. So
+//!   `phi_n <= 3 t_(n+1)` as soon as `1 / (1 - n/x) <= 3 x / (n + 1)`, that is
+//!   `n + 1 <= 3x - 3n`, that is `n <= (3x - 1) / 4` (which also gives `r < 1`). When
+//!   `3x >= 4001`, every step `n <= 1000` satisfies it: "won" is never reached, and the
+//!   procedure ends "lost" (at a "lost" step, or after its 1000 steps). The test is exact:
+//!   `3 a >= 4001 b` on the integers `x = a / b` (see `reference_is_lottery_won`), and costs
+//!   two small multiplications. `x >= 4001/3` needs a stake of at least 37 times the total
+//!   (phi_f next to 1: `-ln(1 - phi_f) <= 36.05`), about 5,977 times it at mainnet's
+//!   phi_f = 0.2.
+//! - **The floating-point screen** (`screen`, its error bound in its documentation) decides
+//!   almost every index for `2 < x <= 650` in about a microsecond; an index it cannot tell
+//!   (its `q` within 1e-10 of a comparison, or the top 108 bits of `ev` all ones) goes to the
+//!   exact procedure.
+//! - **Below the exit, the exact procedure's cost is bounded but not small** (tens of ms per
+//!   index near the bound): [`crate::stm::verify`] keeps that work for stakes above the total
+//!   under a budget that fails closed ([`StmError::LotteryBudgetExceeded`]), after the cheap
+//!   refusals, whether or not the screen would have spared it. [`LotteryThreshold::exact_cost`] tells which signers'
+//!   indices could cost that much.
 
 use blake2::{Blake2b512, Digest};
 
@@ -28,6 +63,19 @@ pub fn evaluation(msgp: &[u8], index: u64, sigma: &[u8; 48]) -> [u8; 64] {
     h.finalize().into()
 }
 
+/// What deciding one index costs for a signer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExactCost {
+    /// No exact arithmetic (the fast path, or a verdict known at once: phi_f = 1, x = 0, or
+    /// the proven early exit `x >= 4001/3`); the guard band's rare exact runs aside.
+    None,
+    /// The exact procedure, with `x <= CHEAP_EXACT_X_MAX`: at most about 0.1 ms natively.
+    Cheap,
+    /// The exact procedure with `x` above [`CHEAP_EXACT_X_MAX`]: up to tens of ms natively.
+    /// Only a stake above the AVK's total gets here.
+    Costly,
+}
+
 /// Precomputed winning test for one signer (stake, total stake, phi_f).
 #[derive(Debug, Clone)]
 pub struct LotteryThreshold {
@@ -35,6 +83,8 @@ pub struct LotteryThreshold {
     total_stake: u64,
     /// `ln(1 - phi_f)` as the f64 the reference uses.
     ln_one_minus_phi: f64,
+    /// `x = (stake / total) * -ln(1 - phi_f)` in floating point (a cost estimate only).
+    x: f64,
     mode: Mode,
 }
 
@@ -53,6 +103,11 @@ enum Mode {
     ExactOnly,
 }
 
+/// Largest `x` whose exact evaluation counts as cheap (about 0.1 ms natively, at most; the
+/// largest `x` a stake at most the total gives is about 36.04: phi_f = 1 - 2^-52). See
+/// [`LotteryThreshold::exact_cost`].
+pub const CHEAP_EXACT_X_MAX: f64 = 80.0;
+
 /// Width of the guard band around the threshold.
 const GUARD: f64 = 1.0 / (1u64 << 40) as f64;
 /// Largest `x` for which the fast path is exact (see the module docs); kept below 2 so that
@@ -68,6 +123,7 @@ impl LotteryThreshold {
             });
         }
         let ln_one_minus_phi = libm::log(1.0 - phi_f);
+        let x = (stake as f64 / total_stake as f64) * -ln_one_minus_phi;
         let mode = if (phi_f - 1.0).abs() < f64::EPSILON {
             Mode::AlwaysWins
         } else if !(phi_f > 0.0 && phi_f <= 1.0) {
@@ -76,7 +132,6 @@ impl LotteryThreshold {
                 detail: "phi_f is outside (0, 1]".into(),
             });
         } else {
-            let x = (stake as f64 / total_stake as f64) * -ln_one_minus_phi;
             if x.is_finite() && x <= FAST_X_MAX {
                 let t = 1.0 - libm::exp(-x);
                 Mode::Threshold {
@@ -91,8 +146,26 @@ impl LotteryThreshold {
             stake,
             total_stake,
             ln_one_minus_phi,
+            x,
             mode,
         })
+    }
+
+    /// What deciding one index costs for this signer (see [`ExactCost`]).
+    pub fn exact_cost(&self) -> ExactCost {
+        if !matches!(self.mode, Mode::ExactOnly) {
+            return ExactCost::None;
+        }
+        match exact_x(self.stake, self.total_stake, self.ln_one_minus_phi) {
+            Some(ExactX {
+                x_neg: false,
+                ref a,
+                ref b,
+            }) if never_wins(a, b) => ExactCost::None,
+            None => ExactCost::None,
+            _ if self.x <= CHEAP_EXACT_X_MAX => ExactCost::Cheap,
+            _ => ExactCost::Costly,
+        }
     }
 
     /// Whether `ev` wins, with exactly the reference's verdict.
@@ -115,7 +188,11 @@ impl LotteryThreshold {
                     self.wins_exact(ev)
                 }
             }
-            Mode::ExactOnly => self.wins_exact(ev),
+            Mode::ExactOnly => match screen(self.x, ev) {
+                Screen::Won => true,
+                Screen::Lost => false,
+                Screen::Unsure => self.wins_exact(ev),
+            },
         }
     }
 
@@ -123,6 +200,73 @@ impl LotteryThreshold {
     pub fn wins_exact(&self, ev: &[u8; 64]) -> bool {
         reference_is_lottery_won(ev, self.stake, self.total_stake, self.ln_one_minus_phi)
     }
+}
+
+/// The floating-point screen's verdict on one index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Screen {
+    Won,
+    Lost,
+    /// Too close to a comparison to tell: run the exact procedure.
+    Unsure,
+}
+
+/// Largest `x` the screen handles: every `phi_n` and term stays below `3 e^x`, far from
+/// `f64::MAX` (about `e^709`).
+const SCREEN_X_MAX: f64 = 650.0;
+/// The screen's slack, relative to `phi_n + 3 t_(n+1)`: 100 times its float error (< 1e-12).
+const SCREEN_SLACK: f64 = 1e-10;
+
+/// The reference's procedure for `x > 2` replayed in floating point with error bounds: its
+/// verdict where every comparison it makes, up to the deciding one, is clear by more than the
+/// error; [`Screen::Unsure`] otherwise (the exact procedure then decides).
+///
+/// Why the replay is exact where it answers. `x` here is the f64 computed from `stake`, `total`
+/// and `c = ln(1 - phi_f)`, within 4 rounding errors (relative `2^-51`) of the reference's exact
+/// rational. `t_(n+1) = t_n * x / (n + 1)` adds two roundings a step, so `t_n` is within
+/// relative `n * 6 * 2^-53 <= 6.7e-13` of `x^n / n!` for `n <= 1000`, and `phi_n`, a sum of
+/// positive terms, within `6.7e-13 + n * 2^-53 <= 8e-13`; `phi_n +- 3 t_(n+1)` is then within
+/// `1e-12 * (phi_n + 3 t_(n+1))` of the exact bounds (terms that underflow are below
+/// `1e-300`, nothing against `phi_n >= 1`). `q = 2^512 / (2^512 - ev)` is bracketed from the
+/// top 128 bits of `ev`: with `d = 2^128 - top`, `q` is in `[2^128 / d, 2^128 / (d - 1))`,
+/// widened by 1e-15 for the float division (none of this when `d < 2^20`: unsure). A step
+/// whose bracket lies above `hi + slack` is the reference's "lost", below `lo - slack` its
+/// "won", and within `[lo + slack, hi - slack]` neither, as for the exact values; anything
+/// else is unsure. After 1000 undecided steps the reference says "lost", as here.
+fn screen(x: f64, ev: &[u8; 64]) -> Screen {
+    if !(x > FAST_X_MAX && x <= SCREEN_X_MAX) {
+        return Screen::Unsure;
+    }
+    let mut top = [0u8; 16];
+    top.copy_from_slice(&ev[48..]);
+    // d - 1 = 2^128 - 1 - top, exactly.
+    let d_minus_one = !u128::from_le_bytes(top);
+    if d_minus_one < 1 << 20 {
+        return Screen::Unsure;
+    }
+    const TWO_128: f64 = 340_282_366_920_938_463_463_374_607_431_768_211_456.0;
+    let q_lo = TWO_128 / (d_minus_one as f64 + 1.0) * (1.0 - 1e-15);
+    let q_hi = TWO_128 / d_minus_one as f64 * (1.0 + 1e-15);
+    let mut phi = 1.0 + x;
+    let mut term = x;
+    for n in 1..=1000u32 {
+        let next = term * x / f64::from(n + 1);
+        let error = 3.0 * next;
+        let slack = SCREEN_SLACK * (phi + error);
+        let (lo, hi) = (phi - error, phi + error);
+        if q_lo > hi + slack {
+            return Screen::Lost;
+        }
+        if q_hi < lo - slack {
+            return Screen::Won;
+        }
+        if !(q_lo >= lo + slack && q_hi <= hi - slack) {
+            return Screen::Unsure;
+        }
+        phi += next;
+        term = next;
+    }
+    Screen::Lost
 }
 
 /// `value * 2^64`, clamped to the u64 range (values are probabilities in [-1, 2]).
@@ -149,6 +293,52 @@ fn signed_add(a_neg: bool, a: &Nat, b_neg: bool, b: &Nat) -> (bool, Nat) {
     }
 }
 
+/// `x = (-1)^x_neg * a / b` exactly, the reference's `x = -(stake / total) * c` with
+/// `c = ln(1 - phi_f)`; `a != 0`.
+struct ExactX {
+    x_neg: bool,
+    a: Nat,
+    b: Nat,
+}
+
+/// The exact `x`, or `None` where the reference's procedure ends "lost" whatever `ev`: `c` not
+/// finite (it has no rational value), or `x = 0` (every term is 0 and phi stays 1 <= q, so the
+/// reference ends with "lost", at its first step, by q > phi + 0 or by its
+/// `term == 0 && q == phi` case).
+fn exact_x(stake: u64, total_stake: u64, ln_one_minus_phi: f64) -> Option<ExactX> {
+    // c = ln(1 - phi_f) = (-1)^c_neg * m * 2^e exactly; the reference's x = -(stake/total) * c.
+    let (c_neg, mut m, mut e) = crate::codec::bigint::decompose(ln_one_minus_phi)?;
+    // A zero total never gets here (`LotteryThreshold::new` refuses it); it has no x either.
+    if stake == 0 || m == 0 || total_stake == 0 {
+        return None;
+    }
+    // Smaller numbers below: drop the powers of two m shares with the denominator.
+    if e < 0 {
+        let tz = m.trailing_zeros().min(e.unsigned_abs());
+        m >>= tz;
+        e += tz as i32;
+    }
+    // phi_f in (0, 1] makes c <= 0 and x >= 0 in practice, but the sign is carried through
+    // rather than assumed (it costs one sign flag).
+    let mut a = Nat::from_u64(stake).mul(&Nat::from_u64(m));
+    let mut b = Nat::from_u64(total_stake);
+    if e >= 0 {
+        a = a.shl(e as usize);
+    } else {
+        b = b.shl(e.unsigned_abs() as usize);
+    }
+    Some(ExactX {
+        x_neg: !c_neg,
+        a,
+        b,
+    })
+}
+
+/// `a / b >= 4001 / 3`: the proven early exit (module documentation), exactly.
+fn never_wins(a: &Nat, b: &Nat) -> bool {
+    a.mul_small(3) >= b.mul_small(4001)
+}
+
 /// mithril-stm's num-integer lottery: `q < exp(x)` by a Taylor expansion of at most 1000
 /// terms with error bound `3 * |term|`; undecided means lost.
 ///
@@ -163,31 +353,19 @@ fn reference_is_lottery_won(
     total_stake: u64,
     ln_one_minus_phi: f64,
 ) -> bool {
-    // c = ln(1 - phi_f) = (-1)^c_neg * m * 2^e exactly; the reference's x = -(stake/total) * c.
-    let Some((c_neg, mut m, mut e)) = crate::codec::float::decompose(ln_one_minus_phi) else {
+    let Some(ExactX { x_neg, a, b }) = exact_x(stake, total_stake, ln_one_minus_phi) else {
+        // x is 0 or c is not finite (see `exact_x`).
         return false;
     };
-    if stake == 0 || m == 0 {
-        // x = 0: every term is 0 and phi stays 1 <= q, so the reference ends with "lost" (at its
-        // first step, by q > phi + 0 or by its `term == 0 && q == phi` case).
+    if !x_neg && never_wins(&a, &b) {
+        // Proven in the module documentation: for x >= 4001/3 no step reaches "won".
         return false;
     }
-    // Smaller numbers below: drop the powers of two m shares with the denominator.
-    if e < 0 {
-        let tz = m.trailing_zeros().min(e.unsigned_abs());
-        m >>= tz;
-        e += tz as i32;
-    }
-    // x = (-1)^x_neg * a / b. phi_f in (0, 1] makes c <= 0 and x >= 0 in practice, but the
-    // sign is carried through rather than assumed (it costs one sign flag).
-    let x_neg = !c_neg;
-    let mut a = Nat::from_u64(stake).mul(&Nat::from_u64(m));
-    let mut b = Nat::from_u64(total_stake);
-    if e >= 0 {
-        a = a.shl(e as usize);
-    } else {
-        b = b.shl(e.unsigned_abs() as usize);
-    }
+    taylor(ev, x_neg, &a, &b)
+}
+
+/// The reference's 1000 steps for `x = (-1)^x_neg * a / b`, `a != 0`, `b != 0`.
+fn taylor(ev: &[u8; 64], x_neg: bool, a: &Nat, b: &Nat) -> bool {
     let r = Nat::from_u64(1).shl(512).sub(&Nat::from_le_bytes(ev));
 
     // At the top of step n: num = N_(n-1) * b * n over den = D_n, pow = |a|^n (term_n's
@@ -203,7 +381,7 @@ fn reference_is_lottery_won(
         let step = b.mul_small(n + 1);
         num = num.mul(&step);
         den = den.mul(&step);
-        pow = pow.mul(&a);
+        pow = pow.mul(a);
         let error = pow.mul_small(3);
         let q_side = den.shl(512);
         // q > phi + error: lost.
@@ -230,7 +408,7 @@ mod ratio_reference {
 
     /// Exact rational value of a finite f64.
     pub fn ratio_from_f64(v: f64) -> Option<Ratio<BigInt>> {
-        let (negative, mantissa, exp) = crate::codec::float::decompose(v)?;
+        let (negative, mantissa, exp) = crate::codec::bigint::decompose(v)?;
         let mut m = BigInt::from(mantissa);
         if negative {
             m = -m;
@@ -362,6 +540,120 @@ mod tests {
         for top in [0u64, 1 << 62, 1 << 63, u64::MAX - (1 << 50)] {
             let ev = ev_from_top(top, 7);
             assert_eq!(t.wins(&ev), t.wins_exact(&ev));
+        }
+    }
+
+    #[test]
+    fn early_exit_is_the_procedures_own_verdict_and_nearly_tight() {
+        let nat = Nat::from_u64;
+        let mut rng = Rng(11);
+        // q = 1 (ev = 0) is the evaluation most likely to win; the others are arbitrary.
+        let evs = [
+            [0u8; 64],
+            ev_from_top(1, 0),
+            ev_from_top(1 << 63, 0),
+            random_ev(&mut rng),
+        ];
+        // x = 4001/3 and just above: the early exit applies, and the full 1000 steps agree.
+        for (a, b) in [(4001u64, 3u64), (4002, 3), (1_000_000, 7)] {
+            assert!(never_wins(&nat(a), &nat(b)));
+            for ev in &evs {
+                assert!(!taylor(ev, false, &nat(a), &nat(b)), "x = {a}/{b}");
+            }
+        }
+        // Just below the bound the procedure can still win (at its last steps; x = 4000/3 does
+        // not, for ev = 0): the exit's bound is close to tight.
+        for (a, b) in [(1330u64, 1u64), (1300, 1)] {
+            assert!(!never_wins(&nat(a), &nat(b)));
+            assert!(taylor(&[0u8; 64], false, &nat(a), &nat(b)), "x = {a}/{b}");
+        }
+    }
+
+    #[test]
+    fn exact_cost_is_costly_only_for_stakes_far_above_the_total() {
+        // mainnet's phi_f: -ln(0.8) = 0.223.
+        let cheap = [
+            (1u64, 1u64, 0.2, ExactCost::None),
+            (300, 1, 0.2, ExactCost::Cheap),
+            (1, 1, 1.0 - libm::ldexp(1.0, -52), ExactCost::Cheap),
+            (1, 1, 0.95, ExactCost::Cheap),
+            (1, 1, 1.0, ExactCost::None),
+        ];
+        for (stake, total, phi_f, cost) in cheap {
+            let t = LotteryThreshold::new(stake, total, phi_f).unwrap();
+            assert_eq!(t.exact_cost(), cost, "{stake}/{total} at {phi_f}");
+        }
+        // x = 446: costly. x = 2231: the early exit decides it, at no cost, and it loses.
+        let t = LotteryThreshold::new(2000, 1, 0.2).unwrap();
+        assert_eq!(t.exact_cost(), ExactCost::Costly);
+        let never = LotteryThreshold::new(10_000, 1, 0.2).unwrap();
+        assert_eq!(never.exact_cost(), ExactCost::None);
+        assert!(!never.wins(&[0u8; 64]));
+    }
+
+    /// `ev` whose top 128 bits put `q = 2^512 / (2^512 - ev)` at about `q` (`q >= 1`).
+    fn ev_for_q(q: f64, low_byte: u8) -> [u8; 64] {
+        // 1 - u = 1 / q; top = (1 - 1/q) * 2^128, built from two 64-bit halves.
+        let u = 1.0 - 1.0 / q;
+        let hi = to_u64_scale(u);
+        let rest = u * 18_446_744_073_709_551_616.0 - hi as f64;
+        let mut ev = [low_byte; 64];
+        ev[56..].copy_from_slice(&hi.to_le_bytes());
+        ev[48..56].copy_from_slice(&to_u64_scale(rest.clamp(0.0, 1.0)).to_le_bytes());
+        ev
+    }
+
+    #[test]
+    fn screen_agrees_with_the_exact_procedure() {
+        let mut rng = Rng(23);
+        let near_one = 1.0 - libm::ldexp(1.0, -52);
+        // (stake, total, phi_f, random evaluations): x from just above 2 to 650.
+        for (stake, total, phi_f, randoms) in [
+            (1u64, 1u64, 0.8647, 64usize),
+            (1, 1, 0.95, 64),
+            (2, 3, 0.999, 64),
+            (1, 1, near_one, 64),
+            (2, 1, near_one, 16),
+            (200, 1, 0.2, 8),
+            (2_900, 1, 0.2, 4),
+        ] {
+            let t = LotteryThreshold::new(stake, total, phi_f).unwrap();
+            assert!(
+                matches!(t.mode, Mode::ExactOnly),
+                "{stake}/{total} at {phi_f}"
+            );
+            let x = t.x;
+            let mut evs: alloc::vec::Vec<[u8; 64]> =
+                (0..randoms).map(|_| random_ev(&mut rng)).collect();
+            // Around the step-1 "lost" bound (1 + x + 3x^2/2), around e^x, and at q = 1.
+            for q in [
+                1.0 + x + 1.5 * x * x,
+                libm::exp(x.min(700.0)),
+                1.0,
+                2.0,
+                1e6,
+            ] {
+                for f in [1.0 - 1e-9, 1.0 - 1e-12, 1.0, 1.0 + 1e-12, 1.0 + 1e-9] {
+                    if (q * f).is_finite() && q * f >= 1.0 && q * f < 1e30 {
+                        evs.push(ev_for_q(q * f, 0x00));
+                        evs.push(ev_for_q(q * f, 0xff));
+                    }
+                }
+            }
+            evs.extend([[0u8; 64], [0xff; 64], ev_from_top(u64::MAX - 5, 0)]);
+            let mut screened = 0;
+            for ev in &evs {
+                let s = screen(x, ev);
+                if s != Screen::Unsure {
+                    screened += 1;
+                    assert_eq!(s == Screen::Won, t.wins_exact(ev), "x = {x}");
+                }
+                assert_eq!(t.wins(ev), t.wins_exact(ev), "x = {x}");
+            }
+            assert!(
+                screened * 2 > evs.len(),
+                "x = {x}: the screen decides most indices"
+            );
         }
     }
 
@@ -544,6 +836,10 @@ mod tests {
             (37, 100, 0.65),
             (1, 1, 0.95),
             (2, 1, 0.95),
+            // x = 36 and 446: where the floating-point screen decides (it must hand the
+            // neighbours of a boundary to the exact procedure, or agree with it).
+            (1, 1, 1.0 - libm::ldexp(1.0, -52)),
+            (2_000, 1, 0.2),
         ] {
             let t = LotteryThreshold::new(stake, total, phi_f).unwrap();
             let (mut lo, mut hi) = (BigUint::from(0u8), (BigUint::one() << 512usize) - 1u8);

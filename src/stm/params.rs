@@ -1,9 +1,13 @@
 //! STM protocol parameters.
 
-use crate::codec::json::{Fields, JsonReader, JsonResult};
+use serde::Deserialize;
 
 /// STM parameters: `m` lottery indices, quorum `k`, and `phi_f`, the f in phi(w) = 1 - (1 - f)^w.
-#[derive(Debug, Clone, Copy, PartialEq)]
+///
+/// Its JSON form is mithril-stm's `Parameters` (`{"m","k","phi_f"}`, or the array in that
+/// order). Certificates carry mithril-common's `ProtocolParameters` instead, whose fields are in
+/// another order (`k, m, phi_f`): `certificate::metadata` reads that one.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 pub struct Parameters {
     /// Number of lottery indices.
     pub m: u64,
@@ -13,29 +17,15 @@ pub struct Parameters {
     pub phi_f: f64,
 }
 
-const FIELDS: Fields = Fields {
-    names: &["m", "k", "phi_f"],
-    optional: 0,
-    defaulted: 0,
-    flattened: false,
-};
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl Parameters {
-    /// Read the JSON form `{"m","k","phi_f"}` (or `[m, k, phi_f]`).
-    pub fn read_json(r: &mut JsonReader<'_>) -> JsonResult<Self> {
-        let mut p = Parameters {
-            m: 0,
-            k: 0,
-            phi_f: 0.0,
-        };
-        r.record(&FIELDS, &mut |r, i| {
-            match i {
-                0 => p.m = r.u64()?,
-                1 => p.k = r.u64()?,
-                _ => p.phi_f = r.f64()?,
-            }
-            Ok(())
-        })?;
-        Ok(p)
+    #[test]
+    fn array_form_is_m_k_phi_f() {
+        let p: Parameters = serde_json::from_str("[100,10,0.2]").unwrap();
+        assert_eq!((p.m, p.k, p.phi_f), (100, 10, 0.2));
+        let q: Parameters = serde_json::from_str(r#"{"k":10,"phi_f":0.2,"m":100}"#).unwrap();
+        assert_eq!(p, q);
     }
 }

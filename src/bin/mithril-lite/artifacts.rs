@@ -121,7 +121,10 @@ fn finality(latest_block_number: u64, offset: Option<u64>) -> String {
 pub fn run(command: &ArtifactsCommand) -> Result<bool, String> {
     let origin = Origin::Dir(command.dir.clone());
     let key = genesis_key(command.genesis_vkey.as_deref(), &origin)?;
-    let mut source = DirSource::load(&command.dir, 1 << 30)?;
+    let mut source = DirSource::load(
+        &command.dir,
+        WalkConfig::default().max_certificate_bytes as u64,
+    )?;
     let mut verified: HashMap<String, Result<VerifiedCertificate, Failure>> = HashMap::new();
     let mut summary: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
     let mut failures: Vec<Value> = Vec::new();

@@ -268,10 +268,7 @@ pub fn run(command: &Command) -> Result<bool, String> {
     let config = verifier.config().clone();
     let (mut source, targets): (Box<dyn Source>, Vec<String>) = match &command.walking.origin {
         Origin::Dir(dir) => {
-            // The whole map is read at once: bound it by the chain and certificate limits.
-            let max_file = (config.max_certificate_bytes as u64)
-                .saturating_mul(config.max_chain_length as u64);
-            let source = DirSource::load(dir, max_file)?;
+            let source = DirSource::load(dir, config.max_certificate_bytes as u64)?;
             let targets = match &command.target {
                 Target::Hash(h) => vec![h.clone()],
                 Target::All => sorted_hashes(&source),
@@ -305,7 +302,7 @@ pub fn run(command: &Command) -> Result<bool, String> {
 }
 
 fn sorted_hashes(source: &DirSource) -> Vec<String> {
-    let mut hashes: Vec<String> = source.certificates.keys().cloned().collect();
+    let mut hashes: Vec<String> = source.hashes().cloned().collect();
     hashes.sort();
     hashes
 }

@@ -1,10 +1,13 @@
 //! Certificate sources: a fixture-style directory or a live aggregator.
 
+use std::cell::Cell;
 use std::collections::HashMap;
-use std::io::Read;
-use std::path::Path;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
-use serde_json::value::RawValue;
+use serde::de::{Deserializer as _, IgnoredAny, MapAccess, Visitor};
 
 /// Why a certificate could not be had.
 pub enum FetchError {
@@ -20,46 +23,144 @@ pub trait Source {
 }
 
 /// `certificates.json` of a directory: hash -> exact certificate JSON text.
+///
+/// The file is not read into memory. Loading streams it once, keeping only where each
+/// certificate's text lies; [`Source::certificate`] then reads one certificate's text, at most
+/// the certificate limit plus one byte: an oversized certificate costs that much memory, not
+/// its size, and the walk refuses it (`input_too_large`) as it refuses an oversized HTTP body.
 pub struct DirSource {
-    pub certificates: HashMap<String, String>,
+    path: PathBuf,
+    /// Hash -> (offset, length) of its text in the file.
+    spans: HashMap<String, (u64, u64)>,
+    /// Most bytes read for one certificate: the walk's limit plus one.
+    read_cap: u64,
 }
 
+/// Longest key of `certificates.json` read (a certificate hash is 64 characters).
+const MAX_KEY_BYTES: u64 = 4096;
+
 impl DirSource {
-    pub fn load(dir: &Path, max_file_bytes: u64) -> Result<DirSource, String> {
+    /// Index `dir/certificates.json`; certificates are later read up to `max_certificate_bytes
+    /// + 1` bytes each.
+    pub fn load(dir: &Path, max_certificate_bytes: u64) -> Result<DirSource, String> {
         let path = dir.join("certificates.json");
-        let file = std::fs::File::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let mut text = String::new();
-        file.take(max_file_bytes + 1)
-            .read_to_string(&mut text)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        if text.len() as u64 > max_file_bytes {
-            return Err(format!(
-                "{}: larger than {max_file_bytes} bytes",
-                path.display()
-            ));
-        }
-        // Raw values keep each certificate's exact text: stakes exceed 2^53.
-        let map: HashMap<String, Box<RawValue>> = serde_json::from_str(&text)
+        let file = File::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let position = Rc::new(Position::default());
+        let reader = Counting {
+            inner: BufReader::new(file),
+            position: Rc::clone(&position),
+        };
+        let mut de = serde_json::Deserializer::from_reader(reader);
+        let spans = de
+            .deserialize_map(SpanVisitor {
+                position: &position,
+            })
+            .and_then(|spans| de.end().map(|()| spans))
             .map_err(|e| format!("{}: not a JSON object of certificates: {e}", path.display()))?;
         Ok(DirSource {
-            certificates: map
-                .into_iter()
-                .map(|(k, v)| (k, v.get().to_string()))
-                .collect(),
+            path,
+            spans,
+            read_cap: max_certificate_bytes.saturating_add(1),
         })
+    }
+
+    /// The certificate hashes the file lists.
+    pub fn hashes(&self) -> impl Iterator<Item = &String> {
+        self.spans.keys()
+    }
+
+    fn read_span(&self, offset: u64, len: u64) -> std::io::Result<Vec<u8>> {
+        let mut file = File::open(&self.path)?;
+        file.seek(SeekFrom::Start(offset))?;
+        let mut reader = BufReader::new(file).take(len);
+        // The span starts after the key: skip the colon and the whitespace around it.
+        let mut first = [0u8; 1];
+        loop {
+            if reader.read(&mut first)? == 0 {
+                return Ok(Vec::new());
+            }
+            if !matches!(first[0], b':' | b' ' | b'\t' | b'\n' | b'\r') {
+                break;
+            }
+        }
+        let mut body = first.to_vec();
+        reader.take(self.read_cap - 1).read_to_end(&mut body)?;
+        // A number's end is only seen at the byte after it, which the span then holds.
+        if matches!(body[0], b'-' | b'0'..=b'9') {
+            while body.last().is_some_and(|b| !b.is_ascii_digit()) {
+                body.pop();
+            }
+        }
+        Ok(body)
     }
 }
 
 impl Source for DirSource {
     fn certificate(&mut self, hash: &str) -> Result<Vec<u8>, FetchError> {
-        self.certificates
-            .get(hash)
-            .map(|c| c.as_bytes().to_vec())
-            .ok_or_else(|| {
-                FetchError::NotFound(format!(
-                    "certificate {hash:?} not found in certificates.json"
-                ))
-            })
+        let &(offset, len) = self.spans.get(hash).ok_or_else(|| {
+            FetchError::NotFound(format!(
+                "certificate {hash:?} not found in certificates.json"
+            ))
+        })?;
+        self.read_span(offset, len)
+            .map_err(|e| FetchError::Io(format!("{}: {e}", self.path.display())))
+    }
+}
+
+/// Bytes the JSON reader has taken from the file, and a bound on them while a key is read.
+#[derive(Default)]
+struct Position {
+    read: Cell<u64>,
+    limit: Cell<Option<u64>>,
+}
+
+/// A reader that counts what serde_json takes (one byte at a time: its reader does not
+/// buffer), so the map's visitor knows where each value starts and ends.
+struct Counting<R> {
+    inner: R,
+    position: Rc<Position>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let at = self.position.read.get();
+        if self.position.limit.get().is_some_and(|limit| at >= limit) {
+            return Err(std::io::Error::other("a key is longer than 4096 bytes"));
+        }
+        let n = self.inner.read(buf)?;
+        self.position.read.set(at + n as u64);
+        Ok(n)
+    }
+}
+
+struct SpanVisitor<'p> {
+    position: &'p Position,
+}
+
+impl<'de> Visitor<'de> for SpanVisitor<'_> {
+    type Value = HashMap<String, (u64, u64)>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object of certificates")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut spans = HashMap::new();
+        loop {
+            self.position
+                .limit
+                .set(Some(self.position.read.get() + MAX_KEY_BYTES));
+            let key: Option<String> = map.next_key()?;
+            self.position.limit.set(None);
+            let Some(key) = key else { break };
+            // From the end of the key (the colon is read with the value); the value is skipped
+            // without being kept: no string of it is buffered, whatever its length.
+            let start = self.position.read.get();
+            map.next_value::<IgnoredAny>()?;
+            let end = self.position.read.get();
+            spans.insert(key, (start, end - start));
+        }
+        Ok(spans)
     }
 }
 

@@ -5,7 +5,6 @@
 //! Benchmark-only: the library's own wasm binding (feature `wasm`) exports the chain walk.
 
 use mithril_lite::codec::hex;
-use mithril_lite::codec::json::JsonReader;
 use mithril_lite::stm::{
     verify_aggregate_random, AggregateSignature, AggregateVerificationKey, Parameters,
 };
@@ -18,10 +17,10 @@ fn js_error(what: &str, detail: impl core::fmt::Display) -> JsError {
     JsError::new(&format!("{what}: {detail}"))
 }
 
-/// `{"m":..,"k":..,"phi_f":..}` with the library's own JSON reader, as certificates are read.
+/// `{"m":..,"k":..,"phi_f":..}` with serde_json and the library's `Deserialize`, as the
+/// library reads its wire types.
 fn read_params(params_json: &str) -> Result<Parameters, JsError> {
-    JsonReader::parse(params_json.as_bytes(), Parameters::read_json)
-        .map_err(|e| js_error("params", e))
+    serde_json::from_str(params_json).map_err(|e| js_error("params", e))
 }
 
 /// Decoded STM inputs, to time the verification apart from the decoding.
