@@ -5,6 +5,10 @@
 #   fmt                cargo fmt --all -- --check
 #   clippy             cargo clippy --all-targets --all-features -- -D warnings
 #   test               cargo test --all-features
+#   differential       tests/differential (standalone crate, target/differential): seeded text-level
+#                      mutations of every fixture certificate judged by mithril-common 0.8.3 and
+#                      mithril-lite, plus the committed regressions; fails on any verdict
+#                      disagreement (DIFF_CASES, default 1,500 here; DIFF_SEED, default 1)
 #   no-std             scripts/check-no-std.sh (the core builds for targets without std), after
 #                      checking that no crate turns on serde_json's float_roundtrip or
 #                      arbitrary_precision in the library's build
@@ -51,7 +55,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-STAGES=(fmt clippy test package no-std c jvm mobile wasm-build wasm-size wasm-test-node wasm-test-browser node browser bundler fuzz)
+STAGES=(fmt clippy test differential package no-std c jvm mobile wasm-build wasm-size wasm-test-node wasm-test-browser node browser bundler fuzz)
 
 # cargo lives in ~/.cargo/bin under rustup; a non-login shell may not have it on PATH.
 bin="${CARGO_HOME:-$HOME/.cargo}/bin"
@@ -87,6 +91,14 @@ stage_test() {
         echo "MITHRIL_LITE_DIFF_CASES unset: the tests use their default"
     fi
     cargo test "${locked[@]}" --all-features --no-fail-fast
+}
+
+stage_differential() {
+    # A sample: README.md "Testing" has the long run (DIFF_CASES=100000).
+    DIFF_CASES="${DIFF_CASES:-1500}" DIFF_SEED="${DIFF_SEED:-1}" \
+        CARGO_TARGET_DIR="$ROOT/target/differential" \
+        cargo run "${locked[@]}" --release -q --manifest-path "$ROOT/tests/differential/Cargo.toml" \
+        --bin differential
 }
 
 # serde_json reads the wire model as the reference does only without `float_roundtrip` and

@@ -11,9 +11,10 @@ use fuzz_common::{chains, devnet, fixed_seed, fixtures, genuine_jobs, ProofFixtu
 use mithril_lite::chain::{TrustCheckpoints, WalkConfig};
 use mithril_lite::codec::hex;
 
-const TARGETS: [&str; 12] = [
+const TARGETS: [&str; 13] = [
     "check_job",
     "check_outcome",
+    "differential_certificate",
     "ffi_feed",
     "proof_blocks",
     "proof_transactions_v1",
@@ -138,6 +139,16 @@ fn seeds(target: &str) -> Vec<Vec<u8>> {
         "ffi_feed" => certificate_bodies()
             .into_iter()
             .flat_map(|(j, body)| [0u8, 1, 3, 5].map(|flags| with(&[flags, j], &body)))
+            .collect(),
+        // Every genuine certificate of the devnet and two-per-epoch chains, in
+        // differential_certificate's order (each chain sorted by hash), as is and rehashed.
+        "differential_certificate" => ["devnet", "reference-chains/two-per-epoch"]
+            .iter()
+            .flat_map(|dir| fuzz_common::bodies(&format!("{dir}/certificates.json")))
+            .enumerate()
+            .flat_map(|(i, (_, body))| {
+                [0u8, 1].map(|flags| with(&[i as u8, flags], body.as_bytes()))
+            })
             .collect(),
         "stm_aggregate" => stm_seeds(),
         "proof_transactions_v1" => proof_seeds("ctx-proofs.json"),
