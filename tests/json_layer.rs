@@ -12,6 +12,24 @@ use mithril_lite::Error;
 use serde::de::{Deserializer, Error as _};
 use serde::Deserialize;
 
+/// The reference's `SignedEntityTypeMessage` reading: untagged (the whole value buffered), a
+/// known type, a discontinued one, or anything else (refused later, for standard certificates
+/// only: not the JSON layer's business).
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum SignedEntityTypeMessage {
+    Known(SignedEntityType),
+    Discontinued(Discontinued),
+    Unknown(serde::de::IgnoredAny),
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+enum Discontinued {
+    CardanoImmutableFilesFull(serde::de::IgnoredAny),
+}
+
 #[allow(dead_code)]
 #[derive(Deserialize)]
 enum SignedEntityType {
@@ -118,7 +136,7 @@ struct WireCertificate {
     hash: String,
     previous_hash: String,
     epoch: u64,
-    signed_entity_type: SignedEntityType,
+    signed_entity_type: SignedEntityTypeMessage,
     metadata: Metadata,
     protocol_message: ProtocolMessage,
     signed_message: String,

@@ -102,14 +102,15 @@ impl GenesisVerificationKey {
     }
 }
 
-/// Decode a genesis signature: bytes-hex of the 64 bytes, falling back to JSON-hex.
+/// Decode a genesis signature: bytes-hex of the 64 bytes (the text as it is: the reference
+/// does not trim it), falling back to JSON-hex (trimmed, as the reference trims JSON-hex).
 pub fn decode_signature(text: &str) -> Option<[u8; 64]> {
-    let raw = hex::decode(text.trim().as_bytes())?;
-    if raw.len() == 64 {
+    if let Some(raw) = hex::decode(text.as_bytes()).filter(|raw| raw.len() == 64) {
         let mut sig = [0u8; 64];
         sig.copy_from_slice(&raw);
         return Some(sig);
     }
+    let raw = hex::decode(text.trim().as_bytes())?;
     // ed25519's `Signature` reads a tuple of exactly 64 bytes.
     serde_json::from_slice::<ByteArray<64>>(&raw)
         .ok()

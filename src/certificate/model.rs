@@ -10,7 +10,7 @@ use super::check::MultiSignatureCheck;
 use super::genesis;
 use super::metadata::{Metadata, WireMetadata};
 use super::protocol_message::ProtocolMessage;
-use super::signed_entity::{SignedEntityType, WireSignedEntityType};
+use super::signed_entity::{SignedEntityType, WireSignedEntityTypeMessage};
 use crate::codec::json_hex::decode_hex_field;
 use crate::stm::{AggregateSignature, AggregateVerificationKey};
 use crate::Error;
@@ -59,7 +59,7 @@ struct WireCertificate {
     hash: String,
     previous_hash: String,
     epoch: u64,
-    signed_entity_type: WireSignedEntityType,
+    signed_entity_type: WireSignedEntityTypeMessage,
     metadata: WireMetadata,
     protocol_message: ProtocolMessage,
     signed_message: String,
@@ -91,7 +91,15 @@ impl Certificate {
         let (aggregate_verification_key, _) =
             AggregateVerificationKey::decode(&w.aggregate_verification_key)
                 .map_err(|e| malformed(format!("aggregate verification key: {e}")))?;
-        let signature = if w.genesis_signature.is_empty() {
+        let genesis = !w.genesis_signature.is_empty();
+        let signed_entity_type = if genesis {
+            SignedEntityType::MithrilStakeDistribution(w.epoch)
+        } else {
+            w.signed_entity_type
+                .known()
+                .ok_or_else(|| malformed("signed entity type: unknown or discontinued".into()))?
+        };
+        let signature = if !genesis {
             let (sig, _) = AggregateSignature::decode(&w.multi_signature)
                 .map_err(|e| malformed(format!("multi-signature: {e}")))?;
             CertificateSignature::Multi(sig)
@@ -117,7 +125,7 @@ impl Certificate {
             hash: w.hash,
             previous_hash: w.previous_hash,
             epoch: w.epoch,
-            signed_entity_type: w.signed_entity_type.into(),
+            signed_entity_type,
             metadata,
             protocol_message: w.protocol_message,
             signed_message: w.signed_message,

@@ -9,7 +9,8 @@ use serde::Deserialize;
 /// The signed entity type. On the wire it is externally tagged, e.g.
 /// `{"CardanoTransactions":[24,719]}`, and read as the reference's derived `SignedEntityType`
 /// (with `CardanoImmutableFilesFull`, which the reference client refuses: historical
-/// certificates stay verifiable, spec §4.2; an unknown tag is refused while reading).
+/// certificates stay verifiable, spec §4.2). An unknown or discontinued type is read, as the
+/// reference reads it, and refused for a standard certificate ([`WireSignedEntityTypeMessage`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignedEntityType {
     /// Mithril stake distribution of an epoch.
@@ -40,9 +41,8 @@ pub enum SignedEntityType {
 /// newtypes of `u64` (read as the number), the two database beacons one struct
 /// (`CardanoDbBeacon`, an object or the array of its fields).
 ///
-/// Unlike the reference client, which reads an unknown or discontinued type and refuses it
-/// afterwards, it has `CardanoImmutableFilesFull` (historical certificates stay verifiable, spec
-/// §4.2) and refuses an unknown tag while reading.
+/// Unlike the reference's, it has `CardanoImmutableFilesFull` with its beacon (historical
+/// certificates stay verifiable, spec §4.2).
 #[derive(Deserialize)]
 pub(crate) enum WireSignedEntityType {
     MithrilStakeDistribution(u64),
@@ -51,6 +51,41 @@ pub(crate) enum WireSignedEntityType {
     CardanoDatabase(WireDbBeacon),
     CardanoTransactions(u64, u64),
     CardanoBlocksTransactions(u64, u64, u64),
+}
+
+/// The certificate's `signed_entity_type` field as the reference reads it
+/// (`SignedEntityTypeMessage`): untagged, so serde buffers the whole value first (serde_json's
+/// nesting limit and number ranges apply to all of it), then a known type, a discontinued one
+/// (its beacon ignored) or anything else. Only a standard certificate needs a known type; a
+/// genesis certificate's is not read at all (the reference takes
+/// `MithrilStakeDistribution(epoch)` for it).
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub(crate) enum WireSignedEntityTypeMessage {
+    Known(WireSignedEntityType),
+    // Read for the buffering and the variant order only: what it holds is never used.
+    #[allow(dead_code)]
+    Discontinued(WireDiscontinued),
+    #[allow(dead_code)]
+    Unknown(serde::de::IgnoredAny),
+}
+
+/// The reference's `DiscontinuedEntityPayload`. `CardanoImmutableFilesFull` with a readable
+/// beacon is already [`WireSignedEntityType`]'s (historical certificates stay verifiable).
+#[derive(Deserialize)]
+pub(crate) enum WireDiscontinued {
+    #[allow(dead_code)]
+    CardanoImmutableFilesFull(serde::de::IgnoredAny),
+}
+
+impl WireSignedEntityTypeMessage {
+    /// The type, when it is one this verifier knows.
+    pub(crate) fn known(self) -> Option<SignedEntityType> {
+        match self {
+            WireSignedEntityTypeMessage::Known(w) => Some(w.into()),
+            _ => None,
+        }
+    }
 }
 
 /// `CardanoDbBeacon`.

@@ -83,7 +83,8 @@ impl AggregateVerificationKey {
         Ok(avk)
     }
 
-    /// Parse the binary form: CBOR v1, or the legacy packing `nr_leaves || root || total_stake`.
+    /// Parse the binary form: CBOR v1 (first byte 1), or the legacy packing
+    /// `nr_leaves || root || total_stake`.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         let malformed = |detail: String| Error::InvalidJson {
             what: "aggregate verification key (bytes)",
@@ -92,16 +93,22 @@ impl AggregateVerificationKey {
         if bytes.first() == Some(&CBOR_V1) {
             return CborReader::parse_v1(bytes, Self::read_cbor).map_err(malformed);
         }
-        if bytes.len() != 48 {
-            return Err(malformed(alloc::format!(
-                "{} bytes, expected 48",
-                bytes.len()
-            )));
+        // As the reference's legacy reader: the last 8 bytes are the total stake, the first 8
+        // the leaf count, and whatever lies between is the root, of any length (a root that is
+        // not 32 bytes never matches a batch path).
+        let n = bytes.len();
+        if n < 16 {
+            return Err(malformed(alloc::format!("{n} bytes, expected at least 16")));
         }
+        let word = |b: &[u8]| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(b);
+            u64::from_be_bytes(w)
+        };
         Ok(AggregateVerificationKey {
-            nr_leaves: u64::from_be_bytes(bytes[..8].try_into().unwrap_or_default()),
-            root: bytes[8..40].to_vec(),
-            total_stake: u64::from_be_bytes(bytes[40..].try_into().unwrap_or_default()),
+            nr_leaves: word(&bytes[..8]),
+            root: bytes[8..n - 8].to_vec(),
+            total_stake: word(&bytes[n - 8..]),
         })
     }
 
@@ -164,6 +171,18 @@ mod tests {
         bytes[47] = 5;
         let avk = AggregateVerificationKey::from_bytes(&bytes).unwrap();
         assert_eq!((avk.nr_leaves, avk.root[0], avk.total_stake), (3, 9, 5));
-        assert!(AggregateVerificationKey::from_bytes(&bytes[..47]).is_err());
+        // As the reference's legacy reader: any root length, at least 16 bytes in all.
+        let short = AggregateVerificationKey::from_bytes(&bytes[..47]).unwrap();
+        assert_eq!(
+            (short.nr_leaves, short.root.len(), short.total_stake),
+            (3, 31, 0)
+        );
+        assert_eq!(
+            AggregateVerificationKey::from_bytes(&bytes[..16])
+                .unwrap()
+                .root,
+            Vec::<u8>::new()
+        );
+        assert!(AggregateVerificationKey::from_bytes(&bytes[..15]).is_err());
     }
 }
