@@ -187,8 +187,10 @@ fn lite_verdict(input: &Input, seed: &ScalarSeed) -> Verdict {
         k: input.k,
         phi_f: input.phi_f,
     };
-    let avk = match AggregateVerificationKey::decode(&to_hex(&input.avk_json)) {
-        Ok((avk, _)) => avk,
+    // mithril-stm reads the AVK's JSON itself; the JSON-hex field's fallback to legacy bytes
+    // (which takes any 16 bytes or more) is mithril-common's, compared in tests/differential.
+    let avk = match AggregateVerificationKey::from_json(&input.avk_json) {
+        Ok(avk) => avk,
         Err(e) => return Verdict::Reject(Class::Decode, format!("AVK: {} {e}", e.code())),
     };
     let signature = match AggregateSignature::decode(&to_hex(&input.sig_json)) {
