@@ -4,7 +4,7 @@
 # the two hosts of the one core engine:
 #
 #   1. the native CLI (release build): progress on stderr, the verdict on stdout;
-#   2. the npm package in node: builds the package's wasm (scripts/build-wasm.sh nodejs), starts
+#   2. the npm package in node: builds the package's wasm (scripts/build-wasm.sh), starts
 #      the local devnet "aggregator" (www/server.mjs on 127.0.0.1) and verifies its newest
 #      certificate through `CertificateVerifier` (scripts/verify-devnet-node.mjs).
 #
@@ -40,8 +40,8 @@ if [ "$status" -gt 1 ]; then exit "$status"; fi
 [ "$cli_only" = 1 ] && exit "$status"
 
 scripts/setup.sh --wasm || exit 2
-echo "==> building the npm package's wasm (node target)"
-scripts/build-wasm.sh nodejs || exit 2
+echo "==> building the npm package's wasm (its one module, which node loads too)"
+scripts/build-wasm.sh || exit 2
 echo "==> [2/2] verifying the same chain with the npm package in node, from a local aggregator"
 node_status=0
 node scripts/verify-devnet-node.mjs || node_status=$?
