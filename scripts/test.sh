@@ -284,6 +284,34 @@ TEST_STAGE_NOTES="$(mktemp)"
 export TEST_STAGE_NOTES
 trap 'rm -f "$TEST_STAGE_NOTES"' EXIT
 
+# CI machines have a disk of unknown size (a run once failed with "No space left on device"):
+# each summary line says how much target/ holds after the stage and how much the disk has left.
+disk_note() {
+    local used free
+    used="$(du -sh "$ROOT/target" 2>/dev/null | cut -f1)"
+    free="$(df -h --output=avail "$ROOT" 2>/dev/null | tail -1 | tr -d ' ')"
+    printf 'target %s, disk free %s' "${used:-0}" "${free:-?}"
+}
+
+# Build output a stage made for itself alone and no later stage reads: removed after the
+# stage passes in CI (CI=true), so the disk holds one stage's private build at a time.
+prune_after_stage() {
+    [ -n "${CI:-}" ] || return 0
+    case "$1" in
+    differential) rm -rf "$ROOT/target/differential" ;;
+    c) rm -rf "$ROOT/target/no-threads" ;;
+    no-std | mobile)
+        local dir
+        for dir in "$ROOT"/target/*-*-*/; do
+            case "$(basename "$dir")" in
+            wasm32-unknown-unknown) ;;
+            *) rm -rf "$dir" ;;
+            esac
+        done
+        ;;
+    esac
+}
+
 summary() {
     local line
     printf '\n==================== summary ====================\n'
@@ -305,14 +333,15 @@ for stage in "${selected[@]}"; do
     set -e
     took=$((SECONDS - t0))
     if [ "$rc" -ne 0 ]; then
-        results+=("$(printf 'FAIL  %-17s %4ds  (exit %d)' "$stage" "$took" "$rc")")
+        results+=("$(printf 'FAIL  %-17s %4ds  (exit %d)  %s' "$stage" "$took" "$rc" "$(disk_note)")")
         summary
         printf 'test.sh: stage %s FAILED\n' "$stage"
         head -c 8000 "$TEST_STAGE_NOTES"
         exit 1
     fi
-    results+=("$(printf 'ok    %-17s %4ds' "$stage" "$took")")
+    results+=("$(printf 'ok    %-17s %4ds  %s' "$stage" "$took" "$(disk_note)")")
     printf -- '---- stage %s: ok (%ds)\n' "$stage" "$took"
+    prune_after_stage "$stage"
 done
 
 summary
