@@ -208,6 +208,13 @@ describe('package', () => {
       if (process.features.require_module) {
         assert.equal(cjs.status, 0, cjs.stderr);
         assert.deepEqual(JSON.parse(cjs.stdout), expected);
+        // The bundler entry's top-level await: not for require(), as pkg/README.md says.
+        const bundler = spawnSync(process.execPath, ['-e', "require('mithril-lite/bundler')"], {
+          cwd: project,
+          encoding: 'utf8',
+        });
+        assert.notEqual(bundler.status, 0);
+        assert.match(bundler.stderr, /ERR_REQUIRE_ASYNC_MODULE/);
       } else {
         assert.notEqual(cjs.status, 0);
         assert.match(cjs.stderr, /ERR_REQUIRE_ESM/);
