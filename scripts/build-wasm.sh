@@ -16,7 +16,9 @@
 #      `__wbg_reset_state()`, which replaces the instance with a fresh one of the same module,
 #      and refuses objects of the replaced instance. pkg/src/instance.js calls it after a trap
 #      (a panic under panic=abort, an out-of-memory): the old memory is never used again;
-#   3. wasm-opt -Oz (npm binaryen, see below).
+#   3. wasm-opt -Oz (npm binaryen, see below);
+#   4. pkg/scripts/wasm-stamp.mjs records the inputs' and outputs' hashes in OUT.stamp.json
+#      (pkg/dist/web.stamp.json): `npm pack` refuses a module that does not match them.
 #
 # --fault-injection builds the test-only variant instead (cargo feature `fault-injection`:
 # exports that trap on purpose, src/wasm/fault.rs) into target/wasm-fault/dist/web/, never
@@ -94,6 +96,9 @@ if [ -n "${CI:-}" ]; then cargo_args+=(--locked); fi
 
 echo "build-wasm: profile $PROFILE, features $features, $(wasm-bindgen --version), $(wasm-opt --version)"
 start=$SECONDS
+# The inputs' digest for the stamp, taken before the build: a source edited during it makes
+# the stamp stale rather than claim the edit.
+inputs="$(node "$ROOT/pkg/scripts/wasm-stamp.mjs" inputs)"
 cargo build "${cargo_args[@]}"
 target_dir="$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')"
 built="$target_dir/wasm32-unknown-unknown/$PROFILE/$OUT_NAME.wasm"
@@ -107,4 +112,5 @@ wasm-opt "$wasm" -o "$wasm.opt" -Oz
 mv "$wasm.opt" "$wasm"
 [ -s "$wasm" ] || die "$wasm was not written"
 grep -q '__wbg_reset_state' "$out/$OUT_NAME.js" || die "the glue has no __wbg_reset_state"
+node "$ROOT/pkg/scripts/wasm-stamp.mjs" write "$out" "$features" "$PROFILE" "$inputs"
 printf 'build-wasm: %7d bytes  %s  (%ds)\n' "$(stat -c %s "$wasm")" "${wasm#"$ROOT/"}" "$((SECONDS - start))"

@@ -15,6 +15,10 @@
 #   fault.test.mjs      a trap in the wasm module (the test-only fault-injection build) rejects
 #                       with internal_error and the next verification succeeds on a fresh
 #                       instance; a Web Worker whose module traps is replaced
+#   tarball.test.mjs    the package as published: `npm pack` (prepack checks pkg/dist/web),
+#                       the tarball npm-installed into an empty project, and a plain page there
+#                       (an import map to the installed browser entry, no bundler) verifying
+#                       the devnet chain on the package's Web Workers
 #
 # Installs the test dependency (playwright-core, pinned by tests/browser/package-lock.json) with
 # `npm ci` when needed and prepares the extension's package copy in www/extension/ (build.mjs;
@@ -45,8 +49,6 @@ major="$(node -p 'process.versions.node.split(".")[0]')"
 [ -x "$CHROMIUM" ] || die "$CHROMIUM not found: run scripts/setup.sh --browser"
 [ -s "$ROOT/pkg/dist/web/mithril_lite_bg.wasm" ] ||
     die "pkg/dist/web is missing: run scripts/build-wasm.sh first"
-[ -s "$ROOT/target/wasm-fault/dist/web/mithril_lite_bg.wasm" ] ||
-    die "target/wasm-fault/dist/web is missing: run scripts/build-wasm.sh --fault-injection first"
 
 cd "$TESTS"
 if [ ! -e node_modules/playwright-core/package.json ] ||
@@ -56,6 +58,15 @@ if [ ! -e node_modules/playwright-core/package.json ] ||
 fi
 
 cd "$ROOT"
+if [ "$#" -gt 0 ]; then files=("$@"); else files=(tests/browser/*.test.mjs); fi
+# Only fault.test.mjs loads the fault-injection build.
+case " ${files[*]} " in
+*fault.test.mjs*)
+    [ -s "$ROOT/target/wasm-fault/dist/web/mithril_lite_bg.wasm" ] ||
+        die "target/wasm-fault/dist/web is missing: run scripts/build-wasm.sh --fault-injection first"
+    ;;
+esac
+
 node www/extension/build.mjs
 mkdir -p tests/output
 
@@ -63,7 +74,6 @@ chromium_version="$("$CHROMIUM" --version 2>/dev/null | grep -o 'Chromium [0-9.]
 playwright_version="$(node -p 'require("./tests/browser/node_modules/playwright-core/package.json").version')"
 echo "test-browser: node $(node --version), $chromium_version, playwright-core $playwright_version"
 
-if [ "$#" -gt 0 ]; then files=("$@"); else files=(tests/browser/*.test.mjs); fi
 exec node --test --test-concurrency=1 --test-timeout=180000 \
     --test-reporter=./tests/browser/reporter.mjs --test-reporter-destination=stdout \
     "${files[@]}"

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Bundler test of the npm package in pkg/: a tiny Vite app (tests/bundler) imports
+# Bundler test of the npm package as published: `npm pack` in pkg/ (its prepack checks
+# pkg/dist/web against the sources), the tarball `npm install`ed into an empty project, and the
+# tiny Vite app of tests/bundler (index.html, src/) copied there. The app imports
 # { init, CertificateVerifier, decodeGenesisKey } from 'mithril-lite' through the exports map's
 # browser condition (and, dynamically, 'mithril-lite/bundler': one .wasm for both), `vite build`
 # must succeed and emit the .wasm that src/web.js finds through `new URL(..., import.meta.url)`,
 # and the built JS must reference it; the check pool's worker script must be emitted as its own
-# chunk and referenced too. The same install is then
-# imported from Node, which must resolve the node condition (src/node.js).
+# chunk and referenced too. The same install is then imported from Node, which must resolve
+# the node condition (src/node.js).
 #
-# Assumes scripts/build-wasm.sh has run (pkg/dist/web, the package's one module). Installs Vite, pinned by
-# tests/bundler/package-lock.json, with `npm ci`.
+# Assumes scripts/build-wasm.sh has run (pkg/dist/web, the package's one module). Installs Vite,
+# pinned by tests/bundler/package-lock.json, with `npm ci`, and builds with it.
 #
 # Usage: scripts/test-bundler.sh      Prints 'N passed, N failed' last; exits non-zero on failure.
 set -uo pipefail
@@ -50,7 +52,7 @@ cd "$DIR" || die "cannot enter $DIR"
 LOG="$(mktemp -d)"
 trap 'rm -rf "$LOG"' EXIT
 
-# 1. Install exactly what the lock file pins (vite, and mithril-lite as a link to pkg/).
+# 1. Install exactly what the lock file pins (vite).
 t="$(now)"
 if npm ci --no-audit --no-fund >"$LOG/ci" 2>&1; then
     ok "npm ci ($(since "$t"))"
@@ -60,28 +62,52 @@ else
     finish
 fi
 vite_version="$(node -p 'require("vite/package.json").version' 2>/dev/null || echo '?')"
+VITE="$DIR/node_modules/.bin/vite"
 
-# 2. Build the app.
-rm -rf dist
+# 2. The tarball, installed into an empty project holding the app (offline: the package has
+# no dependencies).
+APP="$LOG/app"
+mkdir -p "$APP"
 t="$(now)"
-if npx --no-install vite build >"$LOG/build" 2>&1; then
+if (cd "$ROOT/pkg" && npm pack --pack-destination "$LOG" --loglevel=error >"$LOG/pack" 2>&1) &&
+    tarball="$(find "$LOG" -maxdepth 1 -name 'mithril-lite-*.tgz' -print -quit)" && [ -n "$tarball" ] &&
+    printf '{"name":"app","private":true,"type":"module"}\n' >"$APP/package.json" &&
+    (cd "$APP" && npm install --offline --no-audit --no-fund --loglevel=error "$tarball" >"$LOG/install" 2>&1); then
+    ok "npm pack + npm install $(basename "$tarball") into an empty project ($(since "$t"))"
+else
+    cat "$LOG/pack" "$LOG/install" 2>/dev/null
+    fail "npm pack / npm install of the tarball"
+    finish
+fi
+if [ -d "$APP/node_modules/mithril-lite" ] && [ ! -L "$APP/node_modules/mithril-lite" ]; then
+    ok "mithril-lite installed from the tarball (a directory, not a link to pkg/)"
+else
+    fail "node_modules/mithril-lite is missing or a link"
+fi
+cp -r index.html src "$APP/"
+
+# 3. Build the app, from its own directory, with tests/bundler's Vite.
+t="$(now)"
+if (cd "$APP" && "$VITE" build) >"$LOG/build" 2>&1; then
     ok "vite build, vite $vite_version ($(since "$t"))"
 else
     cat "$LOG/build"
     fail "vite build, vite $vite_version"
     finish
 fi
+cd "$APP" || die "cannot enter $APP"
 
-# 3. The .wasm is emitted as an asset, and is a WebAssembly module.
+# 4. The .wasm is emitted as an asset: the tarball's WebAssembly module, unchanged.
 wasm="$(find dist/assets -maxdepth 1 -name '*.wasm' -print -quit 2>/dev/null)"
-if [ -n "$wasm" ] && [ "$(head -c 4 "$wasm" | od -An -tx1 | tr -d ' \n')" = "0061736d" ]; then
-    ok "wasm asset emitted: $wasm ($(wc -c <"$wasm") bytes)"
+if [ -n "$wasm" ] && [ "$(head -c 4 "$wasm" | od -An -tx1 | tr -d ' \n')" = "0061736d" ] &&
+    cmp -s "$wasm" node_modules/mithril-lite/dist/web/mithril_lite_bg.wasm; then
+    ok "wasm asset emitted, the tarball's module byte for byte: $wasm ($(wc -c <"$wasm") bytes)"
 else
     cat "$LOG/build"
-    fail "no WebAssembly .wasm in tests/bundler/dist/assets"
+    fail "no WebAssembly .wasm in dist/assets"
 fi
 
-# 3b. One .wasm for both entries the app loads (the default one and mithril-lite/bundler).
+# 4b. One .wasm for both entries the app loads (the default one and mithril-lite/bundler).
 count="$(find dist/assets -maxdepth 1 -name '*.wasm' | wc -l)"
 if [ "$count" -eq 1 ]; then
     ok "one .wasm emitted for the web and bundler entries"
@@ -90,14 +116,14 @@ else
     fail "$count .wasm files emitted (one expected: the package ships one module)"
 fi
 
-# 4. The built JS references that asset by its hashed name.
+# 5. The built JS references that asset by its hashed name.
 if [ -n "$wasm" ] && grep -lF "$(basename "$wasm")" dist/assets/*.js >/dev/null 2>&1; then
     ok "built JS references $(basename "$wasm")"
 else
-    fail "no JS in tests/bundler/dist/assets references the .wasm"
+    fail "no JS in dist/assets references the .wasm"
 fi
 
-# 4b. The check pool's worker (src/worker-web.js, started with `new Worker(new URL(...),
+# 5b. The check pool's worker (src/worker-web.js, started with `new Worker(new URL(...),
 # {type: 'module'})`) is emitted as a chunk of its own, which the app's JS references; it
 # carries the wasm glue (it instantiates the module the page posts) and no Node-only code.
 worker="$(find dist/assets -maxdepth 1 -name 'worker-web*.js' -print -quit 2>/dev/null)"
@@ -106,24 +132,24 @@ if [ -n "$worker" ] && grep -q 'runCheckJob\|__wbindgen' "$worker" &&
     ok "check worker emitted and referenced: $worker ($(wc -c <"$worker") bytes)"
 else
     ls dist/assets >&2
-    fail "no check worker chunk (worker-web*.js) in tests/bundler/dist/assets, or nothing references it"
+    fail "no check worker chunk (worker-web*.js) in dist/assets, or nothing references it"
 fi
 
-# 5. The browser bundle took the web entry, not the Node one (which reads the .wasm with fs).
+# 6. The browser bundle took the web entry, not the Node one (which reads the .wasm with fs).
 if grep -qE "readFileSync|require\(['\"]fs['\"]\)|['\"]node:" dist/assets/*.js; then
     fail "the browser bundle contains Node-only code (wrong exports condition?)"
 else
     ok "browser bundle has no Node-only code"
 fi
 
-# 6. Node, from the same install, resolves the node condition.
+# 7. Node, from the same install, resolves the node condition.
 resolved="$(node --input-type=module -e "console.log(import.meta.resolve('mithril-lite'))" 2>&1)"
 case "$resolved" in
-    */pkg/src/node.js) ok "node resolves mithril-lite to src/node.js" ;;
+    */app/node_modules/mithril-lite/src/node.js) ok "node resolves mithril-lite to the installed src/node.js" ;;
     *) fail "node resolves mithril-lite to: $resolved" ;;
 esac
 
-# 7. And the node entry imports cleanly and exports the verifier.
+# 8. And the node entry imports cleanly and exports the verifier.
 if node -e "import('mithril-lite').then(m => { if (typeof m.CertificateVerifier !== 'function') process.exit(1) })" >"$LOG/node" 2>&1; then
     ok "node: import('mithril-lite') exports CertificateVerifier"
 else

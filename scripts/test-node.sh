@@ -3,8 +3,11 @@
 # and reference chains through getCertificate sources and a local HTTP aggregator, every
 # negative reference case, abort, trust checkpoints, pipelining, light-wallet proofs and
 # artifacts (every devnet one, tampered ones, fetched ones; proofs.test.mjs), the exports map
-# (also from a packed tarball) and the TypeScript declarations (tsc --strict, inside
-# package.test.mjs).
+# and the packed tarball installed into an empty project (node ESM import and CommonJS
+# require), the TypeScript declarations (tsc --strict, inside package.test.mjs), and the
+# prepack check that refuses a missing or stale build (prepack.test.mjs).
+# Before the tests: the tarball `npm pack` makes (prepack checks pkg/dist/web against the
+# sources first) is linted by publint and @arethetypeswrong/cli.
 # STM checks: the verdict files run on the node entry's default pool of worker_threads, and
 # again inline (inline.test.mjs sets MITHRIL_LITE_WORKERS=0 and imports them); pool.test.mjs
 # and workers.test.mjs test the pool itself (lazy start, reuse, close, bounded in-flight,
@@ -13,7 +16,8 @@
 #
 # Assumes scripts/build-wasm.sh has run (pkg/dist/web, the package's one module) and so has
 # scripts/build-wasm.sh --fault-injection (target/wasm-fault/dist/web, for fault.test.mjs). Installs the test
-# tooling (typescript, pinned by tests/node/package-lock.json) with `npm ci` when needed.
+# tooling (typescript, publint, @arethetypeswrong/cli, pinned by tests/node/package-lock.json)
+# with `npm ci` when needed.
 #
 # Usage: scripts/test-node.sh [FILE.test.mjs...]   (default: every tests/node/*.test.mjs)
 set -euo pipefail
@@ -33,16 +37,24 @@ major="$(node -p 'process.versions.node.split(".")[0]')"
 
 [ -s "$ROOT/pkg/dist/web/mithril_lite_bg.wasm" ] ||
     die "pkg/dist/web is missing: run scripts/build-wasm.sh first"
-FAULT_WASM="$ROOT/target/wasm-fault/dist/web/mithril_lite_bg.wasm"
-[ -s "$FAULT_WASM" ] ||
-    die "$FAULT_WASM is missing: run scripts/build-wasm.sh --fault-injection first (fault.test.mjs)"
 
 # The tests choose the pool size themselves.
 unset MITHRIL_LITE_WORKERS
 
 cd "$TESTS"
+if [ "$#" -gt 0 ]; then files=("$@"); else files=(./*.test.mjs); fi
+# Only fault.test.mjs loads the fault-injection build.
+FAULT_WASM="$ROOT/target/wasm-fault/dist/web/mithril_lite_bg.wasm"
+case " ${files[*]} " in
+*fault.test.mjs*)
+    [ -s "$FAULT_WASM" ] ||
+        die "$FAULT_WASM is missing: run scripts/build-wasm.sh --fault-injection first (fault.test.mjs)"
+    ;;
+esac
+
 # npm ci when node_modules is missing or older than the lockfile.
-if [ ! -x node_modules/.bin/tsc ] || [ ! -e node_modules/mithril-lite ] ||
+if [ ! -x node_modules/.bin/tsc ] || [ ! -x node_modules/.bin/publint ] ||
+    [ ! -x node_modules/.bin/attw ] || [ ! -e node_modules/mithril-lite ] ||
     [ package-lock.json -nt node_modules/.package-lock.json ]; then
     echo "test-node: npm ci (tests/node)"
     npm ci --no-audit --no-fund --loglevel=error
@@ -52,8 +64,24 @@ echo "test-node: node $(node --version), $(node_modules/.bin/tsc --version)"
 t0=$SECONDS
 node_modules/.bin/tsc --noEmit --strict --allowJs --checkJs --skipLibCheck \
     --target es2022 --module nodenext --moduleResolution nodenext --lib es2022,dom \
-    "$ROOT"/pkg/src/*.js
-echo "test-node: tsc --checkJs pkg/src ok ($((SECONDS - t0))s)"
+    "$ROOT"/pkg/src/*.js "$ROOT"/pkg/scripts/*.mjs
+echo "test-node: tsc --checkJs pkg/src pkg/scripts ok ($((SECONDS - t0))s)"
 
-if [ "$#" -gt 0 ]; then files=("$@"); else files=(./*.test.mjs); fi
+# The tarball as `npm publish` would upload it, linted: publint (package.json against the
+# files it ships) and attw (the declarations each entry resolves to, per TypeScript module
+# resolution). attw's documented esm-only profile: the package is ES modules only, so attw's
+# node10 and node16-from-CommonJS resolutions do not apply (require() works through node's
+# require(esm), which attw's TypeScript does not model; package.test.mjs runs it for real).
+pack_dir="$(mktemp -d)"
+trap 'rm -rf "$pack_dir"' EXIT
+(cd "$ROOT/pkg" && npm pack --pack-destination "$pack_dir" --loglevel=error >/dev/null)
+tarball=("$pack_dir"/*.tgz)
+if [ "${#tarball[@]}" -ne 1 ] || [ ! -s "${tarball[0]}" ]; then die "npm pack made no tarball"; fi
+t0=$SECONDS
+node_modules/.bin/publint run --strict "${tarball[0]}"
+node_modules/.bin/attw --profile esm-only --no-definitely-typed --no-color "${tarball[0]}"
+lint_versions="$(node -p 'const v = (p) => require(`./node_modules/${p}/package.json`).version;
+    `publint ${v("publint")}, attw ${v("@arethetypeswrong/cli")}`')"
+echo "test-node: $lint_versions: ok ($((SECONDS - t0))s)"
+
 node --test --test-reporter=spec "${files[@]}"

@@ -27,9 +27,11 @@
 #                      WASM_SIZE_ENFORCE below)
 #   wasm-test-node     tests/wasm_bindings.rs as wasm in node (wasm-bindgen-test-runner)
 #   wasm-test-browser  the same in headless Chromium (Debian's chromium + chromedriver)
-#   node               scripts/test-node.sh (the npm package: node --test, tsc --strict)
-#   browser            scripts/test-browser.sh (www/ demo and MV3 extension, Playwright)
-#   bundler            scripts/test-bundler.sh (a Vite build importing the package)
+#   node               scripts/test-node.sh (the npm package: node --test, tsc --strict; the
+#                      packed tarball: publint, attw, installed and used from ESM and CommonJS)
+#   browser            scripts/test-browser.sh (www/ demo and MV3 extension, the packed tarball
+#                      in a plain page; Playwright)
+#   bundler            scripts/test-bundler.sh (a Vite build importing the packed tarball)
 #   package            the crate as crates.io would get it: only sources, header, README and
 #                      LICENSE in it, and `cargo publish --dry-run` (packs and builds it)
 #   fuzz               scripts/fuzz.sh: every cargo-fuzz target in fuzz/ for FUZZ_SECONDS each

@@ -3,7 +3,7 @@
 // TypeScript declarations that match the runtime exports and type-check under --strict.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,15 @@ import { DEVNET, ROOT, loadDevnet, mapSource } from './helpers.mjs';
 const PKG = join(ROOT, 'pkg');
 const HERE = join(ROOT, 'tests', 'node');
 const devnet = loadDevnet();
+
+/**
+ * Whether node `version` satisfies pkg/package.json's engines, `^20.19.0 || >=22.12.0`.
+ * @param {string} version
+ */
+function satisfiesEngines(version) {
+  const [major, minor] = version.split('.').map(Number);
+  return (major === 20 && minor >= 19) || (major === 22 && minor >= 12) || major > 22;
+}
 
 /** Names the declarations export as values (classes and functions). */
 function declaredValues() {
@@ -87,9 +96,33 @@ describe('package', () => {
     }
   });
 
-  test('npm pack, installed into a fresh project: import {CertificateVerifier} from "mithril-lite"', () => {
+  test('package.json: license, repository, homepage, bugs, engines, no install scripts', () => {
+    const pkg = JSON.parse(readFileSync(join(PKG, 'package.json'), 'utf8'));
+    assert.equal(pkg.license, 'Apache-2.0');
+    // The package's copy of the license is the repository's (prepack refuses otherwise too).
+    assert.ok(readFileSync(join(PKG, 'LICENSE')).equals(readFileSync(join(ROOT, 'LICENSE'))), 'pkg/LICENSE = LICENSE');
+    assert.ok(pkg.files.includes('LICENSE'));
+    assert.deepEqual(pkg.repository, {
+      type: 'git',
+      url: 'git+https://github.com/mithril-lite/mithril-lite.git',
+      directory: 'pkg',
+    });
+    assert.match(pkg.homepage, /^https:\/\/github\.com\/mithril-lite\/mithril-lite\b/);
+    assert.equal(pkg.bugs.url, 'https://github.com/mithril-lite/mithril-lite/issues');
+    // Only the pack-time check: nothing runs in the user's install.
+    assert.deepEqual(pkg.scripts, { prepack: 'node scripts/prepack.mjs' });
+    // The versions where both import and require(esm) work without a flag (the tarball test
+    // below checks both); the node running the tests must be one of them.
+    assert.equal(pkg.engines.node, '^20.19.0 || >=22.12.0');
+    assert.ok(satisfiesEngines(process.versions.node), `node ${process.versions.node} is outside engines`);
+    assert.ok(!satisfiesEngines('20.18.3') && !satisfiesEngines('22.11.0') && !satisfiesEngines('21.7.3'));
+    assert.ok(satisfiesEngines('20.19.0') && satisfiesEngines('22.12.0') && satisfiesEngines('24.1.0'));
+  });
+
+  test('npm pack, installed into an empty project: node ESM import and CommonJS require', () => {
     const tmp = mkdtempSync(join(tmpdir(), 'mithril-lite-pack-'));
     try {
+      // `npm pack` runs prepack, which checks pkg/dist/web against the sources.
       const out = execFileSync('npm', ['pack', '--json', '--pack-destination', tmp], {
         cwd: PKG,
         encoding: 'utf8',
@@ -100,11 +133,14 @@ describe('package', () => {
       for (const f of [
         'package.json',
         'README.md',
+        'LICENSE',
         'index.d.ts',
         'src/node.js',
         'src/web.js',
         'src/bundler.js',
         'src/instance.js',
+        'src/worker-node.js',
+        'src/worker-web.js',
         'dist/web/mithril_lite.js',
         'dist/web/mithril_lite_bg.wasm',
       ]) {
@@ -113,32 +149,76 @@ describe('package', () => {
       // One .wasm in the package, whatever the entries.
       const modules = files.filter((/** @type {string} */ f) => f.endsWith('.wasm'));
       assert.deepEqual(modules, ['dist/web/mithril_lite_bg.wasm']);
-      assert.ok(!files.some((/** @type {string} */ f) => f.startsWith('tests/') || f.includes('node_modules')));
+      // Nothing of the repository's tooling: the build stamp and the pack scripts stay home.
+      for (const f of files) assert.match(f, /^(src\/|dist\/web\/|index\.d\.ts$|README\.md$|LICENSE$|package\.json$)/);
       console.log(`# npm pack: ${files.length} files, ${info.size} bytes packed, ${info.unpackedSize} unpacked`);
 
-      // Install by unpacking: offline, exactly what npm would place in node_modules.
+      // A real `npm install` of the tarball into an empty project (offline: the package has no
+      // dependencies).
       const project = join(tmp, 'app');
-      const target = join(project, 'node_modules', 'mithril-lite');
-      mkdirSync(target, { recursive: true });
-      execFileSync('tar', ['-xzf', join(tmp, info.filename), '-C', target, '--strip-components=1']);
-      writeFileSync(join(project, 'package.json'), '{"type":"module","private":true}');
-      const certs = join(project, 'certificates.json');
-      writeFileSync(certs, JSON.stringify(Object.fromEntries(devnet.certificates)));
+      mkdirSync(project);
+      writeFileSync(join(project, 'package.json'), '{"name":"app","private":true}');
+      execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', join(tmp, info.filename)], {
+        cwd: project,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const installed = JSON.parse(readFileSync(join(project, 'node_modules', 'mithril-lite', 'package.json'), 'utf8'));
+      assert.equal(installed.version, info.version);
+
+      writeFileSync(join(project, 'certificates.json'), JSON.stringify(Object.fromEntries(devnet.certificates)));
+      const genesisKey = JSON.stringify(devnet.genesisKey);
+      const latest = JSON.stringify(devnet.latest);
+      // The same walk from both module systems: decode the genesis key, verify the chain.
+      const walk = [
+        "const certificates = JSON.parse(readFileSync('./certificates.json', 'utf8'));",
+        `const key = decodeGenesisKey(${genesisKey});`,
+        `const verifier = new CertificateVerifier(${genesisKey});`,
+        `const chain = await verifier.verifyChain(${latest}, { getCertificate: async (h) => certificates[h] });`,
+        'await verifier.close();',
+        'console.log(JSON.stringify({ version: version(), key, hash: chain.hash, anchor: chain.anchor.kind }));',
+      ];
       writeFileSync(
         join(project, 'main.mjs'),
         [
           "import { readFileSync } from 'node:fs';",
-          "import { CertificateVerifier, version } from 'mithril-lite';",
-          "const certificates = JSON.parse(readFileSync('./certificates.json', 'utf8'));",
-          `const verifier = new CertificateVerifier(${JSON.stringify(devnet.genesisKey)});`,
-          `const chain = await verifier.verifyChain(${JSON.stringify(devnet.latest)}, {`,
-          '  getCertificate: async (hash) => certificates[hash],',
-          '});',
-          'console.log(JSON.stringify({ version: version(), hash: chain.hash, anchor: chain.anchor.kind }));',
+          "import { CertificateVerifier, decodeGenesisKey, version } from 'mithril-lite';",
+          ...walk,
         ].join('\n'),
       );
-      const result = JSON.parse(execFileSync(process.execPath, ['main.mjs'], { cwd: project, encoding: 'utf8' }));
-      assert.deepEqual(result, { version: result.version, hash: devnet.latest, anchor: 'genesis' });
+      writeFileSync(
+        join(project, 'main.cjs'),
+        [
+          "const { readFileSync } = require('node:fs');",
+          "const { CertificateVerifier, decodeGenesisKey, version } = require('mithril-lite');",
+          '(async () => {',
+          ...walk,
+          '})().catch((e) => { console.error(e); process.exit(1); });',
+        ].join('\n'),
+      );
+      const esm = JSON.parse(execFileSync(process.execPath, ['main.mjs'], { cwd: project, encoding: 'utf8' }));
+      assert.match(esm.version, /^\d+\.\d+\.\d+/);
+      assert.match(esm.key, /^[0-9a-f]{64}$/);
+      const expected = { version: esm.version, key: esm.key, hash: devnet.latest, anchor: 'genesis' };
+      assert.deepEqual(esm, expected);
+
+      // require(esm): unflagged from node 20.19 and 22.12, the versions engines names. The
+      // package is ES modules only; on a node without it, require() must fail with node's
+      // documented ERR_REQUIRE_ESM (pkg/README.md says to use import()).
+      const cjs = spawnSync(process.execPath, ['main.cjs'], { cwd: project, encoding: 'utf8' });
+      if (process.features.require_module) {
+        assert.equal(cjs.status, 0, cjs.stderr);
+        assert.deepEqual(JSON.parse(cjs.stdout), expected);
+        // The bundler entry's top-level await: not for require(), as pkg/README.md says.
+        const bundler = spawnSync(process.execPath, ['-e', "require('mithril-lite/bundler')"], {
+          cwd: project,
+          encoding: 'utf8',
+        });
+        assert.notEqual(bundler.status, 0);
+        assert.match(bundler.stderr, /ERR_REQUIRE_ASYNC_MODULE/);
+      } else {
+        assert.notEqual(cjs.status, 0);
+        assert.match(cjs.stderr, /ERR_REQUIRE_ESM/);
+      }
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
