@@ -473,7 +473,8 @@ export function createApi(binding, threads) {
       const store = this.#store;
       if (!store || !fresh) return false;
       const key = this.trustKey;
-      const max = this.#maxCheckpoints;
+      // The wasm takes a u32: larger bounds are the same as no bound.
+      const max = Math.min(this.#maxCheckpoints, 0xffffffff);
       try {
         await this.#serialize(async () => {
           // A failing read fails the commit: never overwrite checkpoints we could not read.

@@ -58,7 +58,7 @@ use sha2::{Digest, Sha256};
 use super::walk::VerifiedChain;
 use crate::certificate::GenesisVerificationKey;
 use crate::codec::hex;
-use crate::codec::sorted::SortedMap;
+use crate::codec::sorted::{sort_by, SortedMap};
 
 /// First bytes of an encoded checkpoint set.
 pub const CHECKPOINT_MAGIC: [u8; 4] = *b"MLTC";
@@ -207,8 +207,9 @@ impl TrustCheckpoints {
     /// ascending hash (the order eviction keeps).
     pub fn newest_first(&self) -> Vec<(&str, u64)> {
         let mut list: Vec<(&str, u64)> = self.entries().collect();
-        // Entries come ascending by hash: a stable sort by epoch alone keeps that within one.
-        list.sort_by(|a, b| b.1.cmp(&a.1));
+        // A total order (hashes are distinct), so the crate's one heapsort gives one result
+        // (no `slice::sort` instantiation in the wasm module: codec::sorted explains).
+        sort_by(&mut list, |a, b| a.1 > b.1 || (a.1 == b.1 && a.0 < b.0));
         list
     }
 

@@ -4,7 +4,6 @@
 //! from values JavaScript builds.
 
 use alloc::vec::Vec;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::convert;
@@ -23,27 +22,24 @@ fn checkpoint_error(e: &CheckpointError) -> JsValue {
     err.into()
 }
 
-/// `{hash, epoch}`: one checkpoint as JavaScript sees it.
-#[derive(Serialize)]
-struct CheckpointView<'a> {
-    hash: &'a str,
-    epoch: u64,
-}
-
 /// The checkpoints stored in `bytes` for walks under `genesisKey` (JSON-hex or raw hex),
 /// newest first: `[{hash, epoch}]`. Throws an error with `code` `checkpoint_malformed` (also
 /// for corrupted bytes), `checkpoint_unsupported_version`, `checkpoint_genesis_key_mismatch`,
 /// or `invalid_genesis_key`: such bytes must not be trusted.
 #[wasm_bindgen(js_name = readCheckpoints)]
-pub fn read_checkpoints(bytes: &[u8], genesis_key: &str) -> Result<JsValue, JsValue> {
+pub fn read_checkpoints(bytes: &[u8], genesis_key: &str) -> Result<js_sys::Array, JsValue> {
     let key = GenesisVerificationKey::decode(genesis_key).map_err(|e| convert::error(&e))?;
     let set = TrustCheckpoints::load(bytes, &key).map_err(|e| checkpoint_error(&e))?;
-    let list: Vec<CheckpointView<'_>> = set
-        .newest_first()
-        .into_iter()
-        .map(|(hash, epoch)| CheckpointView { hash, epoch })
-        .collect();
-    Ok(convert::to_js(&list))
+    // Built by hand: a serde view would add a serializer instantiation to the module.
+    let list = js_sys::Array::new();
+    for (hash, epoch) in set.newest_first() {
+        let entry = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&entry, &"hash".into(), &JsValue::from_str(hash));
+        // Epochs are far below 2^53: exact as numbers.
+        let _ = js_sys::Reflect::set(&entry, &"epoch".into(), &JsValue::from_f64(epoch as f64));
+        list.push(&entry);
+    }
+    Ok(list)
 }
 
 /// The bytes to store after a verified walk: `fresh` (a walk's `verifiedCheckpoints()`) merged
