@@ -585,14 +585,16 @@ static int trust_file(const char *genesis, const json_map *certs, const char *la
         size_t len = 0;
         mithril_lite_verifier_export_checkpoints(verifier, NULL, 0, &len);
         uint8_t *exported = malloc(len ? len : 1);
-        FILE *f = NULL;
         if (exported &&
             expect(mithril_lite_verifier_export_checkpoints(verifier, exported, len, &len),
-                   MITHRIL_LITE_CODE_OK, "export") &&
-            expect_true((f = fopen(out, "wb")) != NULL, "open the output file")) {
-            expect_true(fwrite(exported, 1, len, f) == len, "write the output file");
+                   MITHRIL_LITE_CODE_OK, "export")) {
+            FILE *f = fopen(out, "wb");
+            expect_true(f != NULL, "open the output file");
+            if (f) {
+                expect_true(fwrite(exported, 1, len, f) == len, "write the output file");
+                expect_true(fclose(f) == 0, "close the output file");
+            }
         }
-        if (f) expect_true(fclose(f) == 0, "close the output file");
         free(exported);
     } else if (!bytes.data) {
         fail("cannot read the trust file");
