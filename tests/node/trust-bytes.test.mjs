@@ -52,15 +52,13 @@ const cProgram = () =>
   );
 
 /**
- * `mithril-lite verify-chain tests/fixtures/devnet --trust FILE --json`: the JSON verdict and
- * stderr (warnings).
+ * `mithril-lite verify-chain tests/fixtures/devnet --hash LATEST --trust FILE --json`: the JSON
+ * verdict.
  * @param {string} file
  */
 function cliVerify(file) {
-  const out = execFileSync(cli(), ['verify-chain', DEVNET, '--trust', file, '--json'], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const args = ['verify-chain', DEVNET, '--hash', devnet.latest, '--trust', file, '--json'];
+  const out = execFileSync(cli(), args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return JSON.parse(out);
 }
 
