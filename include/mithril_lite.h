@@ -535,7 +535,8 @@ mithril_lite_code mithril_lite_verifier_set_limits(mithril_lite_verifier *verifi
                                                    size_t max_certificate_bytes);
 
 // Trust every certificate of the chain `certificate` was verified with (from
-// `mithril_lite_walk_result`): later walks stop at any of them. Refused with
+// `mithril_lite_walk_result`): later walks stop at any of them. The verifier keeps the newest
+// 1,000 checkpoints (`chain::trust::DEFAULT_MAX_CHECKPOINTS`: by epoch, then hash). Refused with
 // `MITHRIL_LITE_CODE_CHECKPOINT_GENESIS_KEY_MISMATCH` when the walk used another genesis key.
 //
 // # Safety
@@ -559,7 +560,8 @@ mithril_lite_code mithril_lite_verifier_cached_keys(const mithril_lite_verifier 
                                                     size_t *count_out);
 
 // Export the trust checkpoints as versioned bytes (format in `chain::trust`: magic `MLTC`,
-// version, genesis key, sorted entries) for the app's own storage. `*len_out` gets the
+// version 2, genesis key, sorted entries, SHA-256 checksum) for the app's own storage: the same
+// bytes the CLI's `--trust FILE` and the npm package's stores keep. `*len_out` gets the
 // length; the bytes are written only if `cap` is enough, else
 // `MITHRIL_LITE_CODE_BUFFER_TOO_SMALL` (call with `buf` null and `cap` 0 to ask the size).
 //
@@ -571,7 +573,8 @@ mithril_lite_code mithril_lite_verifier_export_checkpoints(const mithril_lite_ve
                                                            size_t cap,
                                                            size_t *len_out);
 
-// Add checkpoints exported earlier (by any verifier with the same genesis key). Malformed
+// Add checkpoints exported earlier (by any verifier with the same genesis key, the CLI or the
+// npm package; format version 1 or 2), keeping the newest 1,000. Malformed or corrupted
 // bytes give `MITHRIL_LITE_CODE_CHECKPOINT_MALFORMED`, another format version
 // `MITHRIL_LITE_CODE_CHECKPOINT_UNSUPPORTED_VERSION`, another genesis key
 // `MITHRIL_LITE_CODE_CHECKPOINT_GENESIS_KEY_MISMATCH`; nothing is added then.

@@ -28,7 +28,7 @@ export type SignedEntityTypeName =
   | 'CardanoTransactions'
   | 'CardanoBlocksTransactions';
 
-/** A certificate a successful walk visited (also what a trust checkpoint records). */
+/** A certificate a successful walk visited. */
 export interface ChainLink {
   hash: string;
   epoch: number;
@@ -36,8 +36,13 @@ export interface ChainLink {
   aggregateVerificationKey: string;
 }
 
-/** A stored trust checkpoint. */
-export type Checkpoint = ChainLink;
+/** A stored trust checkpoint: this certificate and its chain back to genesis were verified
+ * under this verifier's genesis key by this library. (No aggregate verification key: walks
+ * never used it; a walk's `links` still carry it.) */
+export interface Checkpoint {
+  hash: string;
+  epoch: number;
+}
 
 /** Where a successful walk ended. */
 export interface Anchor {
@@ -205,6 +210,18 @@ export type ProgressEvent =
       hash: string;
       certificatesChecked: number;
       anchor: Anchor;
+    }
+  | {
+      /** The store's value for this genesis key is not trusted (corrupted bytes, another
+       * genesis key, not checkpoints): the walk goes back to genesis, and a verified walk
+       * replaces the value. Emitted before the first fetch. */
+      type: 'trust-ignored';
+      /** The store key. */
+      key: string;
+      /** `checkpoint_malformed`, `checkpoint_unsupported_version` or
+       * `checkpoint_genesis_key_mismatch`. */
+      code: string;
+      message: string;
     }
   | {
       /** A proof or artifact requested by hash was downloaded (before its chain is walked). */
@@ -382,12 +399,15 @@ export interface CardanoDatabaseOptions extends VerifyOptions {
   digests?: ProofBody;
 }
 
-/** Where checkpoints persist: any object with these async methods. Values are plain JSON-able
- * objects; what is read back is validated and anything malformed ignored. Whoever can write
- * the store can make forged chains pass: it is a trust root. */
+/** Where checkpoints persist: any object with these async methods. `set` is given the core's
+ * checkpoint bytes (a Uint8Array: the format the CLI's `--trust FILE` and the C ABI keep);
+ * `get` may return them as a Uint8Array, an ArrayBuffer or base64 text (for string-only
+ * storage), or undefined. What is read back is validated by the core; anything else is ignored
+ * (a `trust-ignored` event, a full walk). Whoever can write the store can make forged chains
+ * pass: it is a trust root. */
 export interface TrustStore {
   get(key: string): Promise<unknown>;
-  set(key: string, value: unknown): Promise<void>;
+  set(key: string, value: Uint8Array): Promise<void>;
   delete?(key: string): Promise<void>;
 }
 
@@ -561,10 +581,10 @@ export declare class CertificateVerifier {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** Checkpoints in memory (the default store). */
+/** Checkpoint bytes in memory (the default store). */
 export declare class MemoryTrustStore implements TrustStore {
   get(key: string): Promise<unknown>;
-  set(key: string, value: unknown): Promise<void>;
+  set(key: string, value: Uint8Array): Promise<void>;
   delete(key: string): Promise<void>;
 }
 
@@ -575,12 +595,12 @@ export interface StorageLike {
   removeItem(key: string): void;
 }
 
-/** Checkpoints in localStorage (pages only: workers have none), as JSON text. */
+/** Checkpoint bytes in localStorage (pages only: workers have none), as base64 text. */
 export declare class LocalStorageTrustStore implements TrustStore {
   /** @param storage default `globalThis.localStorage` */
   constructor(storage?: StorageLike);
   get(key: string): Promise<string | undefined>;
-  set(key: string, value: unknown): Promise<void>;
+  set(key: string, value: Uint8Array): Promise<void>;
   delete(key: string): Promise<void>;
 }
 
@@ -591,13 +611,13 @@ export interface ChromeStorageAreaLike {
   remove(keys: string): Promise<void>;
 }
 
-/** Checkpoints in `chrome.storage` (an MV3 extension's service worker, pages, offscreen
- * documents; needs the "storage" permission). */
+/** Checkpoint bytes in `chrome.storage` as base64 text (an MV3 extension's service worker,
+ * pages, offscreen documents; needs the "storage" permission). */
 export declare class ChromeStorageTrustStore implements TrustStore {
   /** @param area default `chrome.storage.local` */
   constructor(area?: ChromeStorageAreaLike);
   get(key: string): Promise<unknown>;
-  set(key: string, value: unknown): Promise<void>;
+  set(key: string, value: Uint8Array): Promise<void>;
   delete(key: string): Promise<void>;
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Node tests of the npm package in pkg/ (node --test over tests/node/*.test.mjs): the devnet
 # and reference chains through getCertificate sources and a local HTTP aggregator, every
-# negative reference case, abort, trust checkpoints, pipelining, light-wallet proofs and
+# negative reference case, abort, trust checkpoints (and their bytes' round trip with the CLI
+# and the C ABI), pipelining, light-wallet proofs and
 # artifacts (every devnet one, tampered ones, fetched ones; proofs.test.mjs), the exports map
 # and the packed tarball installed into an empty project (node ESM import and CommonJS
 # require), the TypeScript declarations (tsc --strict, inside package.test.mjs), and the
@@ -15,9 +16,12 @@
 # Also type-checks the package's JavaScript (tsc --checkJs --strict).
 #
 # Assumes scripts/build-wasm.sh has run (pkg/dist/web, the package's one module) and so has
-# scripts/build-wasm.sh --fault-injection (target/wasm-fault/dist/web, for fault.test.mjs). Installs the test
-# tooling (typescript, publint, @arethetypeswrong/cli, pinned by tests/node/package-lock.json)
-# with `npm ci` when needed.
+# scripts/build-wasm.sh --fault-injection (target/wasm-fault/dist/web, for fault.test.mjs).
+# trust-bytes.test.mjs (the same checkpoint bytes through the CLI, node and the C ABI) also runs
+# the CLI (target/release or target/debug/mithril-lite: scripts/test.sh's test stage builds it)
+# and target/c/verify_devnet (scripts/test-c.sh, the c stage); it fails naming a missing one.
+# Installs the test tooling (typescript, publint, @arethetypeswrong/cli, pinned by
+# tests/node/package-lock.json) with `npm ci` when needed.
 #
 # Usage: scripts/test-node.sh [FILE.test.mjs...]   (default: every tests/node/*.test.mjs)
 set -euo pipefail

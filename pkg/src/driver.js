@@ -22,14 +22,7 @@ import {
 } from './proofs.js';
 import { WorkerPool } from './pool.js';
 import { aggregatorBase, readBody, resolveFetch, toFetcher, describe } from './sources.js';
-import {
-  DEFAULT_MAX_CHECKPOINTS,
-  MemoryTrustStore,
-  isTrustStore,
-  mergeCheckpoints,
-  readCheckpoints,
-  trustKey,
-} from './trust.js';
+import { MemoryTrustStore, isTrustStore, storedValue, trustKey } from './trust.js';
 
 /**
  * `Symbol.asyncDispose` where the host has it (Node 20+, recent browsers); elsewhere a
@@ -55,6 +48,7 @@ const HASH = /^[0-9a-f]{64}$/;
 /**
  * @typedef {{
  *   step(): {kind: 'fetch', hash: string} | {kind: 'verify'} | {kind: 'done', result?: WasmChain, error?: Error},
+ *   verifiedCheckpoints(): Uint8Array | undefined,
  *   feed(hash: string, body: Uint8Array): number | undefined,
  *   runCheck(id: number): void,
  *   checkJob(id: number): Uint8Array,
@@ -99,6 +93,9 @@ const HASH = /^[0-9a-f]{64}$/;
  *   Walk: new (key: string, hash: string, options: object) => WasmWalk,
  *   KeyCache: new (key: string) => WasmKeyCache,
  *   decodeGenesisKey(text: string): string,
+ *   defaultLimits(): {maxCheckpoints: number},
+ *   readCheckpoints(bytes: Uint8Array, genesisKey: string): Checkpoint[],
+ *   mergeCheckpoints(stored: Uint8Array | undefined, fresh: Uint8Array, max: number): Uint8Array,
  *   runCheckJob(job: Uint8Array): Uint8Array,
  *   version(): string,
  *   isLive?(handle: object): boolean,
@@ -110,6 +107,9 @@ const HASH = /^[0-9a-f]{64}$/;
  *   init(input?: unknown): Promise<void>,
  * }} BindingLoader
  * @typedef {{hash: string, epoch: number, aggregateVerificationKey: string}} Link
+ * @typedef {import('./trust.js').Checkpoint} Checkpoint
+ * @typedef {{checkpoints: Checkpoint[], ignored?: {code: string, message: string}}} TrustRead
+ *   What the store holds for this genesis key; `ignored`: why a stored value is not trusted.
  * @typedef {{
  *   certificate: {
  *     hash: string, previousHash: string, epoch: number, signedEntityType: object,
@@ -207,8 +207,10 @@ export function createApi(binding, threads) {
         options.maxCertificateBytes,
         'maxCertificateBytes',
       );
+      // The core's default bound (chain::trust::DEFAULT_MAX_CHECKPOINTS).
       this.#maxCheckpoints =
-        positiveInteger(options.maxCheckpoints, 'maxCheckpoints') ?? DEFAULT_MAX_CHECKPOINTS;
+        positiveInteger(options.maxCheckpoints, 'maxCheckpoints') ??
+        wasm.defaultLimits().maxCheckpoints;
       const store = options.trustStore;
       if (store === undefined) this.#store = new MemoryTrustStore();
       else if (store === null || store === false) this.#store = undefined;
@@ -407,7 +409,7 @@ export function createApi(binding, threads) {
 
     /** The checkpoints stored for this genesis key (validated, newest first). */
     async trustedCheckpoints() {
-      return this.#readTrust();
+      return (await this.#readTrust()).checkpoints;
     }
 
     /** Forget every checkpoint stored for this genesis key. */
@@ -416,18 +418,34 @@ export function createApi(binding, threads) {
       if (!store) return;
       const key = this.trustKey;
       await this.#serialize(async () => {
+        // Without delete(): empty bytes, which read as nothing stored.
         if (typeof store.delete === 'function') await store.delete(key);
-        else await store.set(key, { version: 1, checkpoints: [] });
+        else await store.set(key, new Uint8Array(0));
       });
     }
 
-    /** @returns {Promise<import('./trust.js').Checkpoint[]>} */
+    /** @returns {Promise<TrustRead>} */
     async #readTrust() {
-      if (!this.#store) return [];
+      if (!this.#store) return { checkpoints: [] };
+      let value;
       try {
-        return readCheckpoints(await this.#store.get(this.trustKey), this.#maxCheckpoints);
+        value = await this.#store.get(this.trustKey);
       } catch {
-        return []; // an unreadable store only costs a longer walk
+        return { checkpoints: [] }; // an unreadable store only costs a longer walk
+      }
+      const stored = storedValue(value);
+      if (stored.kind === 'nothing') return { checkpoints: [] };
+      if (stored.kind === 'legacy') return { checkpoints: stored.checkpoints };
+      if (stored.kind === 'invalid') {
+        return { checkpoints: [], ignored: { code: 'checkpoint_malformed', message: stored.detail } };
+      }
+      try {
+        // The core validates: format, checksum, genesis key.
+        return { checkpoints: binding.current().readCheckpoints(stored.bytes, this.#genesisKey) };
+      } catch (e) {
+        const err = /** @type {{code?: unknown, message?: unknown}} */ (e);
+        const code = typeof err?.code === 'string' ? err.code : 'checkpoint_malformed';
+        return { checkpoints: [], ignored: { code, message: describe(e) } };
       }
     }
 
@@ -446,19 +464,23 @@ export function createApi(binding, threads) {
     }
 
     /**
-     * Record a verified chain's links as checkpoints. Resolves to whether they were stored.
-     * @param {ReadonlyArray<Link>} links
+     * Record a verified walk's checkpoints (`fresh`, from `Walk.verifiedCheckpoints`): the core
+     * merges them into the stored bytes (stored bytes it refuses are replaced, never merged)
+     * and evicts; the result is written in one set(). Resolves to whether they were stored.
+     * @param {Uint8Array | undefined} fresh
      */
-    async #commit(links) {
+    async #commit(fresh) {
       const store = this.#store;
-      if (!store) return false;
+      if (!store || !fresh) return false;
       const key = this.trustKey;
-      const max = this.#maxCheckpoints;
+      // The wasm takes a u32: larger bounds are the same as no bound.
+      const max = Math.min(this.#maxCheckpoints, 0xffffffff);
       try {
         await this.#serialize(async () => {
           // A failing read fails the commit: never overwrite checkpoints we could not read.
-          const existing = readCheckpoints(await store.get(key), max);
-          await store.set(key, mergeCheckpoints(existing, links, max));
+          const stored = storedValue(await store.get(key));
+          const bytes = stored.kind === 'bytes' ? stored.bytes : undefined;
+          await store.set(key, binding.current().mergeCheckpoints(bytes, fresh, max));
         });
         return true;
       } catch {
@@ -521,9 +543,11 @@ export function createApi(binding, threads) {
       throwIfAborted(signal);
       /** @type {ProgressListener} */
       const emit = onProgress ?? (() => {});
+      // Never trusted: this walk goes back to genesis, and the next verified one replaces it.
+      if (trusted.ignored) emit({ type: 'trust-ignored', key: this.trustKey, ...trusted.ignored });
 
       /** @type {{maxChainLength?: number, maxCertificateBytes?: number, trusted: string[]}} */
-      const walkOptions = { trusted: trusted.map((c) => c.hash) };
+      const walkOptions = { trusted: trusted.checkpoints.map((c) => c.hash) };
       if (this.#maxChainLength !== undefined) walkOptions.maxChainLength = this.#maxChainLength;
       if (this.#maxCertificateBytes !== undefined) {
         walkOptions.maxCertificateBytes = this.#maxCertificateBytes;
@@ -546,11 +570,15 @@ export function createApi(binding, threads) {
       let chain;
       /** @type {WasmCertificate | undefined} */
       let certificate;
+      /** This walk's chain as checkpoint bytes, made by the core from the walk itself. */
+      /** @type {Uint8Array | undefined} */
+      let fresh;
       try {
         chain = runner
           ? await drivePooled(walk, fetcher, fetches.signal, aborted.promise, signal, emit, runner)
           : await drive(walk, fetcher, fetches.signal, aborted.promise, signal, emit);
         if (keep) certificate = walk.verifiedCertificate();
+        if (this.#store) fresh = walk.verifiedCheckpoints();
       } finally {
         fetches.abort();
         signal?.removeEventListener('abort', relay);
@@ -580,7 +608,7 @@ export function createApi(binding, threads) {
         certificate?.free();
         throw e;
       }
-      const trustStored = await this.#commit(chain.links);
+      const trustStored = await this.#commit(fresh);
       return { chain: result(chain, trustStored), certificate };
     }
 

@@ -1,20 +1,13 @@
-// Trust that persists between walks: checkpoints (hash, epoch, AVK) of certificates a walk
-// verified back to genesis (or to an earlier checkpoint), kept per genesis key in a store.
-// A later walk under the same genesis key stops at the first checkpoint it meets.
+// Trust that persists between walks: the core's checkpoint bytes (src/chain/trust.rs: the
+// versioned format with its checksum, validation, merge and newest-N eviction), kept per genesis
+// key in a store. This file only moves bytes: the wasm reads them (`readCheckpoints`) and makes
+// new ones from a verified walk (`Walk.verifiedCheckpoints`, `mergeCheckpoints`). They are the
+// same bytes the CLI's `--trust FILE` and the C ABI keep.
 //
 // The store is a trust root: whoever can write it can make a forged chain pass. Stores only
 // ever receive what a fully successful walk visited.
 
 import { usageError } from './errors.js';
-
-/** Stored value layout version. */
-const FORMAT = 1;
-
-/** Default bound on the stored checkpoints (newest epochs kept). */
-export const DEFAULT_MAX_CHECKPOINTS = 1000;
-
-const HASH = /^[0-9a-f]{64}$/;
-const HEX = /^(?:[0-9a-f]{2})+$/;
 
 /**
  * The store key for a genesis key's checkpoints.
@@ -24,27 +17,67 @@ export function trustKey(rawGenesisKeyHex) {
   return `mithril-lite/trust/${rawGenesisKeyHex}`;
 }
 
+/** @typedef {{hash: string, epoch: number}} Checkpoint */
+
 /**
- * @typedef {{hash: string, epoch: number, aggregateVerificationKey: string}} Checkpoint
+ * What a store's value holds: checkpoint bytes (`bytes`, not validated yet: the core does
+ * that), the hashes of the JSON layout of earlier releases (`legacy`), `nothing`, or something
+ * that is not ours (`invalid`, never trusted).
+ * @typedef {{kind: 'bytes', bytes: Uint8Array} | {kind: 'legacy', checkpoints: Checkpoint[]}
+ *   | {kind: 'nothing'} | {kind: 'invalid', detail: string}} Stored
  */
 
 /**
- * The valid checkpoints of a stored value; anything malformed is ignored (a value that is not
- * ours at all yields none).
+ * Classify a value a store returned: bytes (a Uint8Array or ArrayBuffer), their base64 text
+ * (stores over string storage), the legacy JSON layout (an object, or its JSON text), or
+ * nothing (`undefined`, `null`, empty: what clearTrust leaves).
  * @param {unknown} value
- * @param {number} max
- * @returns {Checkpoint[]}
+ * @returns {Stored}
  */
-export function readCheckpoints(value, max) {
+export function storedValue(value) {
+  if (value === undefined || value === null) return { kind: 'nothing' };
+  if (value instanceof ArrayBuffer) value = new Uint8Array(value);
+  if (value instanceof Uint8Array) {
+    return value.byteLength === 0 ? { kind: 'nothing' } : { kind: 'bytes', bytes: value };
+  }
   if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value); // our own layout: hashes, small epochs, hex strings
-    } catch {
-      return [];
+    if (value.length === 0) return { kind: 'nothing' };
+    if (value.startsWith('{')) {
+      try {
+        value = JSON.parse(value);
+      } catch {
+        return { kind: 'invalid', detail: 'the stored text is neither base64 nor JSON' };
+      }
+    } else {
+      const bytes = fromBase64(value);
+      return bytes
+        ? { kind: 'bytes', bytes }
+        : { kind: 'invalid', detail: 'the stored text is not base64' };
     }
   }
-  if (!isRecord(value) || value.version !== FORMAT || !Array.isArray(value.checkpoints)) {
-    return [];
+  const legacy = legacyCheckpoints(value);
+  return legacy
+    ? { kind: 'legacy', checkpoints: legacy }
+    : { kind: 'invalid', detail: 'the stored value is not trust checkpoints' };
+}
+
+/** Version of the JSON layout earlier releases stored (read for migration only). */
+const LEGACY_FORMAT = 1;
+const HASH = /^[0-9a-f]{64}$/;
+const HEX = /^(?:[0-9a-f]{2})+$/;
+
+/**
+ * The checkpoints of a value in the JSON layout earlier releases wrote (`{version: 1,
+ * checkpoints: [{hash, epoch, aggregateVerificationKey}]}`), newest first; malformed entries are
+ * skipped as those releases did. Undefined when the value is not in that layout. Those releases
+ * wrote it only after a fully verified walk, so its hashes are used (once: the next verified
+ * walk rewrites the store as bytes).
+ * @param {unknown} value
+ * @returns {Checkpoint[] | undefined}
+ */
+function legacyCheckpoints(value) {
+  if (!isRecord(value) || value.version !== LEGACY_FORMAT || !Array.isArray(value.checkpoints)) {
+    return undefined;
   }
   /** @type {Checkpoint[]} */
   const out = [];
@@ -58,38 +91,10 @@ export function readCheckpoints(value, max) {
       continue;
     }
     seen.add(hash);
-    out.push({ hash, epoch, aggregateVerificationKey });
+    out.push({ hash, epoch });
   }
-  return newestFirst(out).slice(0, max);
-}
-
-/**
- * Merge freshly verified links into the stored checkpoints, newest epochs first, bounded.
- * @param {Checkpoint[]} existing
- * @param {ReadonlyArray<Checkpoint>} links
- * @param {number} max
- * @returns {{version: number, checkpoints: Checkpoint[]}}
- */
-export function mergeCheckpoints(existing, links, max) {
-  /** @type {Map<string, Checkpoint>} */
-  const byHash = new Map();
-  for (const l of links) {
-    if (!byHash.has(l.hash)) {
-      byHash.set(l.hash, {
-        hash: l.hash,
-        epoch: l.epoch,
-        aggregateVerificationKey: l.aggregateVerificationKey,
-      });
-    }
-  }
-  for (const c of existing) if (!byHash.has(c.hash)) byHash.set(c.hash, c);
-  return { version: FORMAT, checkpoints: newestFirst([...byHash.values()]).slice(0, max) };
-}
-
-/** @param {Checkpoint[]} list */
-function newestFirst(list) {
-  // Array.prototype.sort is stable: within an epoch the given order stays.
-  return list.sort((a, b) => b.epoch - a.epoch);
+  // Stable: within an epoch the stored order stays.
+  return out.sort((a, b) => b.epoch - a.epoch);
 }
 
 /**
@@ -98,6 +103,44 @@ function newestFirst(list) {
  */
 function isRecord(v) {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Standard base64 (with padding) of `bytes`: how stores over string storage keep them.
+ * @param {Uint8Array} bytes
+ */
+export function toBase64(bytes) {
+  let binary = '';
+  // In slices: String.fromCharCode takes its arguments on the stack.
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/**
+ * The bytes of standard base64 text, or undefined if it is not that.
+ * @param {string} text
+ */
+export function fromBase64(text) {
+  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return undefined;
+  let binary;
+  try {
+    binary = atob(text);
+  } catch {
+    return undefined;
+  }
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * A value for string storage: bytes as base64, anything else (a legacy value) as JSON text.
+ * @param {unknown} value
+ */
+function asText(value) {
+  return value instanceof Uint8Array ? toBase64(value) : JSON.stringify(value);
 }
 
 /**
@@ -113,7 +156,7 @@ export function isTrustStore(store) {
   );
 }
 
-/** Checkpoints kept in memory, for the lifetime of the object. */
+/** Checkpoint bytes kept in memory (copies), for the lifetime of the object. */
 export class MemoryTrustStore {
   /** @type {Map<string, unknown>} */
   #map = new Map();
@@ -146,7 +189,7 @@ function structuredCloneOrSelf(v) {
 }
 
 /**
- * Checkpoints in a Web Storage area (`localStorage` by default), as JSON text. For pages:
+ * Checkpoint bytes in a Web Storage area (`localStorage` by default), as base64 text. For pages:
  * workers and service workers have no localStorage (use ChromeStorageTrustStore in an
  * extension, or your own IndexedDB-backed store).
  */
@@ -172,7 +215,7 @@ export class LocalStorageTrustStore {
    * @param {unknown} value
    */
   async set(key, value) {
-    this.#storage.setItem(key, JSON.stringify(value));
+    this.#storage.setItem(key, asText(value));
   }
 
   /** @param {string} key */
@@ -190,9 +233,9 @@ export class LocalStorageTrustStore {
  */
 
 /**
- * Checkpoints in a `chrome.storage` area (`chrome.storage.local` by default), through its
- * promise API: usable from an MV3 extension's service worker, pages and offscreen documents.
- * Needs the "storage" permission.
+ * Checkpoint bytes in a `chrome.storage` area (`chrome.storage.local` by default), as base64
+ * text (the area keeps JSON values), through its promise API: usable from an MV3 extension's
+ * service worker, pages and offscreen documents. Needs the "storage" permission.
  */
 export class ChromeStorageTrustStore {
   /** @type {ChromeStorageArea} */
@@ -220,7 +263,7 @@ export class ChromeStorageTrustStore {
    * @param {unknown} value
    */
   async set(key, value) {
-    await this.#area.set({ [key]: value });
+    await this.#area.set({ [key]: asText(value) });
   }
 
   /** @param {string} key */

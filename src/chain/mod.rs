@@ -11,5 +11,5 @@ pub mod walk;
 pub use config::WalkConfig;
 pub use key_cache::KeyCache;
 pub use networks::{network, Network, NETWORKS};
-pub use trust::{CheckpointError, TrustCheckpoints};
+pub use trust::{CheckpointError, TrustCheckpoints, DEFAULT_MAX_CHECKPOINTS};
 pub use walk::{ChainWalk, Fed, Step, VerifiedCertificate, VerifiedChain};

@@ -1,48 +1,83 @@
-//! Trust checkpoints: certificates a host verified back to genesis once and keeps in its own
-//! storage, so later walks stop there ([`ChainWalk::with_trusted`]).
+//! Trust checkpoints: certificates this library verified back to genesis once, kept by the host
+//! so later walks stop there ([`ChainWalk::with_trusted`]). Every binding (CLI `--trust FILE`,
+//! C ABI, wasm/npm) stores the same bytes, and the rules below apply to all of them.
 //!
-//! [`TrustCheckpoints::encode`] gives versioned bytes any binding can store (Keychain, files,
-//! IndexedDB) and [`TrustCheckpoints::decode`] reads them back, bounds-checked, refusing
-//! anything that is not exactly a canonical encoding. Format version 1, integers little-endian:
+//! # What a checkpoint vouches for
+//!
+//! An entry (certificate hash, epoch) says: this certificate, and its whole chain back to the
+//! genesis certificate, were verified under the recorded genesis key by this library. Nothing
+//! more: a walk that meets a checkpointed hash still fetches that certificate and checks that its
+//! body hashes to it, then stops. Entries are only ever added from a fully verified walk
+//! ([`TrustCheckpoints::add_chain`]) or from bytes such a walk produced earlier.
+//!
+//! # Byte format
+//!
+//! [`TrustCheckpoints::encode`] writes version 2; [`TrustCheckpoints::decode`] reads versions 1
+//! and 2, bounds-checked, refusing anything that is not exactly a canonical encoding. Integers
+//! are little-endian:
 //!
 //! | bytes | content |
 //! | --- | --- |
 //! | 4 | magic `MLTC` |
-//! | 1 | version (1) |
+//! | 1 | version (2; 1 for the older form) |
 //! | 32 | the genesis verification key the certificates were verified with |
 //! | 4 | number of entries `n` (u32) |
-//! | 40 × n | entries, by ascending hash: certificate hash (32 bytes), epoch (u64) |
+//! | 40 × n | entries, by strictly ascending hash: certificate hash (32 bytes), epoch (u64) |
+//! | 32 | version 2 only: SHA-256 of every byte before it |
 //!
-//! The genesis key is recorded because a checkpoint is only meaningful under the key its
-//! chain was verified with: merging checkpoints of another key is refused.
+//! Version 2 adds the checksum so that a corrupted store (a flipped bit in a file, a truncated
+//! localStorage value) is refused as a whole instead of trusting a garbled hash or epoch.
+//! Version 1 (written by earlier releases, without a checksum) is still read; it is rewritten as
+//! version 2 at the next save.
 //!
-//! Checkpoints are trust roots: whoever can write them can make a walk stop at a certificate
-//! of their choice. Keep them where only the wallet can write.
+//! The genesis key is recorded because a checkpoint is only meaningful under the key its chain
+//! was verified with: [`TrustCheckpoints::load`] refuses bytes of another key, and merging them
+//! is refused too.
+//!
+//! # Eviction
+//!
+//! A set keeps at most [`TrustCheckpoints::max`] entries ([`DEFAULT_MAX_CHECKPOINTS`] unless
+//! [`TrustCheckpoints::with_max`] says otherwise): after every insertion or merge, only the
+//! newest are kept, by descending epoch, then ascending hash within an epoch. A walk goes from the
+//! newest certificate backwards and stops at the first checkpoint it meets, so the newest ones
+//! shorten walks the most. Decoding never evicts (it reads what was stored).
+//!
+//! # A trust root
+//!
+//! Whoever can write the stored bytes can make a walk stop at a certificate of their choice:
+//! keep them where only the wallet can write. Bytes that do not decode, or that hold another
+//! genesis key, are never trusted: bindings ignore them (a full walk) and say so.
 //!
 //! [`ChainWalk::with_trusted`]: super::ChainWalk::with_trusted
 
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
+use sha2::{Digest, Sha256};
 
 use super::walk::VerifiedChain;
 use crate::certificate::GenesisVerificationKey;
 use crate::codec::hex;
-use crate::codec::sorted::SortedMap;
+use crate::codec::sorted::{sort_by, SortedMap};
 
 /// First bytes of an encoded checkpoint set.
 pub const CHECKPOINT_MAGIC: [u8; 4] = *b"MLTC";
-/// The format version [`TrustCheckpoints::encode`] writes and the only one it reads.
-pub const CHECKPOINT_VERSION: u8 = 1;
+/// The format version [`TrustCheckpoints::encode`] writes (version 1 is still read).
+pub const CHECKPOINT_VERSION: u8 = 2;
+/// How many checkpoints a set keeps unless told otherwise: the newest 1,000 cover years of
+/// epochs (a few certificates an epoch end up trusted), in 40 KB.
+pub const DEFAULT_MAX_CHECKPOINTS: usize = 1000;
 const HEADER_LEN: usize = 4 + 1 + 32 + 4;
 const ENTRY_LEN: usize = 32 + 8;
+const CHECKSUM_LEN: usize = 32;
 
 /// Why checkpoint bytes were refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CheckpointError {
-    /// The bytes are not a version-1 encoding (wrong magic, truncated, trailing bytes, entries
-    /// out of order or repeated), or a hash is not a 32-byte hex hash.
+    /// The bytes are not a canonical encoding (wrong magic, truncated, trailing bytes, entries
+    /// out of order or repeated, a checksum that does not match), or a hash is not a 32-byte
+    /// hex hash.
     Malformed {
         /// What is wrong.
         detail: &'static str,
@@ -97,21 +132,43 @@ impl fmt::Display for CheckpointError {
 #[cfg(feature = "std")]
 impl std::error::Error for CheckpointError {}
 
-/// Certificates verified back to genesis under one genesis key, with their epochs.
+/// Certificates verified back to genesis under one genesis key, with their epochs, bounded to
+/// the newest [`max`](TrustCheckpoints::max) (see the module documentation).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrustCheckpoints {
     genesis_key: [u8; 32],
     /// Hash (lower-case hex) to epoch.
     entries: SortedMap<String, u64>,
+    /// Most entries kept after an insertion or a merge.
+    max: usize,
 }
 
 impl TrustCheckpoints {
-    /// No checkpoints yet, for chains verified with `genesis_key`.
+    /// No checkpoints yet, for chains verified with `genesis_key`, keeping at most
+    /// [`DEFAULT_MAX_CHECKPOINTS`].
     pub fn new(genesis_key: &GenesisVerificationKey) -> Self {
         TrustCheckpoints {
             genesis_key: genesis_key.to_bytes(),
             entries: SortedMap::new(),
+            max: DEFAULT_MAX_CHECKPOINTS,
         }
+    }
+
+    /// Keep at most `max` checkpoints (the newest; 0 keeps none), evicting at once.
+    pub fn with_max(mut self, max: usize) -> Self {
+        self.set_max(max);
+        self
+    }
+
+    /// As [`with_max`](Self::with_max), in place.
+    pub fn set_max(&mut self, max: usize) {
+        self.max = max;
+        self.evict();
+    }
+
+    /// The most checkpoints kept after an insertion or a merge.
+    pub fn max(&self) -> usize {
+        self.max
     }
 
     /// The genesis key (raw bytes) the checkpoints were verified with.
@@ -146,10 +203,22 @@ impl TrustCheckpoints {
         self.entries.iter().map(|(h, e)| (h.as_str(), *e))
     }
 
-    /// Trust one certificate. The hash must be 32 bytes of hex (stored lower-case).
+    /// The trusted certificates as (hash, epoch), newest first: by descending epoch, then
+    /// ascending hash (the order eviction keeps).
+    pub fn newest_first(&self) -> Vec<(&str, u64)> {
+        let mut list: Vec<(&str, u64)> = self.entries().collect();
+        // A total order (hashes are distinct), so the crate's one heapsort gives one result
+        // (no `slice::sort` instantiation in the wasm module: codec::sorted explains).
+        sort_by(&mut list, |a, b| a.1 > b.1 || (a.1 == b.1 && a.0 < b.0));
+        list
+    }
+
+    /// Trust one certificate. The hash must be 32 bytes of hex (stored lower-case). Only for
+    /// a certificate this library verified back to genesis under this key.
     pub fn insert(&mut self, hash: &str, epoch: u64) -> Result<(), CheckpointError> {
         let bytes = hash_bytes(hash)?;
         self.entries.insert(hex::encode(&bytes), epoch);
+        self.evict();
         Ok(())
     }
 
@@ -169,16 +238,25 @@ impl TrustCheckpoints {
             decoded.push((hex::encode(&hash_bytes(&link.hash)?), link.epoch));
         }
         self.entries.extend(decoded);
+        self.evict();
         Ok(())
     }
 
-    /// Add the checkpoints of `other` (verified under the same genesis key).
+    /// Add the checkpoints of `other` (verified under the same genesis key), then keep the
+    /// newest [`max`](Self::max) of this set.
     pub fn merge(&mut self, other: TrustCheckpoints) -> Result<(), CheckpointError> {
         if other.genesis_key != self.genesis_key {
             return Err(CheckpointError::GenesisKeyMismatch);
         }
         self.entries.extend(other.entries);
+        self.evict();
         Ok(())
+    }
+
+    /// Merge stored bytes into this set if they [`decode`](Self::decode) and hold this set's
+    /// genesis key; otherwise merge nothing and say why (such bytes must not be trusted).
+    pub fn merge_bytes(&mut self, bytes: &[u8]) -> Result<(), CheckpointError> {
+        self.merge(Self::decode(bytes)?)
     }
 
     /// Forget every checkpoint.
@@ -186,9 +264,24 @@ impl TrustCheckpoints {
         self.entries.clear();
     }
 
-    /// The version-1 encoding (see the module documentation).
+    /// Drop the oldest entries beyond `max`.
+    fn evict(&mut self) {
+        if self.entries.len() <= self.max {
+            return;
+        }
+        let kept: Vec<(String, u64)> = self
+            .newest_first()
+            .into_iter()
+            .take(self.max)
+            .map(|(h, e)| (String::from(h), e))
+            .collect();
+        self.entries = SortedMap::from_entries(kept);
+    }
+
+    /// The version-2 encoding (see the module documentation).
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(HEADER_LEN + ENTRY_LEN * self.entries.len());
+        let len = HEADER_LEN + ENTRY_LEN * self.entries.len() + CHECKSUM_LEN;
+        let mut out = Vec::with_capacity(len);
         out.extend_from_slice(&CHECKPOINT_MAGIC);
         out.push(CHECKPOINT_VERSION);
         out.extend_from_slice(&self.genesis_key);
@@ -200,11 +293,28 @@ impl TrustCheckpoints {
             out.extend_from_slice(&bytes);
             out.extend_from_slice(&epoch.to_le_bytes());
         }
+        let sum = Sha256::digest(&out);
+        out.extend_from_slice(&sum);
         out
     }
 
-    /// Read a version-1 encoding. Refuses anything else, including a non-canonical one
-    /// (entries out of order or repeated, trailing bytes).
+    /// Read stored bytes for walks under `genesis_key`: [`decode`](Self::decode), then refuse
+    /// checkpoints of another key. What every binding calls on what it stored.
+    pub fn load(
+        bytes: &[u8],
+        genesis_key: &GenesisVerificationKey,
+    ) -> Result<Self, CheckpointError> {
+        let set = Self::decode(bytes)?;
+        if set.genesis_key != genesis_key.to_bytes() {
+            return Err(CheckpointError::GenesisKeyMismatch);
+        }
+        Ok(set)
+    }
+
+    /// Read a version-2 (or version-1) encoding, keeping at most [`DEFAULT_MAX_CHECKPOINTS`]
+    /// from the next insertion or merge on. Refuses anything else, including a non-canonical
+    /// encoding (entries out of order or repeated, trailing bytes) and, in version 2, any byte
+    /// that does not match the checksum.
     pub fn decode(bytes: &[u8]) -> Result<Self, CheckpointError> {
         let malformed = |detail| CheckpointError::Malformed { detail };
         if bytes.len() < 5 {
@@ -213,9 +323,22 @@ impl TrustCheckpoints {
         if bytes[..4] != CHECKPOINT_MAGIC {
             return Err(malformed("wrong magic bytes"));
         }
-        if bytes[4] != CHECKPOINT_VERSION {
-            return Err(CheckpointError::UnsupportedVersion { version: bytes[4] });
-        }
+        let version = bytes[4];
+        let bytes = match version {
+            1 => bytes,
+            2 => {
+                // Checked first: a corrupted count or entry must not be read at all.
+                if bytes.len() < HEADER_LEN + CHECKSUM_LEN {
+                    return Err(malformed("shorter than the header"));
+                }
+                let (content, sum) = bytes.split_at(bytes.len() - CHECKSUM_LEN);
+                if Sha256::digest(content).as_slice() != sum {
+                    return Err(malformed("the checksum does not match (corrupted bytes)"));
+                }
+                content
+            }
+            _ => return Err(CheckpointError::UnsupportedVersion { version }),
+        };
         if bytes.len() < HEADER_LEN {
             return Err(malformed("shorter than the header"));
         }
@@ -248,6 +371,7 @@ impl TrustCheckpoints {
             genesis_key,
             // Strictly ascending (checked above): taken as they are.
             entries: SortedMap::from_entries(entries),
+            max: DEFAULT_MAX_CHECKPOINTS,
         })
     }
 }
@@ -282,12 +406,14 @@ mod tests {
     fn round_trip_and_layout() {
         let t = sample();
         let bytes = t.encode();
-        assert_eq!(bytes.len(), HEADER_LEN + 3 * ENTRY_LEN);
-        assert_eq!(&bytes[..5], b"MLTC\x01");
+        assert_eq!(bytes.len(), HEADER_LEN + 3 * ENTRY_LEN + CHECKSUM_LEN);
+        assert_eq!(&bytes[..5], b"MLTC\x02");
         assert_eq!(&bytes[5..37], &key().to_bytes());
         assert_eq!(&bytes[37..41], &[3, 0, 0, 0]);
         assert_eq!(&bytes[41..73], &[1u8; 32]);
         assert_eq!(&bytes[73..81], &3u64.to_le_bytes());
+        let end = bytes.len() - CHECKSUM_LEN;
+        assert_eq!(&bytes[end..], Sha256::digest(&bytes[..end]).as_slice());
         let back = TrustCheckpoints::decode(&bytes).unwrap();
         assert_eq!(back, t);
         assert!(back.contains(&"cd".repeat(32)), "stored lower-case");
@@ -297,6 +423,130 @@ mod tests {
         );
         let empty = TrustCheckpoints::new(&key());
         assert_eq!(TrustCheckpoints::decode(&empty.encode()).unwrap(), empty);
+    }
+
+    /// The version-1 form of `t`: no checksum.
+    fn encode_v1(t: &TrustCheckpoints) -> Vec<u8> {
+        let mut bytes = t.encode();
+        bytes.truncate(bytes.len() - CHECKSUM_LEN);
+        bytes[4] = 1;
+        bytes
+    }
+
+    #[test]
+    fn version_1_is_still_read() {
+        let t = sample();
+        let v1 = encode_v1(&t);
+        assert_eq!(v1.len(), HEADER_LEN + 3 * ENTRY_LEN);
+        assert_eq!(TrustCheckpoints::decode(&v1).unwrap(), t);
+        // Re-encoded as version 2.
+        assert_eq!(TrustCheckpoints::decode(&v1).unwrap().encode(), t.encode());
+        // A version-1 encoding with a checksum appended has trailing bytes.
+        let mut long = v1.clone();
+        long.extend_from_slice(&[0; CHECKSUM_LEN]);
+        assert_eq!(
+            TrustCheckpoints::decode(&long).unwrap_err().code(),
+            "checkpoint_malformed"
+        );
+    }
+
+    #[test]
+    fn corruption_anywhere_is_refused() {
+        // A corrupted store must never be trusted, not even in part: every change of any one
+        // byte (to each of several values) is refused, whatever it hits.
+        let good = sample().encode();
+        for i in 0..good.len() {
+            for mask in [0x01u8, 0x80, 0xff, 0x5a] {
+                let mut bad = good.clone();
+                bad[i] ^= mask;
+                assert!(
+                    TrustCheckpoints::decode(&bad).is_err(),
+                    "byte {i} xor {mask:#x} was accepted"
+                );
+            }
+        }
+        // Bytes inserted or removed anywhere, too.
+        for i in 0..good.len() {
+            let mut shorter = good.clone();
+            shorter.remove(i);
+            assert!(
+                TrustCheckpoints::decode(&shorter).is_err(),
+                "byte {i} removed"
+            );
+            let mut longer = good.clone();
+            longer.insert(i, good[i]);
+            assert!(
+                TrustCheckpoints::decode(&longer).is_err(),
+                "byte {i} repeated"
+            );
+        }
+    }
+
+    #[test]
+    fn load_refuses_another_key() {
+        let bytes = sample().encode();
+        assert_eq!(TrustCheckpoints::load(&bytes, &key()).unwrap(), sample());
+        let mut other = [0u8; 32];
+        other.copy_from_slice(&key().to_bytes());
+        other[0] ^= 1;
+        let mut foreign = TrustCheckpoints::decode(&bytes).unwrap();
+        foreign.genesis_key = other;
+        assert_eq!(
+            TrustCheckpoints::load(&foreign.encode(), &key()).unwrap_err(),
+            CheckpointError::GenesisKeyMismatch
+        );
+    }
+
+    #[test]
+    fn eviction_keeps_the_newest() {
+        let mut t = TrustCheckpoints::new(&key()).with_max(3);
+        assert_eq!(t.max(), 3);
+        for (i, epoch) in [5u64, 9, 1, 9, 7].iter().enumerate() {
+            t.insert(&alloc::format!("{:02x}", 0x10 + i).repeat(32), *epoch)
+                .unwrap();
+        }
+        // Epoch 9 twice (ascending hash), then 7; 5 and 1 are gone.
+        let kept: Vec<(String, u64)> = t
+            .newest_first()
+            .into_iter()
+            .map(|(h, e)| (String::from(&h[..2]), e))
+            .collect();
+        assert_eq!(kept, [("11".into(), 9), ("13".into(), 9), ("14".into(), 7)]);
+        // Ties by hash: of three of the newest epoch with room for two, the lowest hashes stay.
+        let mut tie = TrustCheckpoints::new(&key()).with_max(2);
+        for h in ["cc", "aa", "bb"] {
+            tie.insert(&h.repeat(32), 4).unwrap();
+        }
+        assert_eq!(
+            tie.hashes()
+                .map(|h| String::from(&h[..2]))
+                .collect::<Vec<_>>(),
+            ["aa", "bb"]
+        );
+        // A merge evicts too, to the receiving set's bound; an older set brings nothing.
+        let mut old = TrustCheckpoints::new(&key());
+        old.insert(&"01".repeat(32), 0).unwrap();
+        t.merge(old).unwrap();
+        assert_eq!(t.len(), 3);
+        assert!(!t.contains(&"01".repeat(32)));
+        // Lowering the bound evicts at once; decoding does not evict.
+        let mut big = TrustCheckpoints::new(&key());
+        for i in 0..(DEFAULT_MAX_CHECKPOINTS as u64 + 5) {
+            big.entries.insert(hex::encode(&sha(i)), i);
+        }
+        let decoded = TrustCheckpoints::decode(&big.encode()).unwrap();
+        assert_eq!(decoded.len(), DEFAULT_MAX_CHECKPOINTS + 5);
+        let mut decoded = decoded;
+        decoded.insert(&"02".repeat(32), 0).unwrap();
+        assert_eq!(decoded.len(), DEFAULT_MAX_CHECKPOINTS);
+        assert!(!decoded.contains(&"02".repeat(32)));
+        assert!(decoded.contains(&hex::encode(&sha(DEFAULT_MAX_CHECKPOINTS as u64 + 4))));
+        decoded.set_max(0);
+        assert!(decoded.is_empty());
+    }
+
+    fn sha(i: u64) -> [u8; 32] {
+        Sha256::digest(i.to_le_bytes()).into()
     }
 
     #[test]
@@ -309,10 +559,10 @@ mod tests {
         bad[0] = b'X';
         assert_eq!(code(&bad), "checkpoint_malformed");
         let mut bad = good.clone();
-        bad[4] = 2;
+        bad[4] = 3;
         assert_eq!(
             TrustCheckpoints::decode(&bad).unwrap_err(),
-            CheckpointError::UnsupportedVersion { version: 2 }
+            CheckpointError::UnsupportedVersion { version: 3 }
         );
         // Every truncation, and one extra byte.
         for n in 0..good.len() {
@@ -321,35 +571,66 @@ mod tests {
         let mut long = good.clone();
         long.push(0);
         assert_eq!(code(&long), "checkpoint_malformed");
-        // A count that overflows the multiplication.
-        let mut huge = good[..HEADER_LEN].to_vec();
+        // Structural faults, in both versions (version 2 with a checksum that matches them).
+        let v1 = encode_v1(&sample());
+        let both = |content: &[u8]| {
+            let mut v2 = content.to_vec();
+            v2[4] = 2;
+            let sum = Sha256::digest(&v2);
+            v2.extend_from_slice(&sum);
+            [code(content), code(&v2)]
+        };
+        let malformed = ["checkpoint_malformed"; 2];
+        // A count that overflows the multiplication, or one entry too many or too few.
+        let mut huge = v1[..HEADER_LEN].to_vec();
         huge[37..41].copy_from_slice(&u32::MAX.to_le_bytes());
-        assert_eq!(code(&huge), "checkpoint_malformed");
+        assert_eq!(both(&huge), malformed);
+        for n in [2u32, 4] {
+            let mut wrong = v1.clone();
+            wrong[37..41].copy_from_slice(&n.to_le_bytes());
+            assert_eq!(both(&wrong), malformed, "count {n}");
+        }
         // Entries swapped, or repeated.
-        let mut swapped = good.clone();
+        let mut swapped = v1.clone();
         let (a, b) = (HEADER_LEN, HEADER_LEN + ENTRY_LEN);
         let first = swapped[a..b].to_vec();
         swapped.copy_within(b..b + ENTRY_LEN, a);
         swapped[b..b + ENTRY_LEN].copy_from_slice(&first);
-        assert_eq!(code(&swapped), "checkpoint_malformed");
-        let mut repeated = good.clone();
+        assert_eq!(both(&swapped), malformed);
+        let mut repeated = v1.clone();
         repeated.copy_within(a..b, b);
-        assert_eq!(code(&repeated), "checkpoint_malformed");
+        assert_eq!(both(&repeated), malformed);
+        // The helper makes valid bytes of a valid content.
+        assert!(TrustCheckpoints::decode(&v1).is_ok());
+        let mut resummed = v1.clone();
+        resummed[4] = 2;
+        let sum = Sha256::digest(&resummed);
+        resummed.extend_from_slice(&sum);
+        assert_eq!(resummed, good);
     }
 
     #[test]
     fn keys_must_match() {
         let mut t = sample();
-        let mut other_key_bytes = sample().encode();
-        other_key_bytes[5] ^= 1;
-        let other = TrustCheckpoints::decode(&other_key_bytes).unwrap();
+        let mut other = sample();
+        other.genesis_key[0] ^= 1;
         assert_eq!(
-            t.merge(other).unwrap_err(),
+            t.merge(other.clone()).unwrap_err(),
             CheckpointError::GenesisKeyMismatch
         );
+        let foreign_bytes = other.encode();
+        assert_eq!(
+            t.merge_bytes(&foreign_bytes).unwrap_err(),
+            CheckpointError::GenesisKeyMismatch
+        );
+        assert_eq!(
+            t.merge_bytes(b"junk").unwrap_err().code(),
+            "checkpoint_malformed"
+        );
+        assert_eq!(t, sample(), "refused bytes merge nothing");
         let mut more = TrustCheckpoints::new(&key());
         more.insert(&"ee".repeat(32), 1).unwrap();
-        t.merge(more).unwrap();
+        t.merge_bytes(&more.encode()).unwrap();
         assert_eq!(t.len(), 4);
         assert!(t.insert("abc", 1).is_err());
         assert!(t.insert(&"ab".repeat(31), 1).is_err());

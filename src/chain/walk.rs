@@ -236,6 +236,11 @@ impl ChainWalk {
         &self.key_cache
     }
 
+    /// The genesis verification key the walk ends at (what trust checkpoints record).
+    pub fn genesis_key(&self) -> &GenesisVerificationKey {
+        &self.genesis_key
+    }
+
     /// Take the key cache, to give it to the next walk under the same genesis key.
     pub fn take_key_cache(&mut self) -> KeyCache {
         core::mem::replace(&mut self.key_cache, KeyCache::new(&self.genesis_key))

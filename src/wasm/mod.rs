@@ -3,7 +3,7 @@
 //! Thin on purpose: it converts JS values to core types and back. A successful walk hands out
 //! its certificate as a [`VerifiedCertificateHandle`], against which the light-wallet proofs
 //! are checked (`proofs.rs`). The async driver (fetching,
-//! pipelining, progress, cancellation, trust stores) is the npm package's JavaScript
+//! pipelining, progress, cancellation, where trust bytes are stored) is the npm package's JavaScript
 //! (`pkg/src/`), around the same sans-IO walk the CLI drives.
 
 mod convert;
@@ -11,10 +11,12 @@ mod fault;
 mod key_cache;
 mod proofs;
 mod split;
+mod trust;
 mod walk;
 
 pub use key_cache::KeyCacheHandle;
 pub use proofs::VerifiedCertificateHandle;
+pub use trust::{merge_checkpoints, read_checkpoints};
 pub use walk::{decode_genesis_key, default_limits, run_check_job, version, Walk};
 
 /// The module's heap allocator: talc instead of std's dlmalloc, for size (7 KB less of the

@@ -9,7 +9,7 @@ use super::convert;
 use super::proofs::VerifiedCertificateHandle;
 use crate::certificate::{decode_check_outcome, GenesisVerificationKey};
 use crate::chain::walk::PendingCheck;
-use crate::chain::{ChainWalk, Step, WalkConfig};
+use crate::chain::{ChainWalk, Step, WalkConfig, DEFAULT_MAX_CHECKPOINTS};
 use crate::error::Error;
 
 /// A chain walk driven from JavaScript.
@@ -238,22 +238,25 @@ pub fn decode_genesis_key(text: &str) -> Result<String, JsValue> {
         .map_err(|e| convert::error(&e))
 }
 
-/// The default limits: `{ maxChainLength, maxCertificateBytes }`.
+/// The default limits: `{ maxChainLength, maxCertificateBytes, maxCheckpoints }` (the last:
+/// how many trust checkpoints a store keeps, `chain::trust::DEFAULT_MAX_CHECKPOINTS`).
 #[wasm_bindgen(js_name = defaultLimits)]
 pub fn default_limits() -> JsValue {
     let d = WalkConfig::default();
     convert::to_js(&LimitsView {
         max_chain_length: d.max_chain_length as u64,
         max_certificate_bytes: d.max_certificate_bytes as u64,
+        max_checkpoints: DEFAULT_MAX_CHECKPOINTS as u64,
     })
 }
 
-/// `{maxChainLength, maxCertificateBytes}`.
+/// `{maxChainLength, maxCertificateBytes, maxCheckpoints}`.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct LimitsView {
     max_chain_length: u64,
     max_certificate_bytes: u64,
+    max_checkpoints: u64,
 }
 
 /// `{kind, hash?, result?, error?}`: `step()`'s answer. The result (already a JS object) and

@@ -15,6 +15,8 @@
  * 4. verifies every artifact and proof of the fixture against its certificate (walked first),
  *    and checks that tampered ones are refused with their specific codes.
  *
+ * With --trust-file IN OUT: only the trust round trip (see trust_file below).
+ *
  * Exit status 0 when every check passed. Everything allocated is freed (the test runs under
  * valgrind --leak-check=full too).
  */
@@ -254,22 +256,28 @@ static void test_checkpoints(const char *genesis, const json_map *certs, const c
            "checkpoint_count");
     expect(mithril_lite_verifier_export_checkpoints(verifier, NULL, 0, &len),
            MITHRIL_LITE_CODE_BUFFER_TOO_SMALL, "export size query");
-    expect_true(len == 41 + 40 * count, "export length: header + 40 bytes per checkpoint");
+    expect_true(len == 41 + 40 * count + 32,
+                "export length: header + 40 bytes per checkpoint + checksum");
     uint8_t *bytes = malloc(len);
     size_t len2 = 0;
     expect(mithril_lite_verifier_export_checkpoints(verifier, bytes, len, &len2), MITHRIL_LITE_CODE_OK,
            "export");
-    expect_true(len2 == len && memcmp(bytes, "MLTC\x01", 5) == 0, "export: magic and version");
+    expect_true(len2 == len && memcmp(bytes, "MLTC\x02", 5) == 0, "export: magic and version");
     printf("  ok   trusted %zu certificates, %zu bytes of checkpoints\n", count, len);
 
     mithril_lite_verifier *fresh = NULL;
     expect(mithril_lite_verifier_new(genesis, &fresh), MITHRIL_LITE_CODE_OK, "verifier_new");
     expect(mithril_lite_verifier_import_checkpoints(fresh, bytes, len - 1),
            MITHRIL_LITE_CODE_CHECKPOINT_MALFORMED, "import truncated checkpoints");
-    bytes[4] = 2;
+    bytes[4] = 3;
     expect(mithril_lite_verifier_import_checkpoints(fresh, bytes, len),
            MITHRIL_LITE_CODE_CHECKPOINT_UNSUPPORTED_VERSION, "import a future version");
-    bytes[4] = 1;
+    bytes[4] = 2;
+    /* A corrupted byte anywhere (here: in the first entry's epoch) fails the checksum. */
+    bytes[41 + 35] ^= 1;
+    expect(mithril_lite_verifier_import_checkpoints(fresh, bytes, len),
+           MITHRIL_LITE_CODE_CHECKPOINT_MALFORMED, "import corrupted checkpoints");
+    bytes[41 + 35] ^= 1;
     expect(mithril_lite_verifier_import_checkpoints(fresh, (const uint8_t *)"garbage", 7),
            MITHRIL_LITE_CODE_CHECKPOINT_MALFORMED, "import garbage");
     expect(mithril_lite_verifier_import_checkpoints(fresh, NULL, 3), MITHRIL_LITE_CODE_NULL_POINTER,
@@ -548,12 +556,81 @@ static void test_artifacts(const char *dir, const json_map *certs, mithril_lite_
     free_map(&dbs);
 }
 
+/*
+ * --trust-file IN OUT: the C part of the trust round trip (tests/node/trust-bytes.test.mjs).
+ * Imports the checkpoint bytes IN (written by the CLI's --trust or the npm package), checks
+ * that the walk from the latest certificate stops at once at a checkpoint, and exports the
+ * verifier's checkpoints to OUT.
+ */
+static int trust_file(const char *genesis, const json_map *certs, const char *latest,
+                      const char *in, const char *out) {
+    /* read_file joins DIR/NAME: "" + "/" + an absolute path is that path. */
+    buffer bytes = read_file(in[0] == '/' ? "" : ".", in);
+    mithril_lite_verifier *verifier = NULL;
+    if (bytes.data &&
+        expect(mithril_lite_verifier_new(genesis, &verifier), MITHRIL_LITE_CODE_OK, "verifier_new") &&
+        expect(mithril_lite_verifier_import_checkpoints(verifier, (const uint8_t *)bytes.data, bytes.len),
+               MITHRIL_LITE_CODE_OK, "import the trust file")) {
+        mithril_lite_certificate *cert = NULL;
+        if (expect(walk_chain(verifier, certs, latest, NULL, &cert), MITHRIL_LITE_CODE_OK,
+                   "walk with the imported checkpoints")) {
+            char json[16384];
+            expect(mithril_lite_certificate_json(cert, json, sizeof json, NULL), MITHRIL_LITE_CODE_OK,
+                   "certificate_json");
+            expect_true(strstr(json, "\"kind\":\"trusted\"") &&
+                            strstr(json, "\"certificates_checked\":1"),
+                        "the walk stopped at a checkpoint of the file after one certificate");
+        }
+        mithril_lite_certificate_free(&cert);
+        size_t len = 0;
+        mithril_lite_verifier_export_checkpoints(verifier, NULL, 0, &len);
+        uint8_t *exported = malloc(len ? len : 1);
+        if (exported &&
+            expect(mithril_lite_verifier_export_checkpoints(verifier, exported, len, &len),
+                   MITHRIL_LITE_CODE_OK, "export")) {
+            FILE *f = fopen(out, "wb");
+            expect_true(f != NULL, "open the output file");
+            if (f) {
+                expect_true(fwrite(exported, 1, len, f) == len, "write the output file");
+                expect_true(fclose(f) == 0, "close the output file");
+            }
+        }
+        free(exported);
+    } else if (!bytes.data) {
+        fail("cannot read the trust file");
+    }
+    mithril_lite_verifier_free(&verifier);
+    free(bytes.data);
+    printf("%d checks, %d failed\n", checks, failures);
+    return failures == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
-    if (argc != 2 && !(argc == 4 && strcmp(argv[2], "--jobs") == 0 && atoi(argv[3]) > 0)) {
-        fprintf(stderr, "usage: %s FIXTURE_DIR [--jobs THREADS]\n", argv[0]);
+    int trust_mode = argc == 5 && strcmp(argv[2], "--trust-file") == 0;
+    if (argc != 2 && !trust_mode &&
+        !(argc == 4 && strcmp(argv[2], "--jobs") == 0 && atoi(argv[3]) > 0)) {
+        fprintf(stderr, "usage: %s FIXTURE_DIR [--jobs THREADS | --trust-file IN OUT]\n", argv[0]);
         return 2;
     }
     const char *dir = argv[1];
+    if (trust_mode) {
+        buffer key = read_file(dir, "genesis.vkey");
+        buffer list = read_file(dir, "certificates-list.json");
+        json_map certs = load_map(dir, "certificates.json");
+        char latest[65] = {0};
+        int status = 2;
+        if (key.data && list.data && string_field(list.data, list.len, "hash", latest, sizeof latest)) {
+            while (key.len > 0 && (key.data[key.len - 1] == '\n' || key.data[key.len - 1] == ' '))
+                key.data[--key.len] = 0;
+            status = trust_file(key.data, &certs, latest, argv[3], argv[4]);
+        } else {
+            fprintf(stderr, "fixture incomplete\n");
+        }
+        free_map(&certs);
+        free(list.data);
+        free(key.data);
+        return status;
+    }
     if (argc == 4) {
         pool = pool_start((size_t)atoi(argv[3]));
         if (!pool) {

@@ -1,8 +1,11 @@
 // Trust checkpoints: a verified chain's certificates shorten later walks under the same
-// genesis key; stores persist them (memory, localStorage, chrome.storage, custom objects);
-// what is read back is validated; the list is bounded.
+// genesis key; stores persist the core's bytes (memory, localStorage and chrome.storage as
+// base64, custom objects); what is read back is validated by the core (a corrupted or foreign
+// value is never trusted, and says so); the list is bounded; the JSON layout of earlier
+// releases is migrated.
 
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
@@ -137,7 +140,7 @@ describe('trust checkpoints', () => {
     assert.equal(new CertificateVerifier(raw).trustKey, verifier.trustKey);
   });
 
-  test('LocalStorageTrustStore persists JSON text across verifiers', async () => {
+  test('LocalStorageTrustStore persists base64 bytes across verifiers', async () => {
     const storage = new FakeStorage();
     const first = new CertificateVerifier(devnet.genesisKey, {
       trustStore: new LocalStorageTrustStore(storage),
@@ -145,9 +148,11 @@ describe('trust checkpoints', () => {
     const a = await first.verifyChain(olderCertificate(), mapSource(devnet.certificates));
     const stored = storage.getItem(first.trustKey);
     assert.equal(typeof stored, 'string');
-    const parsed = JSON.parse(/** @type {string} */ (stored));
-    assert.equal(parsed.version, 1);
-    assert.equal(parsed.checkpoints.length, a.certificatesChecked);
+    const bytes = Buffer.from(/** @type {string} */ (stored), 'base64');
+    assert.equal(Buffer.from(bytes).toString('base64'), stored, 'canonical base64');
+    assert.equal(bytes.subarray(0, 5).toString('latin1'), 'MLTC\x02');
+    // Header, 40 bytes per checkpoint, checksum.
+    assert.equal(bytes.length, 41 + 40 * a.certificatesChecked + 32);
 
     const second = new CertificateVerifier(devnet.genesisKey, {
       trustStore: new LocalStorageTrustStore(storage),
@@ -168,7 +173,9 @@ describe('trust checkpoints', () => {
         trustStore: new ChromeStorageTrustStore(),
       });
       await verifier.verifyChain(olderCertificate(), mapSource(devnet.certificates));
-      assert.ok(area.map.has(verifier.trustKey));
+      const stored = area.map.get(verifier.trustKey);
+      assert.equal(typeof stored, 'string', 'chrome.storage keeps JSON values: base64 text');
+      assert.ok(String(stored).startsWith('TUxUQ'), 'base64 of MLTC');
       const again = new CertificateVerifier(devnet.genesisKey, {
         trustStore: new ChromeStorageTrustStore(area),
       });
@@ -203,17 +210,120 @@ describe('trust checkpoints', () => {
     assert.deepEqual(await verifier.trustedCheckpoints(), []);
   });
 
-  test('malformed stored data is ignored, valid entries kept', async () => {
+  test('a value that is not checkpoints is ignored, with an event', async () => {
     const store = new MemoryTrustStore();
     const verifier = new CertificateVerifier(devnet.genesisKey, { trustStore: store });
     const key = verifier.trustKey;
-    for (const junk of [42, 'not json', '{"version":1}', { version: 2, checkpoints: [] }, [], null]) {
-      await store.set(key, junk);
+    const junks = [
+      42,
+      'not json',
+      'TUxUQw=', // not base64 (length)
+      '{"version":1}',
+      { version: 2, checkpoints: [] },
+      [],
+      new Uint8Array([1, 2, 3]),
+      Buffer.from('MLTC\x09').toString('base64'),
+    ];
+    for (const junk of junks) {
+      await store.set(key, /** @type {any} */ (junk));
       assert.deepEqual(await verifier.trustedCheckpoints(), []);
-      const chain = await verifier.verifyChain(olderCertificate(), mapSource(devnet.certificates));
-      assert.equal(chain.anchor.kind, 'genesis', JSON.stringify(junk));
+      /** @type {any[]} */
+      const events = [];
+      const chain = await verifier.verifyChain(olderCertificate(), mapSource(devnet.certificates), {
+        onProgress: (e) => events.push(e),
+      });
+      assert.equal(chain.anchor.kind, 'genesis', String(junk));
+      const ignored = events.filter((e) => e.type === 'trust-ignored');
+      assert.equal(ignored.length, 1, String(junk));
+      assert.equal(ignored[0].key, key);
+      assert.match(ignored[0].code, /^checkpoint_(malformed|unsupported_version)$/);
+      assert.equal(events[0].type, 'trust-ignored', 'before the first fetch');
+      // The verified walk replaced the value with bytes.
+      assert.ok((await store.get(key)) instanceof Uint8Array);
+      assert.ok((await verifier.trustedCheckpoints()).length > 0);
       await verifier.clearTrust();
     }
+    // Nothing stored (or cleared) is not an event.
+    for (const nothing of [undefined, null, '', new Uint8Array(0)]) {
+      await store.set(key, /** @type {any} */ (nothing));
+      /** @type {any[]} */
+      const events = [];
+      await verifier.verifyChain(olderCertificate(), mapSource(devnet.certificates), {
+        onProgress: (e) => events.push(e),
+      });
+      assert.ok(!events.some((e) => e.type === 'trust-ignored'), String(nothing));
+      await verifier.clearTrust();
+    }
+  });
+
+  test('corrupted bytes anywhere never give more trust', async () => {
+    const store = new MemoryTrustStore();
+    const verifier = new CertificateVerifier(devnet.genesisKey, { trustStore: store });
+    const key = verifier.trustKey;
+    await verifier.verifyChain(olderCertificate(), mapSource(devnet.certificates));
+    const good = /** @type {Uint8Array} */ (await store.get(key));
+    const trusted = new Set((await verifier.trustedCheckpoints()).map((c) => c.hash));
+    assert.ok(trusted.size > 0);
+    // Every byte changed (to two values), removed, or repeated: the checkpoints read back (what
+    // the walk is given) are none at all, never a garbled hash or epoch.
+    for (let i = 0; i < good.length; i++) {
+      for (const mask of [0x01, 0xff]) {
+        const bad = Uint8Array.from(good);
+        bad[i] ^= mask;
+        await store.set(key, bad);
+        assert.deepEqual(await verifier.trustedCheckpoints(), [], `byte ${i} xor ${mask}`);
+      }
+      const shorter = Uint8Array.from([...good.subarray(0, i), ...good.subarray(i + 1)]);
+      await store.set(key, shorter);
+      assert.deepEqual(await verifier.trustedCheckpoints(), [], `byte ${i} removed`);
+    }
+    // A corrupted store costs a full walk and an event, then is replaced by valid bytes.
+    const bad = Uint8Array.from(good);
+    bad[60] ^= 1;
+    await store.set(key, bad);
+    /** @type {any[]} */
+    const events = [];
+    const chain = await verifier.verifyChain(devnet.latest, mapSource(devnet.certificates), {
+      onProgress: (e) => events.push(e),
+    });
+    assert.equal(chain.anchor.kind, 'genesis');
+    assert.deepEqual(
+      events.filter((e) => e.type === 'trust-ignored').map((e) => e.code),
+      ['checkpoint_malformed'],
+    );
+    const after = new Set((await verifier.trustedCheckpoints()).map((c) => c.hash));
+    assert.deepEqual(after, new Set(chain.links.map((l) => l.hash)));
+  });
+
+  test('checkpoints of another genesis key are never trusted', async () => {
+    const store = new MemoryTrustStore();
+    const mine = new CertificateVerifier(devnet.genesisKey, { trustStore: store });
+    await mine.verifyChain(olderCertificate(), mapSource(devnet.certificates));
+    const good = /** @type {Uint8Array} */ (await store.get(mine.trustKey));
+    // Well-formed bytes of another genesis key (the reference chains share devnet's key): the
+    // key field changed and the checksum recomputed, put under this key's store key.
+    const bytes = Buffer.from(good);
+    bytes[5] ^= 1;
+    const end = bytes.length - 32;
+    createHash('sha256').update(bytes.subarray(0, end)).digest().copy(bytes, end);
+    await store.set(mine.trustKey, new Uint8Array(bytes));
+    assert.deepEqual(await mine.trustedCheckpoints(), []);
+    /** @type {any[]} */
+    const events = [];
+    const chain = await mine.verifyChain(olderCertificate(), mapSource(devnet.certificates), {
+      onProgress: (e) => events.push(e),
+    });
+    assert.equal(chain.anchor.kind, 'genesis');
+    assert.deepEqual(
+      events.filter((e) => e.type === 'trust-ignored').map((e) => e.code),
+      ['checkpoint_genesis_key_mismatch'],
+    );
+  });
+
+  test('the JSON layout of earlier releases is read once, then rewritten as bytes', async () => {
+    const store = new MemoryTrustStore();
+    const verifier = new CertificateVerifier(devnet.genesisKey, { trustStore: store });
+    const key = verifier.trustKey;
     const plain = new CertificateVerifier(devnet.genesisKey, { trustStore: null });
     const older = await plain.verifyChain(olderCertificate(), mapSource(devnet.certificates));
     const full = await plain.verifyChain(devnet.latest, mapSource(devnet.certificates));
@@ -222,7 +332,7 @@ describe('trust checkpoints', () => {
       older.links.find((l) => full.links.some((f) => f.hash === l.hash))
     );
     assert.ok(good);
-    await store.set(key, {
+    const legacy = {
       version: 1,
       checkpoints: [
         { hash: 'XYZ', epoch: 30, aggregateVerificationKey: 'aa' },
@@ -232,10 +342,28 @@ describe('trust checkpoints', () => {
         good,
         { ...good, epoch: 3 }, // duplicate hash
       ],
-    });
-    assert.deepEqual(await verifier.trustedCheckpoints(), [good]);
-    const chain = await verifier.verifyChain(devnet.latest, mapSource(devnet.certificates));
-    assert.deepEqual(chain.anchor, { kind: 'trusted', hash: good.hash });
+    };
+    // As an object (memory, chrome.storage) and as JSON text (localStorage).
+    for (const value of [legacy, JSON.stringify(legacy)]) {
+      await store.set(key, /** @type {any} */ (value));
+      assert.deepEqual(await verifier.trustedCheckpoints(), [{ hash: good.hash, epoch: good.epoch }]);
+      /** @type {any[]} */
+      const events = [];
+      const chain = await verifier.verifyChain(devnet.latest, mapSource(devnet.certificates), {
+        onProgress: (e) => events.push(e),
+      });
+      assert.deepEqual(chain.anchor, { kind: 'trusted', hash: good.hash });
+      assert.ok(!events.some((e) => e.type === 'trust-ignored'));
+      // Rewritten as the core's bytes: the chain that walk verified, down to the old checkpoint.
+      const stored = await store.get(key);
+      assert.ok(stored instanceof Uint8Array);
+      assert.deepEqual(
+        new Set((await verifier.trustedCheckpoints()).map((c) => c.hash)),
+        new Set(chain.links.map((l) => l.hash)),
+      );
+      assert.ok(chain.links.some((l) => l.hash === good.hash));
+      await verifier.clearTrust();
+    }
   });
 
   test('the stored list is bounded to the newest checkpoints', async () => {
@@ -244,10 +372,12 @@ describe('trust checkpoints', () => {
     const chain = await verifier.verifyChain(devnet.latest, mapSource(devnet.certificates));
     const kept = await verifier.trustedCheckpoints();
     assert.equal(kept.length, 3);
-    assert.deepEqual(
-      kept.map((c) => c.hash),
-      chain.links.slice(0, 3).map((l) => l.hash),
-    );
+    // The core's order: newest epoch first, then ascending hash.
+    const newest = chain.links
+      .map((l) => ({ hash: l.hash, epoch: l.epoch }))
+      .sort((a, b) => b.epoch - a.epoch || (a.hash < b.hash ? -1 : 1))
+      .slice(0, 3);
+    assert.deepEqual(kept, newest);
   });
 
   test('a store that fails to write or read does not fail the verification', async () => {

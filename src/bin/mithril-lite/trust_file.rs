@@ -2,8 +2,9 @@
 //! (`mithril_lite::chain::trust`, the same bytes the C ABI exports), so a later run stops at a
 //! certificate an earlier run verified back to genesis.
 //!
-//! Read once at start; a file that does not decode, or that holds checkpoints of another
-//! genesis key, is never trusted: it costs a full walk and a warning, not a wrong verdict.
+//! Read once at start; a file that does not decode (corrupted: version 2 has a checksum), or
+//! that holds checkpoints of another genesis key, is never trusted: it costs a full walk and a
+//! warning, not a wrong verdict. The core keeps the newest `DEFAULT_MAX_CHECKPOINTS`.
 //! Written after each fully verified walk, atomically (a temporary file in the same directory,
 //! then a rename), so a kill leaves either the old file or the new one. A file of another
 //! genesis key is left as it is.
@@ -13,7 +14,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use mithril_lite::certificate::GenesisVerificationKey;
-use mithril_lite::chain::{TrustCheckpoints, VerifiedChain};
+use mithril_lite::chain::{CheckpointError, TrustCheckpoints, VerifiedChain};
 
 /// The checkpoints of one run and where they are kept.
 pub struct TrustFile {
@@ -36,9 +37,9 @@ impl TrustFile {
                 );
                 (empty, true)
             }
-            Ok(bytes) => match TrustCheckpoints::decode(&bytes) {
-                Ok(c) if c.genesis_key() == key.to_bytes() => (c, true),
-                Ok(_) => {
+            Ok(bytes) => match TrustCheckpoints::load(&bytes, key) {
+                Ok(c) => (c, true),
+                Err(CheckpointError::GenesisKeyMismatch) => {
                     warn(
                         path,
                         "holds checkpoints of another genesis key: not used, and left as it is",

@@ -541,8 +541,8 @@ public final class MithrilTest {
             Mithril.verifierTrust(verifier, cert);
             long count = Mithril.verifierCheckpointCount(verifier);
             byte[] bytes = Mithril.verifierExportCheckpoints(verifier);
-            check(bytes.length == 41 + 40 * count && bytes[0] == 'M' && bytes[4] == 1,
-                    "checkpoints: header and 40 bytes per certificate");
+            check(bytes.length == 41 + 40 * count + 32 && bytes[0] == 'M' && bytes[4] == 2,
+                    "checkpoints: header, 40 bytes per certificate, checksum");
             byte[] cut = Arrays.copyOf(bytes, bytes.length - 1);
             expectCode(500, "import truncated checkpoints", () -> Mithril.verifierImportCheckpoints(fresh, cut));
             expectCode(10, "import null checkpoints", () -> Mithril.verifierImportCheckpoints(fresh, null));
