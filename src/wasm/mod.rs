@@ -13,6 +13,7 @@ mod proofs;
 mod split;
 mod walk;
 
+pub use convert::error_codes;
 pub use key_cache::KeyCacheHandle;
 pub use proofs::VerifiedCertificateHandle;
 pub use walk::{decode_genesis_key, default_limits, run_check_job, version, Walk};
