@@ -46,4 +46,5 @@ mod test_rng;
 #[cfg(feature = "wasm")]
 pub mod wasm;
 
-pub use error::{Error, StmError};
+pub use error::Error;
+pub use stm::StmError;

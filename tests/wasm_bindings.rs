@@ -17,7 +17,9 @@ compile_error!("tests/wasm_bindings.rs needs the `wasm` feature: add `--features
 use std::collections::BTreeMap;
 
 use mithril_lite::certificate::{Certificate, PartKey};
-use mithril_lite::wasm::{run_check_job, Walk};
+use mithril_lite::proofs::ProofError;
+use mithril_lite::wasm::{error_codes, run_check_job, Walk};
+use mithril_lite::{Error, StmError};
 use serde_json::value::RawValue;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -141,6 +143,25 @@ fn bad_genesis_key_throws_a_coded_error() {
         assert_eq!(get_str(&error, "name"), "MithrilVerificationError");
         assert!(get_f64(&error, "numericCode") > 0.0);
     }
+}
+
+/// `errorCodes()` is the core's tables for the verdicts the module gives (chain, STM, proofs):
+/// every code with its number, and nothing else.
+#[wasm_bindgen_test]
+fn error_codes_are_the_core_tables() {
+    let table = error_codes();
+    let rows: BTreeMap<&str, u32> = Error::CODES
+        .iter()
+        .chain(StmError::CODES)
+        .chain(ProofError::CODES)
+        .copied()
+        .collect();
+    let keys = js_sys::Reflect::own_keys(&table).unwrap();
+    assert_eq!(keys.length() as usize, rows.len());
+    for (code, number) in rows {
+        assert_eq!(get_f64(&table, code), f64::from(number), "{code}");
+    }
+    assert_eq!(get_f64(&table, "internal_error"), 98.0);
 }
 
 #[wasm_bindgen_test]

@@ -3,6 +3,22 @@
 // passed through untouched.
 
 /**
+ * The core's numeric code of each string code, from the wasm module's errorCodes() (the Rust
+ * code tables): recorded by instance.js when an instance starts, so that the errors made here
+ * carry the core's numbers without repeating them, even after a trap.
+ * @type {Record<string, number>}
+ */
+let numericCodes = {};
+
+/**
+ * Record the wasm module's code table (instance.js, when an instance starts).
+ * @param {Record<string, number>} table
+ */
+export function useNumericCodes(table) {
+  numericCodes = table;
+}
+
+/**
  * The error an aborted call rejects with: `name` "AbortError", `code` "aborted", and the
  * signal's reason as `cause`.
  * @param {unknown} reason
@@ -81,8 +97,8 @@ export function proofInputError(code, message) {
   );
   err.name = 'MithrilVerificationError';
   err.code = code;
-  // The core's numeric codes (ProofError::numeric_code): 100 oversized input, 400 malformed.
-  err.numericCode = code === 'input_too_large' ? 100 : 400;
+  // ProofError::numeric_code's number for the code, from the wasm module's table.
+  err.numericCode = numericCodes[code];
   return err;
 }
 
@@ -97,6 +113,6 @@ export function internalError(message) {
   );
   err.name = 'MithrilVerificationError';
   err.code = 'internal_error';
-  err.numericCode = 98;
+  err.numericCode = numericCodes.internal_error;
   return err;
 }

@@ -13,7 +13,7 @@
 // pointer in the new instance's memory would corrupt it).
 
 import * as glue from '../dist/web/mithril_lite.js';
-import { internalError } from './errors.js';
+import { internalError, useNumericCodes } from './errors.js';
 
 /** The compiled module, once started. @type {WebAssembly.Module | undefined} */
 let compiled;
@@ -90,6 +90,8 @@ export async function startAsync(module) {
 function started(module) {
   compiled = module;
   generation = 1;
+  // Read once, while the instance is sound: internal_error's number is needed after a trap.
+  useNumericCodes(glue.errorCodes());
 }
 
 /** Whether an instance is running (start() or startAsync() finished). */

@@ -9,6 +9,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
+use crate::error::table::error_table;
+
 /// Why a proof or an artifact is not certified by the certificate it was checked against.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -98,41 +100,6 @@ pub enum ProofError {
 }
 
 impl ProofError {
-    /// Stable string code.
-    pub fn code(&self) -> &'static str {
-        match self {
-            ProofError::InputTooLarge { .. } => "input_too_large",
-            ProofError::Malformed { .. } => "proof_malformed",
-            ProofError::Invalid { .. } => "proof_invalid",
-            ProofError::RootMismatch { .. } => "proof_root_mismatch",
-            ProofError::ItemNotCertified { .. } => "item_not_certified",
-            ProofError::NothingCertified => "proof_nothing_certified",
-            ProofError::CertificateMismatch { .. } => "proof_certificate_mismatch",
-            ProofError::MessageMismatch { .. } => "proof_message_mismatch",
-            ProofError::SignerKeyInvalid { .. } => "signer_key_invalid",
-            ProofError::StakeDistributionInvalid { .. } => "stake_distribution_invalid",
-            ProofError::ArtifactMismatch { .. } => "artifact_mismatch",
-        }
-    }
-
-    /// Stable numeric code (for the C ABI): the 400 range, and 100 for oversized input as in
-    /// the core error.
-    pub fn numeric_code(&self) -> u32 {
-        match self {
-            ProofError::InputTooLarge { .. } => 100,
-            ProofError::Malformed { .. } => 400,
-            ProofError::Invalid { .. } => 401,
-            ProofError::RootMismatch { .. } => 402,
-            ProofError::ItemNotCertified { .. } => 403,
-            ProofError::NothingCertified => 404,
-            ProofError::CertificateMismatch { .. } => 405,
-            ProofError::MessageMismatch { .. } => 406,
-            ProofError::SignerKeyInvalid { .. } => 407,
-            ProofError::StakeDistributionInvalid { .. } => 408,
-            ProofError::ArtifactMismatch { .. } => 409,
-        }
-    }
-
     pub(crate) fn malformed(what: &'static str, detail: impl fmt::Display) -> ProofError {
         ProofError::Malformed {
             what,
@@ -147,60 +114,39 @@ impl ProofError {
     }
 }
 
-impl fmt::Display for ProofError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ProofError::InputTooLarge { what, size, limit } => {
-                write!(f, "{what} is {size} bytes, over the limit of {limit}")
-            }
-            ProofError::Malformed { what, detail } => {
-                write!(f, "cannot decode the {what}: {detail}")
-            }
-            ProofError::Invalid { detail } => write!(f, "invalid Merkle proof: {detail}"),
-            ProofError::RootMismatch { computed, claimed } => write!(
+// Numbers: the 400 range, and 100 for oversized input as in the core error.
+error_table! {
+    ProofError {
+        InputTooLarge { what, size, limit } => "input_too_large", 100,
+            "{what} is {size} bytes, over the limit of {limit}";
+        Malformed { what, detail } => "proof_malformed", 400, "cannot decode the {what}: {detail}";
+        Invalid { detail } => "proof_invalid", 401, "invalid Merkle proof: {detail}";
+        RootMismatch { computed, claimed } => "proof_root_mismatch", 402, (
+            "the Merkle proof leads to the root {computed}, not to its announced root {claimed}"
+        );
+        ItemNotCertified { item } => "item_not_certified", 403,
+            "{item} is listed as certified but is not a leaf of the proof";
+        NothingCertified => "proof_nothing_certified", 404, "the proof certifies no item";
+        CertificateMismatch { expected, got } => "proof_certificate_mismatch", 405,
+            "the proof names certificate {expected} but was checked against {got}";
+        MessageMismatch { certificate, computed, signed_message, parts } =>
+            "proof_message_mismatch", 406, (|f| {
+            write!(
                 f,
-                "the Merkle proof leads to the root {computed}, not to its announced root {claimed}"
-            ),
-            ProofError::ItemNotCertified { item } => write!(
-                f,
-                "{item} is listed as certified but is not a leaf of the proof"
-            ),
-            ProofError::NothingCertified => write!(f, "the proof certifies no item"),
-            ProofError::CertificateMismatch { expected, got } => write!(
-                f,
-                "the proof names certificate {expected} but was checked against {got}"
-            ),
-            ProofError::MessageMismatch {
-                certificate,
-                computed,
-                signed_message,
-                parts,
-            } => {
-                write!(
-                    f,
-                    "certificate {certificate}: with the proof's values the protocol message hashes to {computed}, not to the signed message {signed_message}"
-                )?;
-                if !parts.is_empty() {
-                    write!(f, " (differing parts: {})", parts.join(", "))?;
-                }
-                Ok(())
+                "certificate {certificate}: with the proof's values the protocol message hashes \
+                 to {computed}, not to the signed message {signed_message}"
+            )?;
+            if !parts.is_empty() {
+                write!(f, " (differing parts: {})", parts.join(", "))?;
             }
-            ProofError::SignerKeyInvalid { party_id, detail } => {
-                write!(f, "signer {party_id}: invalid verification key: {detail}")
-            }
-            ProofError::StakeDistributionInvalid { detail } => {
-                write!(f, "invalid stake distribution: {detail}")
-            }
-            ProofError::ArtifactMismatch {
-                certificate,
-                what,
-                artifact,
-                signed,
-            } => write!(
-                f,
-                "certificate {certificate} signed {what} {signed}, the artifact has {artifact}"
-            ),
-        }
+            Ok(())
+        });
+        SignerKeyInvalid { party_id, detail } => "signer_key_invalid", 407,
+            "signer {party_id}: invalid verification key: {detail}";
+        StakeDistributionInvalid { detail } => "stake_distribution_invalid", 408,
+            "invalid stake distribution: {detail}";
+        ArtifactMismatch { certificate, what, artifact, signed } => "artifact_mismatch", 409,
+            "certificate {certificate} signed {what} {signed}, the artifact has {artifact}";
     }
 }
 
@@ -270,36 +216,23 @@ pub(crate) mod tests {
         all
     }
 
+    /// The samples reach every row; the rows themselves (uniqueness, ranges, the C header, the
+    /// TypeScript unions, the README) are checked in tests/error_codes.rs.
     #[test]
-    fn codes_are_unique_and_stable() {
+    fn samples_reach_every_row() {
         let all = samples();
-        let mut codes: Vec<&str> = all.iter().map(ProofError::code).collect();
-        let mut numbers: Vec<u32> = all.iter().map(ProofError::numeric_code).collect();
-        codes.sort_unstable();
-        codes.dedup();
-        numbers.sort_unstable();
-        numbers.dedup();
-        assert_eq!(codes.len(), all.len());
-        assert_eq!(numbers.len(), all.len());
-        for e in &all {
-            assert!(e
-                .code()
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b == b'_'));
+        assert_eq!(all.len(), ProofError::CODES.len());
+        for (e, row) in all.iter().zip(ProofError::CODES) {
+            assert_eq!((e.code(), e.numeric_code()), *row);
             assert!(!e.to_string().is_empty());
         }
         assert!(all[7].to_string().contains("latest_block_number"));
-
-        // Every code is in the README's error table, and only oversized input shares its
-        // number with the core error (the 400 range is the proofs layer's own).
-        let readme =
-            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-        for e in &all {
-            let row = alloc::format!("| `{}` | {} |", e.code(), e.numeric_code());
-            assert!(readme.contains(&row), "README lacks the row {row}");
-            match e {
-                ProofError::InputTooLarge { .. } => assert_eq!(e.numeric_code(), 100),
-                _ => assert!((400..500).contains(&e.numeric_code()), "{}", e.code()),
+        // Only oversized input shares its number with the core error (the 400 range is the
+        // proofs layer's own).
+        for (code, number) in ProofError::CODES {
+            match *code {
+                "input_too_large" => assert_eq!(*number, 100),
+                _ => assert!((400..500).contains(number), "{code}"),
             }
         }
     }

@@ -8,12 +8,12 @@ use core::marker::PhantomData;
 
 use serde::Deserialize;
 
+use super::StmError;
 use crate::codec::byte_array::ByteArray;
 use crate::codec::canonical_json::JsonWriter;
 use crate::codec::cbor::{CborReader, CborResult};
 use crate::codec::hex;
 use crate::codec::json_hex::WireForm;
-use crate::StmError;
 
 /// One signer's contribution to an aggregate, as on the wire. Its points are not decoded here:
 /// decompression and subgroup checks are most of a certificate's cost, so they run with the

@@ -7,7 +7,7 @@ use blst::min_sig::{PublicKey, Signature as BlstSignature};
 use blst::BLST_ERROR;
 
 use super::aggregate_signature::SignatureEntry;
-use crate::StmError;
+use super::StmError;
 
 /// A validated G2 verification key with its compressed bytes.
 #[derive(Clone)]

@@ -50,8 +50,8 @@
 
 use blake2::{Blake2b512, Digest};
 
+use super::StmError;
 use crate::codec::bigint::Nat;
-use crate::StmError;
 
 /// `ev = Blake2b-512("map" || msgp || index (u64 LE) || sigma)`.
 pub fn evaluation(msgp: &[u8], index: u64, sigma: &[u8; 48]) -> [u8; 64] {

@@ -3,6 +3,7 @@
 
 pub mod aggregate_signature;
 pub mod avk;
+pub mod error;
 pub mod keys;
 pub mod lottery;
 pub mod merkle;
@@ -13,6 +14,7 @@ pub mod verify;
 
 pub use aggregate_signature::{AggregateSignature, SignatureEntry};
 pub use avk::AggregateVerificationKey;
+pub use error::StmError;
 pub use keys::{Signature, VerificationKey};
 pub use pairing::PairingEquation;
 pub use params::Parameters;

@@ -65,8 +65,8 @@ use super::merkle;
 use super::pairing::PairingEquation;
 use super::params::Parameters;
 use super::seed::ScalarSeed;
+use super::StmError;
 use crate::codec::sorted::sort_by;
-use crate::StmError;
 
 /// Verify `signature` on `msg` for `avk` and `params`.
 ///

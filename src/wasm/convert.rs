@@ -5,6 +5,9 @@
 //! [`to_js`] writes 64-bit integers as numbers (the chain result: epochs and counts are far below
 //! 2^53), [`to_js_bigints`] as `bigint`s (proof results: block and slot numbers, stakes).
 //!
+//! [`error_codes`] hands JavaScript the core's code table, so that the package's own errors
+//! carry the core's numbers without repeating them.
+//!
 //! The errors ([`error`], [`proof_error`], [`usage_error`]) stay built by hand: hosts get real
 //! `Error` instances (a stack, `instanceof Error`, `name` "MithrilVerificationError"), which a
 //! serializer cannot make: it only makes plain objects.
@@ -12,6 +15,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 use serde::Serialize;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use crate::certificate::SignedEntityType;
@@ -19,7 +23,28 @@ use crate::chain::walk::{Anchor, ChainLink};
 use crate::chain::{VerifiedCertificate, VerifiedChain};
 use crate::proofs::ProofError;
 use crate::stm::Parameters;
-use crate::Error;
+use crate::{Error, StmError};
+
+/// The numeric code of every string code this module's verdicts can carry (the core's
+/// `Error`, `StmError` and `ProofError` tables; `input_too_large` is in two, with one number),
+/// as an object `{ code: number }`. The package's JavaScript reads the numbers of the errors it
+/// raises itself (`internal_error`, `proof_malformed`, `input_too_large`) from here.
+#[wasm_bindgen(js_name = errorCodes)]
+pub fn error_codes() -> JsValue {
+    let table = js_sys::Object::new();
+    for (code, number) in Error::CODES
+        .iter()
+        .chain(StmError::CODES)
+        .chain(ProofError::CODES)
+    {
+        let _ = js_sys::Reflect::set(
+            &table,
+            &JsValue::from_str(code),
+            &JsValue::from_f64(f64::from(*number)),
+        );
+    }
+    table.into()
+}
 
 /// A JS `Error` with `code` (the core's string code), `numericCode`, and `cause`
 /// (`{ certificate }` when the error concerns one).

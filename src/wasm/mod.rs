@@ -14,6 +14,7 @@ mod split;
 mod trust;
 mod walk;
 
+pub use convert::error_codes;
 pub use key_cache::KeyCacheHandle;
 pub use proofs::VerifiedCertificateHandle;
 pub use trust::{merge_checkpoints, read_checkpoints};
