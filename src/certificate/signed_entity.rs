@@ -9,7 +9,7 @@ use serde::Deserialize;
 /// The signed entity type. On the wire it is externally tagged, e.g.
 /// `{"CardanoTransactions":[24,719]}`, and read as the reference's derived `SignedEntityType`
 /// (with `CardanoImmutableFilesFull`, which the reference client refuses: historical
-/// certificates stay verifiable, spec §4.2). An unknown or discontinued type is read, as the
+/// certificates that sign it stay verifiable: it is a type aggregators once signed). An unknown or discontinued type is read, as the
 /// reference reads it, and refused for a standard certificate ([`WireSignedEntityTypeMessage`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignedEntityType {
@@ -42,7 +42,7 @@ pub enum SignedEntityType {
 /// (`CardanoDbBeacon`, an object or the array of its fields).
 ///
 /// Unlike the reference's, it has `CardanoImmutableFilesFull` with its beacon (historical
-/// certificates stay verifiable, spec §4.2).
+/// certificates that sign it stay verifiable).
 #[derive(Deserialize)]
 pub(crate) enum WireSignedEntityType {
     MithrilStakeDistribution(u64),
