@@ -8,9 +8,10 @@ use serde::Deserialize;
 
 /// The signed entity type. On the wire it is externally tagged, e.g.
 /// `{"CardanoTransactions":[24,719]}`, and read as the reference's derived `SignedEntityType`
-/// (with `CardanoImmutableFilesFull`, which the reference client refuses: historical
-/// certificates that sign it stay verifiable: it is a type aggregators once signed). An unknown or discontinued type is read, as the
-/// reference reads it, and refused for a standard certificate ([`WireSignedEntityTypeMessage`]).
+/// (with `CardanoImmutableFilesFull`, which the reference client refuses: it is a type
+/// aggregators once signed, and historical certificates that sign it stay verifiable). An
+/// unknown or discontinued type is read, as the reference reads it (its untagged
+/// `SignedEntityTypeMessage`), and refused for a standard certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignedEntityType {
     /// Mithril stake distribution of an epoch.

@@ -3,8 +3,9 @@
 //! handful of structures involved: structs as maps with text (or byte-string) keys, unknown
 //! keys skipped, duplicates refused; tags skipped before integers, structs, sequences and
 //! `null`, refused before byte strings; byte strings also as arrays of byte values; bytes
-//! after the value ignored (`ciborium::from_reader` reads one item). Hand-written for the same
-//! reason as [`super::json`]: ciborium's serde visitors were ~20 KB of the wasm module.
+//! after the value ignored (`ciborium::from_reader` reads one item). Hand-written to keep the
+//! wasm module small: ciborium's serde visitors would be instantiated once per structure, as
+//! serde_json's are for the JSON documents.
 
 use alloc::format;
 use alloc::string::String;
