@@ -4,7 +4,7 @@
 //! own, [`StmError`], declared beside the STM code in [`crate::stm`]). Each variant has a stable
 //! string code ([`Error::code`]) and a stable numeric code ([`Error::numeric_code`]) that
 //! bindings pass through unchanged; the `Display` message is for people and may be reworded.
-//! The three come from one table per enum ([`table`]), as do the other layers' error enums.
+//! The three come from one table per enum (`error::table`, a private macro module), as do the other layers' error enums.
 
 use alloc::string::String;
 use core::fmt;
