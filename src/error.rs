@@ -1,18 +1,19 @@
 //! Typed errors with stable codes.
 //!
-//! Every failure the library can report is a variant of [`Error`] (or, for the STM layer on its
-//! own, [`StmError`], declared beside the STM code in [`crate::stm`]). Each variant has a stable
-//! string code ([`Error::code`]) and a stable numeric code ([`Error::numeric_code`]) that
-//! bindings pass through unchanged; the `Display` message is for people and may be reworded.
-//! The three come from one table per enum (`error::table`, a private macro module), as do the other layers' error enums.
+//! Every failure the library can report is a variant of [`Error`]. The layers below the
+//! certificate declare their own beside their code, and [`Error`] wraps them with their codes
+//! unchanged: [`CodecError`] (decoding: size limits, hex, JSON) and [`StmError`] (the
+//! multi-signature check). Each variant has a stable string code ([`Error::code`]) and a stable
+//! numeric code ([`Error::numeric_code`]) that bindings pass through unchanged; the `Display`
+//! message is for people and may be reworded. The three come from one table per enum
+//! (`error_table!`, a private macro module at the bottom of the crate).
 
 use alloc::string::String;
 use core::fmt;
 
-pub(crate) mod table;
-
+pub use crate::codec::CodecError;
+use crate::error_table::error_table;
 pub use crate::stm::StmError;
-use table::error_table;
 
 /// Any failure reported by mithril-lite.
 ///
@@ -22,14 +23,11 @@ use table::error_table;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
-    /// An input exceeds a configured limit; nothing was parsed.
-    InputTooLarge {
-        /// What the input is.
-        what: &'static str,
-        /// Its size in bytes (or length for chains).
-        size: usize,
-        /// The configured limit.
-        limit: usize,
+    /// A decoding failure: an input over its size limit, a field that is not hex, a document
+    /// that is not the JSON expected (codes `input_too_large`, `invalid_hex`, `invalid_json`).
+    Codec {
+        /// The failure, with its own code.
+        error: CodecError,
     },
     /// A decoded certificate exceeds a configured count limit (signatures, lottery indices:
     /// [`crate::chain::WalkConfig`]); refused before its expensive checks.
@@ -42,18 +40,6 @@ pub enum Error {
         count: usize,
         /// The configured limit.
         limit: usize,
-    },
-    /// A field is not valid hexadecimal.
-    InvalidHex {
-        /// The field.
-        what: &'static str,
-    },
-    /// A document is not the JSON this library expects.
-    InvalidJson {
-        /// What was being parsed.
-        what: &'static str,
-        /// The parser's explanation.
-        detail: String,
     },
     /// A certificate (or a field of it) does not decode.
     CertificateMalformed {
@@ -210,11 +196,15 @@ impl Error {
     /// Attach a certificate to a context-free decoding error.
     pub(crate) fn in_certificate(self, certificate: &str) -> Error {
         match self {
-            Error::InvalidHex { what } => Error::CertificateMalformed {
+            Error::Codec {
+                error: CodecError::InvalidHex { what },
+            } => Error::CertificateMalformed {
                 certificate: certificate.into(),
                 detail: alloc::format!("{what} is not valid hex"),
             },
-            Error::InvalidJson { what, detail } => Error::CertificateMalformed {
+            Error::Codec {
+                error: CodecError::InvalidJson { what, detail },
+            } => Error::CertificateMalformed {
                 certificate: certificate.into(),
                 detail: alloc::format!("{what}: {detail}"),
             },
@@ -250,12 +240,8 @@ impl fmt::Display for Quoted<'_> {
 // range for the certificate and chain rules (the STM failures keep their own 200 range).
 error_table! {
     Error {
-        InputTooLarge { what, size, limit } => "input_too_large", 100,
-            "{what} is {size} bytes, over the limit of {limit}";
         LimitExceeded { certificate, what, count, limit } => "limit_exceeded", 109,
             "certificate {certificate}: {count} {what}, over the limit of {limit}";
-        InvalidHex { what } => "invalid_hex", 101, "{what} is not valid hex";
-        InvalidJson { what, detail } => "invalid_json", 102, "{what} is not valid JSON: {detail}";
         CertificateMalformed { certificate, detail } => "certificate_malformed", 103,
             "certificate {certificate} is malformed: {detail}";
         InvalidGenesisKey { detail } => "invalid_genesis_key", 104,
@@ -318,10 +304,17 @@ error_table! {
         );
         Internal { detail } => "internal_error", 98, "internal error: {detail}";
     }
-    // A multi-signature failure reports the STM error's own code and number.
+    // A decoding or multi-signature failure reports the wrapped error's own code and number.
     delegate {
+        Codec { error } => error, "{error}";
         MultiSignature { certificate, error } => error,
             "certificate {certificate}: multi-signature invalid: {error}";
+    }
+}
+
+impl From<CodecError> for Error {
+    fn from(error: CodecError) -> Self {
+        Error::Codec { error }
     }
 }
 
@@ -348,21 +341,11 @@ pub(crate) mod tests {
     pub(crate) fn samples() -> Vec<Error> {
         let c = || String::from("c0ffee");
         let mut all = vec![
-            Error::InputTooLarge {
-                what: "certificate",
-                size: 2,
-                limit: 1,
-            },
             Error::LimitExceeded {
                 certificate: c(),
                 what: "signatures",
                 count: 2,
                 limit: 1,
-            },
-            Error::InvalidHex { what: "x" },
-            Error::InvalidJson {
-                what: "x",
-                detail: "y".into(),
             },
             Error::CertificateMalformed {
                 certificate: c(),
@@ -424,10 +407,8 @@ pub(crate) mod tests {
         ];
         for e in &all {
             match e {
-                Error::InputTooLarge { .. }
+                Error::Codec { .. }
                 | Error::LimitExceeded { .. }
-                | Error::InvalidHex { .. }
-                | Error::InvalidJson { .. }
                 | Error::CertificateMalformed { .. }
                 | Error::InvalidGenesisKey { .. }
                 | Error::UnexpectedCertificate { .. }
@@ -449,6 +430,11 @@ pub(crate) mod tests {
             }
         }
         all.extend(
+            crate::codec::error::tests::samples()
+                .into_iter()
+                .map(Error::from),
+        );
+        all.extend(
             crate::stm::error::tests::samples()
                 .into_iter()
                 .map(|error| Error::MultiSignature {
@@ -469,6 +455,7 @@ pub(crate) mod tests {
             all.iter().map(|e| (e.code(), e.numeric_code())).collect();
         let mut rows: Vec<(&str, u32)> = Error::CODES
             .iter()
+            .chain(CodecError::CODES)
             .chain(StmError::CODES)
             .copied()
             .collect();

@@ -11,7 +11,13 @@
 //! 3. [`certificate`]: the aggregator's certificate JSON, its component hashes and the genesis
 //!    Ed25519 signature;
 //! 4. [`chain`]: the certificate-chain walk, a sans-IO state machine the host drives by fetching
-//!    certificates.
+//!    certificates;
+//! 5. [`proofs`]: the light-wallet proofs (transactions, blocks, stake distributions, Cardano
+//!    database) checked against the certificate that signs them.
+//!
+//! Errors follow the layers: [`codec::CodecError`] and [`StmError`] are declared with their
+//! code, and [`Error`] (between `stm` and `certificate`) wraps them with their codes unchanged;
+//! every enum's codes, numbers and messages come from one table beside it.
 //!
 //! The core is `no_std` + `alloc`, does no I/O and reads no clock. With the default `std`
 //! feature it draws the aggregate check's random scalars from the OS; without it the host
@@ -37,6 +43,7 @@ pub mod certificate;
 pub mod chain;
 pub mod codec;
 pub mod error;
+mod error_table;
 #[cfg(feature = "ffi")]
 pub mod ffi;
 pub mod proofs;

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use mithril_lite::chain::CheckpointError;
+use mithril_lite::codec::CodecError;
 use mithril_lite::proofs::ProofError;
 use mithril_lite::{Error, StmError};
 
@@ -16,9 +17,10 @@ fn read(path: &str) -> String {
 }
 
 /// Each enum's table, by name (for messages).
-fn tables() -> [(&'static str, &'static [(&'static str, u32)]); 4] {
+fn tables() -> [(&'static str, &'static [(&'static str, u32)]); 5] {
     [
         ("Error", Error::CODES),
+        ("CodecError", CodecError::CODES),
         ("StmError", StmError::CODES),
         ("ProofError", ProofError::CODES),
         ("CheckpointError", CheckpointError::CODES),
@@ -38,6 +40,7 @@ fn all_codes() -> BTreeSet<(&'static str, u32)> {
 fn js_codes() -> BTreeSet<&'static str> {
     Error::CODES
         .iter()
+        .chain(CodecError::CODES)
         .chain(StmError::CODES)
         .chain(ProofError::CODES)
         .map(|(code, _)| *code)

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use mithril_lite::certificate::Certificate;
+use mithril_lite::codec::CodecError;
 use mithril_lite::Error;
 use serde::de::{Deserializer, Error as _};
 use serde::Deserialize;
@@ -152,7 +153,12 @@ struct WireCertificate {
 /// Whether each side's JSON layer accepts `doc`.
 fn verdicts(doc: &[u8]) -> (bool, bool) {
     let serde_ok = serde_json::from_slice::<WireCertificate>(doc).is_ok();
-    let core_ok = !matches!(Certificate::from_json(doc), Err(Error::InvalidJson { .. }));
+    let core_ok = !matches!(
+        Certificate::from_json(doc),
+        Err(Error::Codec {
+            error: CodecError::InvalidJson { .. }
+        })
+    );
     (serde_ok, core_ok)
 }
 

@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use common::{fixture, ChainDir};
 use mithril_lite::certificate::Certificate;
 use mithril_lite::codec::hex;
+use mithril_lite::codec::CodecError;
 use mithril_lite::stm::AggregateVerificationKey;
 use mithril_lite::Error;
 
@@ -184,7 +185,9 @@ fn numbers_read_as_serde_json_reads_them() {
         assert!(
             matches!(
                 Certificate::from_json(with_phi_f(bad).as_bytes()),
-                Err(Error::InvalidJson { .. })
+                Err(Error::Codec {
+                    error: CodecError::InvalidJson { .. }
+                })
             ),
             "{bad}"
         );
@@ -227,7 +230,9 @@ fn repeated_fields_are_refused() {
         assert!(
             matches!(
                 Certificate::from_json(doc.as_bytes()),
-                Err(Error::InvalidJson { .. })
+                Err(Error::Codec {
+                    error: CodecError::InvalidJson { .. }
+                })
             ),
             "{doubled}"
         );

@@ -17,6 +17,7 @@ compile_error!("tests/wasm_bindings.rs needs the `wasm` feature: add `--features
 use std::collections::BTreeMap;
 
 use mithril_lite::certificate::{Certificate, PartKey};
+use mithril_lite::codec::CodecError;
 use mithril_lite::proofs::ProofError;
 use mithril_lite::wasm::{error_codes, run_check_job, Walk};
 use mithril_lite::{Error, StmError};
@@ -152,6 +153,7 @@ fn error_codes_are_the_core_tables() {
     let table = error_codes();
     let rows: BTreeMap<&str, u32> = Error::CODES
         .iter()
+        .chain(CodecError::CODES)
         .chain(StmError::CODES)
         .chain(ProofError::CODES)
         .copied()

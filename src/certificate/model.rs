@@ -12,6 +12,7 @@ use super::metadata::{Metadata, WireMetadata};
 use super::protocol_message::ProtocolMessage;
 use super::signed_entity::{SignedEntityType, WireSignedEntityTypeMessage};
 use crate::codec::json_hex::decode_hex_field;
+use crate::codec::CodecError;
 use crate::stm::{AggregateSignature, AggregateVerificationKey};
 use crate::Error;
 
@@ -78,10 +79,11 @@ impl Certificate {
     /// part, which hosts run on other threads); a point that does not decode is still
     /// reported as the reference reports it, as a malformed certificate on retrieval.
     pub fn from_json(json: &[u8]) -> Result<Self, Error> {
-        let w: WireCertificate = serde_json::from_slice(json).map_err(|e| Error::InvalidJson {
-            what: "certificate",
-            detail: format!("{e}"),
-        })?;
+        let w: WireCertificate =
+            serde_json::from_slice(json).map_err(|e| CodecError::InvalidJson {
+                what: "certificate",
+                detail: format!("{e}"),
+            })?;
         let malformed = |detail: String| Error::CertificateMalformed {
             certificate: w.hash.clone(),
             detail,
@@ -114,7 +116,7 @@ impl Certificate {
                     .as_deref()
                     .map(|t| decode_hex_field(what, t))
                     .transpose()
-                    .map_err(|e| e.in_certificate(&w.hash))
+                    .map_err(|e| Error::from(e).in_certificate(&w.hash))
             };
         Ok(Certificate {
             ancillary_prover_data: ancillary(&w.ancillary_prover_data, "ancillary_prover_data")?,

@@ -58,7 +58,7 @@ use super::walk::VerifiedChain;
 use crate::certificate::GenesisVerificationKey;
 use crate::codec::hex;
 use crate::codec::sorted::{sort_by, SortedMap};
-use crate::error::table::error_table;
+use crate::error_table::error_table;
 
 /// First bytes of an encoded checkpoint set.
 pub const CHECKPOINT_MAGIC: [u8; 4] = *b"MLTC";

@@ -392,7 +392,7 @@ impl ChainWalk {
             return Fed::default();
         }
         if let Err(e) = check_size("certificate", body, self.config.max_certificate_bytes) {
-            self.fail(pos, e);
+            self.fail(pos, e.into());
             return Fed::default();
         }
         let cert = match Certificate::from_json(body) {

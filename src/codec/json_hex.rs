@@ -4,7 +4,7 @@
 use alloc::vec::Vec;
 
 use super::hex;
-use crate::Error;
+use super::CodecError;
 
 /// How a hex-encoded key or signature was written on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,8 +16,8 @@ pub enum WireForm {
 }
 
 /// Trim surrounding whitespace and decode hex, as the reference does before reading a key.
-pub fn decode_hex_field(what: &'static str, text: &str) -> Result<Vec<u8>, Error> {
-    hex::decode(text.trim().as_bytes()).ok_or(Error::InvalidHex { what })
+pub fn decode_hex_field(what: &'static str, text: &str) -> Result<Vec<u8>, CodecError> {
+    hex::decode(text.trim().as_bytes()).ok_or(CodecError::InvalidHex { what })
 }
 
 /// Decode a hex field that holds either JSON (tried first) or binary bytes.
@@ -31,7 +31,7 @@ pub fn decode_json_or_bytes<T, E>(
     from_bytes: impl FnOnce(&[u8]) -> Result<T, E>,
 ) -> Result<(T, WireForm), E>
 where
-    E: From<Error>,
+    E: From<CodecError>,
 {
     let raw = decode_hex_field(what, text)?;
     match from_json(&raw) {

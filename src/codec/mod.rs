@@ -13,16 +13,17 @@ pub mod byte_array;
 pub mod bytes;
 pub mod canonical_json;
 pub mod cbor;
+pub mod error;
 pub mod hex;
 pub mod json_hex;
 pub mod sorted;
 
-use crate::Error;
+pub use error::CodecError;
 
 /// Refuse an input longer than `limit` bytes before anything parses it.
-pub fn check_size(what: &'static str, input: &[u8], limit: usize) -> Result<(), Error> {
+pub fn check_size(what: &'static str, input: &[u8], limit: usize) -> Result<(), CodecError> {
     if input.len() > limit {
-        return Err(Error::InputTooLarge {
+        return Err(CodecError::InputTooLarge {
             what,
             size: input.len(),
             limit,

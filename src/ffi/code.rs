@@ -247,6 +247,7 @@ impl mithril_lite_code {
 mod tests {
     use super::*;
     use crate::chain::CheckpointError;
+    use crate::codec::CodecError;
     use crate::proofs::ProofError;
     use crate::{Error, StmError};
 
@@ -254,6 +255,7 @@ mod tests {
     fn core_codes() -> Vec<(u32, &'static str)> {
         [
             Error::CODES,
+            CodecError::CODES,
             StmError::CODES,
             ProofError::CODES,
             CheckpointError::CODES,

@@ -9,7 +9,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::error::table::error_table;
+use crate::error_table::error_table;
 
 /// Why a proof or an artifact is not certified by the certificate it was checked against.
 #[derive(Debug, Clone, PartialEq, Eq)]

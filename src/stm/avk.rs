@@ -11,7 +11,7 @@ use crate::codec::canonical_json::JsonWriter;
 use crate::codec::cbor::{CborReader, CborResult, CBOR_V1};
 use crate::codec::hex;
 use crate::codec::json_hex::{decode_json_or_bytes, WireForm};
-use crate::Error;
+use crate::codec::CodecError;
 
 /// Aggregate verification key of a concatenation proof.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,8 +48,8 @@ const COMMITMENT_FIELDS: &[&str] = &["root", "nr_leaves", "hasher"];
 
 impl AggregateVerificationKey {
     /// Parse the compact JSON form.
-    pub fn from_json(json: &[u8]) -> Result<Self, Error> {
-        let w: WireAvk = serde_json::from_slice(json).map_err(|e| Error::InvalidJson {
+    pub fn from_json(json: &[u8]) -> Result<Self, CodecError> {
+        let w: WireAvk = serde_json::from_slice(json).map_err(|e| CodecError::InvalidJson {
             what: "aggregate verification key",
             detail: alloc::format!("{e}"),
         })?;
@@ -85,8 +85,8 @@ impl AggregateVerificationKey {
 
     /// Parse the binary form: CBOR v1 (first byte 1), or the legacy packing
     /// `nr_leaves || root || total_stake`.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        let malformed = |detail: String| Error::InvalidJson {
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, CodecError> {
+        let malformed = |detail: String| CodecError::InvalidJson {
             what: "aggregate verification key (bytes)",
             detail,
         };
@@ -113,7 +113,7 @@ impl AggregateVerificationKey {
     }
 
     /// Decode a hex field holding JSON-hex (as aggregators serve today) or bytes-hex.
-    pub fn decode(text: &str) -> Result<(Self, WireForm), Error> {
+    pub fn decode(text: &str) -> Result<(Self, WireForm), CodecError> {
         decode_json_or_bytes(
             "aggregate verification key",
             text,

@@ -6,7 +6,7 @@
 
 use alloc::string::String;
 
-use crate::error::table::error_table;
+use crate::error_table::error_table;
 
 /// A failure of the STM aggregate-signature check, in the order the reference runs its checks.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -21,12 +21,14 @@ use wasm_bindgen::JsValue;
 use crate::certificate::SignedEntityType;
 use crate::chain::walk::{Anchor, ChainLink};
 use crate::chain::{VerifiedCertificate, VerifiedChain};
+use crate::codec::CodecError;
 use crate::proofs::ProofError;
 use crate::stm::Parameters;
 use crate::{Error, StmError};
 
 /// The numeric code of every string code this module's verdicts can carry (the core's
-/// `Error`, `StmError` and `ProofError` tables; `input_too_large` is in two, with one number),
+/// `Error`, `CodecError`, `StmError` and `ProofError` tables; `input_too_large` is in two, with
+/// one number),
 /// as an object `{ code: number }`. The package's JavaScript reads the numbers of the errors it
 /// raises itself (`internal_error`, `proof_malformed`, `input_too_large`) from here.
 #[wasm_bindgen(js_name = errorCodes)]
@@ -34,6 +36,7 @@ pub fn error_codes() -> JsValue {
     let table = js_sys::Object::new();
     for (code, number) in Error::CODES
         .iter()
+        .chain(CodecError::CODES)
         .chain(StmError::CODES)
         .chain(ProofError::CODES)
     {

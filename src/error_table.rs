@@ -73,12 +73,12 @@ macro_rules! error_table {
                 match self {
                     $(
                         Self::$variant $({ $($field)* })? => {
-                            $crate::error::table::error_message!(f, $msg)
+                            $crate::error_table::error_message!(f, $msg)
                         }
                     )*
                     $($(
                         Self::$dvariant { $($dfield)* } => {
-                            $crate::error::table::error_message!(f, $dmsg)
+                            $crate::error_table::error_message!(f, $dmsg)
                         }
                     )*)?
                 }
