@@ -1,11 +1,13 @@
 //! The reference's binary `to_bytes` form: a version byte `0x01` followed by CBOR, read by a
 //! small reader that accepts what `ciborium` (the reference's CBOR crate) accepted for the
 //! handful of structures involved: structs as maps with text (or byte-string) keys, unknown
-//! keys skipped, duplicates refused; tags skipped before integers, structs, sequences and
-//! `null`, refused before byte strings; byte strings also as arrays of byte values; bytes
-//! after the value ignored (`ciborium::from_reader` reads one item). Hand-written to keep the
-//! wasm module small: ciborium's serde visitors would be instantiated once per structure, as
-//! serde_json's are for the JSON documents.
+//! keys skipped, duplicates refused; tags skipped before integers, structs, sequences (byte
+//! vectors among them) and `null`, refused inside the values serde buffers for flattened
+//! structs; byte strings also as arrays of byte values; bytes after the value ignored
+//! (`ciborium::from_reader` reads one item). Hand-written to keep the wasm module small:
+//! ciborium's serde visitors would be instantiated once per structure, as serde_json's are for
+//! the JSON documents. `tests/cbor_differential.rs` compares it with ciborium through the
+//! reference's own `from_bytes`, on structurally and byte-wise mutated encodings.
 
 use alloc::format;
 use alloc::string::String;
@@ -216,9 +218,11 @@ impl<'a> CborReader<'a> {
         u8::try_from(v).map_err(|_| String::from("byte out of range"))
     }
 
-    /// Bytes: a byte string, or an array of byte values; exactly `len` bytes when given.
+    /// Bytes: a byte string, or an array of byte values; exactly `len` bytes when given. Tags
+    /// before either are skipped outside buffered values (serde reads a `Vec<u8>` as a
+    /// sequence, and ciborium skips tags before one).
     pub fn bytes(&mut self, len: Option<usize>) -> CborResult<Vec<u8>> {
-        let head = self.head()?;
+        let head = self.untagged_head()?;
         let out = match head.major {
             2 => self.string_body(head)?,
             4 => {
