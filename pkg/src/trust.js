@@ -314,6 +314,12 @@ export class IndexedDbTrustStore {
   /** The same connection once open (to know synchronously which one to drop). */
   /** @type {IDBDatabase | undefined} */
   #db;
+  /**
+   * Why calls fail while an upgrade of ours waits for a connection elsewhere to close (opens
+   * would queue behind it: failing them beats hanging the walk).
+   * @type {Error | undefined}
+   */
+  #blocked;
 
   /**
    * @param {IndexedDbTrustStoreOptions} [options]
@@ -445,6 +451,7 @@ export class IndexedDbTrustStore {
 
   /** @returns {Promise<IDBDatabase>} */
   #open() {
+    if (this.#blocked) return Promise.reject(this.#blocked);
     if (!this.#connection) {
       const connection = this.#connect().then((db) => {
         if (this.#connection === connection) this.#db = db;
@@ -523,7 +530,8 @@ export class IndexedDbTrustStore {
       req.onsuccess = () => {
         const db = req.result;
         if (settled) {
-          // Already rejected as blocked: nobody waits for this connection.
+          // Unblocked at last, the object store created; nobody waits for this connection.
+          this.#blocked = undefined;
           db.close();
           return;
         }
@@ -536,21 +544,19 @@ export class IndexedDbTrustStore {
         resolve(db);
       };
       req.onerror = () => {
+        if (settled) this.#blocked = undefined;
         settled = true;
         reject(this.#error('open', undefined, req.error));
       };
-      // Rather than wait for as long as a connection elsewhere stays open: fail this call
-      // (a read costs a full walk, a write is not stored); the next call tries again.
+      // Rather than wait for as long as a connection elsewhere stays open: fail this call and
+      // the next ones until the upgrade is done (a read costs a full walk, a write is not
+      // stored).
       req.onblocked = () => {
         if (settled) return;
         settled = true;
-        reject(
-          this.#error(
-            'open',
-            undefined,
-            new Error('blocked by a connection to an older version that does not close'),
-          ),
-        );
+        const why = new Error('blocked by a connection to an older version that does not close');
+        this.#blocked = this.#error('open', undefined, why);
+        reject(this.#blocked);
       };
     });
   }
