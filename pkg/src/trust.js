@@ -308,11 +308,15 @@ export class IndexedDbTrustStore {
   #database;
   /** @type {string} */
   #objectStore;
-  /** The connection being opened or open; dropped when it closes. */
-  /** @type {Promise<IDBDatabase> | undefined} */
+  /**
+   * The connection being opened or open; dropped when it closes.
+   * @type {Promise<IDBDatabase> | undefined}
+   */
   #connection;
-  /** The same connection once open (to know synchronously which one to drop). */
-  /** @type {IDBDatabase | undefined} */
+  /**
+   * The same connection once open (to know synchronously which one to drop).
+   * @type {IDBDatabase | undefined}
+   */
   #db;
   /**
    * Why calls fail while an upgrade of ours waits for a connection elsewhere to close (opens
@@ -342,11 +346,14 @@ export class IndexedDbTrustStore {
           'elsewhere pass options.indexedDB)',
       );
     }
-    if (typeof databaseName !== 'string' || databaseName === '') {
-      throw usageError('invalid_options', 'IndexedDbTrustStore databaseName must be a string');
-    }
-    if (typeof objectStoreName !== 'string' || objectStoreName === '') {
-      throw usageError('invalid_options', 'IndexedDbTrustStore objectStoreName must be a string');
+    for (const [name, value] of [
+      ['databaseName', databaseName],
+      ['objectStoreName', objectStoreName],
+    ]) {
+      if (typeof value !== 'string' || value === '') {
+        const message = `IndexedDbTrustStore ${name} must be a non-empty string`;
+        throw usageError('invalid_options', message);
+      }
     }
     this.#factory = indexedDB;
     this.#database = databaseName;

@@ -124,7 +124,8 @@ function verifyInPage(options, aggregator = 'aggregator') {
         };
       } catch (e) {
         const err = /** @type {any} */ (e);
-        return { ok: false, key: verifier.trustKey, code: err.code, fetched: src.requested.length, ignored: events };
+        const fetched = src.requested.length;
+        return { ok: false, key: verifier.trustKey, code: err.code, fetched, ignored: events };
       } finally {
         store.close();
         await verifier.close();
@@ -392,7 +393,10 @@ test('an upgrade blocked by a connection that never closes: the call rejects, th
     };
   });
   assert.equal(r.error?.name, 'Error');
-  assert.match(r.error?.message ?? '', /^IndexedDbTrustStore: could not open IndexedDB database "blocked-trust", object store "trust": .*blocked/);
+  assert.match(
+    r.error?.message ?? '',
+    /^IndexedDbTrustStore: could not open IndexedDB database "blocked-trust", object store "trust": .*blocked/,
+  );
   assert.match(r.again ?? '', /blocked/);
   assert.deepEqual(r.names, ['mine', 'trust'], 'the upgrade ran once unblocked');
   assert.equal(r.anchor, 'genesis', 'an unreadable store costs a full walk');
