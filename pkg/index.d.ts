@@ -595,7 +595,8 @@ export interface StorageLike {
   removeItem(key: string): void;
 }
 
-/** Checkpoint bytes in localStorage (pages only: workers have none), as base64 text. */
+/** Checkpoint bytes in localStorage (pages only: workers have none, see IndexedDbTrustStore),
+ * as base64 text. */
 export declare class LocalStorageTrustStore implements TrustStore {
   /** @param storage default `globalThis.localStorage` */
   constructor(storage?: StorageLike);
@@ -619,6 +620,38 @@ export declare class ChromeStorageTrustStore implements TrustStore {
   get(key: string): Promise<unknown>;
   set(key: string, value: Uint8Array): Promise<void>;
   delete(key: string): Promise<void>;
+}
+
+/** The part of the IndexedDB API IndexedDbTrustStore uses (a browser's `indexedDB` has it). */
+export interface IndexedDbFactoryLike {
+  open(name: string, version?: number): object;
+}
+
+/** Options of IndexedDbTrustStore. */
+export interface IndexedDbTrustStoreOptions {
+  /** The database. Default "mithril-lite". */
+  databaseName?: string;
+  /** The object store, created (by a version upgrade) when missing. Default "trust". */
+  objectStoreName?: string;
+  /** Default `globalThis.indexedDB`; required where there is none (Node). */
+  indexedDB?: IndexedDbFactoryLike;
+}
+
+/** Checkpoint bytes in IndexedDB as a Uint8Array, one record per key in one object store:
+ * pages, dedicated and shared workers, extension pages and service workers. Each call is one
+ * transaction; `set` is one put (an interrupted commit leaves the old value or the new one).
+ * Failures reject with an Error naming the database, object store and key (`cause`: the
+ * IndexedDB error); an upgrade blocked by a connection elsewhere fails calls until it is done.
+ * @throws TypeError with code `invalid_options` without IndexedDB or with bad names */
+export declare class IndexedDbTrustStore implements TrustStore {
+  constructor(options?: IndexedDbTrustStoreOptions);
+  readonly databaseName: string;
+  readonly objectStoreName: string;
+  get(key: string): Promise<unknown>;
+  set(key: string, value: Uint8Array): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Close the connection; the next call opens it again. */
+  close(): void;
 }
 
 /** The store key of a genesis key's checkpoints (raw hex key). */

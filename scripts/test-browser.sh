@@ -11,7 +11,12 @@
 #   pool.test.mjs       the package's check pool in a page: verdicts as inline, reuse,
 #                       close(), an abort with jobs on workers (none left busy, no trust)
 #   extension.test.mjs  www/extension loaded unpacked: the service worker verifies on install,
-#                       chrome.storage.local holds the outcome, the popup re-runs it
+#                       chrome.storage.local holds the outcome, the popup re-runs it; an
+#                       extension page keeps checkpoints with IndexedDbTrustStore
+#   indexeddb.test.mjs  IndexedDbTrustStore: checkpoints survive a reload, from a page and
+#                       from a dedicated Web Worker; corrupted values (trust-ignored, full
+#                       walk, right verdict); separate databases and object stores; a
+#                       blocked upgrade
 #   fault.test.mjs      a trap in the wasm module (the test-only fault-injection build) rejects
 #                       with internal_error and the next verification succeeds on a fresh
 #                       instance; a Web Worker whose module traps is replaced

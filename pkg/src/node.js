@@ -28,4 +28,10 @@ const api = createApi(
 export const { CertificateVerifier, decodeGenesisKey, version, init, runCheckJob } = api;
 /** Nothing to do in Node.js: the module is loaded at import. */
 export function initSync() {}
-export { MemoryTrustStore, LocalStorageTrustStore, ChromeStorageTrustStore, trustKey } from './trust.js';
+export {
+  MemoryTrustStore,
+  LocalStorageTrustStore,
+  ChromeStorageTrustStore,
+  IndexedDbTrustStore,
+  trustKey,
+} from './trust.js';

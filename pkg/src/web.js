@@ -62,4 +62,10 @@ export function initSync(module) {
   start(module instanceof WebAssembly.Module ? module : new WebAssembly.Module(module));
 }
 
-export { MemoryTrustStore, LocalStorageTrustStore, ChromeStorageTrustStore, trustKey } from './trust.js';
+export {
+  MemoryTrustStore,
+  LocalStorageTrustStore,
+  ChromeStorageTrustStore,
+  IndexedDbTrustStore,
+  trustKey,
+} from './trust.js';

@@ -1,7 +1,8 @@
 // The Manifest V3 extension (www/extension) loaded unpacked into headless Chromium: its module
 // service worker imports the package's browser entry, verifies the devnet chain from
 // www/server.mjs on install with ChromeStorageTrustStore and stores the outcome in
-// chrome.storage.local; the popup shows it and asks for new runs.
+// chrome.storage.local; the popup shows it and asks for new runs. An extension page keeps
+// checkpoints with IndexedDbTrustStore.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -123,5 +124,39 @@ test('the popup shows the last verification and runs a new one on request', asyn
   const again = await lastVerification((x) => x.finishedAt !== finishedBefore, 'a third run');
   assert.equal(again.ok, true);
   assert.deepEqual(again.anchor, { kind: 'genesis', hash: DEVNET.genesis });
+  await page.close();
+});
+
+test('IndexedDbTrustStore in an extension page: the second walk stops at a checkpoint', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`chrome-extension://${extensionId}/popup.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  const run = () =>
+    page.evaluate(async () => {
+      // The package the extension carries, imported by the page on its own.
+      const lib = await import(chrome.runtime.getURL('vendor/mithril-lite/src/web.js'));
+      await lib.init();
+      const config = await (await fetch(chrome.runtime.getURL('config.json'))).json();
+      const store = new lib.IndexedDbTrustStore({ databaseName: 'extension-page-trust' });
+      const verifier = new lib.CertificateVerifier(config.genesisKey, { trustStore: store });
+      const chain = await verifier.verifyLatest(config.aggregator);
+      await verifier.close();
+      store.close();
+      return {
+        anchor: chain.anchor,
+        checked: chain.certificatesChecked,
+        trustStored: chain.trustStored,
+        origin: location.protocol,
+      };
+    });
+  const first = await run();
+  assert.equal(first.origin, 'chrome-extension:');
+  assert.deepEqual(first.anchor, { kind: 'genesis', hash: DEVNET.genesis });
+  assert.equal(first.checked, DEVNET.chainLength);
+  assert.equal(first.trustStored, true);
+  await page.reload();
+  const second = await run();
+  assert.deepEqual(second.anchor, { kind: 'trusted', hash: DEVNET.newest });
+  assert.equal(second.checked, 1);
   await page.close();
 });

@@ -1,6 +1,7 @@
 // Trust checkpoints: a verified chain's certificates shorten later walks under the same
 // genesis key; stores persist the core's bytes (memory, localStorage and chrome.storage as
-// base64, custom objects); what is read back is validated by the core (a corrupted or foreign
+// base64, custom objects; IndexedDB is tested in Chromium, here only its options and errors);
+// what is read back is validated by the core (a corrupted or foreign
 // value is never trusted, and says so); the list is bounded; the JSON layout of earlier
 // releases is migrated.
 
@@ -12,6 +13,7 @@ import { describe, test } from 'node:test';
 import {
   CertificateVerifier,
   ChromeStorageTrustStore,
+  IndexedDbTrustStore,
   LocalStorageTrustStore,
   MemoryTrustStore,
   decodeGenesisKey,
@@ -187,6 +189,50 @@ describe('trust checkpoints', () => {
       delete g.chrome;
     }
     assert.throws(() => new ChromeStorageTrustStore(), (/** @type {any} */ e) => e.code === 'invalid_options');
+  });
+
+  test('IndexedDbTrustStore: needs IndexedDB; a database that fails to open costs a full walk', async () => {
+    assert.equal(typeof (/** @type {{indexedDB?: unknown}} */ (globalThis).indexedDB), 'undefined');
+    assert.throws(
+      () => new IndexedDbTrustStore(),
+      (/** @type {any} */ e) => e.code === 'invalid_options' && /needs IndexedDB/.test(e.message),
+    );
+    /** @type {string[]} */
+    const opened = [];
+    // An IndexedDB whose every open fails, as a browser's does when storage is unavailable.
+    const failing = {
+      open(/** @type {string} */ name) {
+        opened.push(name);
+        /** @type {{error: unknown, onerror: null | (() => void)}} */
+        const req = { error: new Error('storage unavailable'), onerror: null };
+        queueMicrotask(() => req.onerror?.());
+        return /** @type {IDBOpenDBRequest} */ (/** @type {unknown} */ (req));
+      },
+    };
+    for (const bad of [{ databaseName: '' }, { objectStoreName: 7 }, { indexedDB: {} }]) {
+      assert.throws(
+        () => new IndexedDbTrustStore(/** @type {any} */ ({ indexedDB: failing, ...bad })),
+        (/** @type {any} */ e) => e.code === 'invalid_options',
+        JSON.stringify(bad),
+      );
+    }
+    const store = new IndexedDbTrustStore({ indexedDB: failing, databaseName: 'db' });
+    assert.equal(store.databaseName, 'db');
+    assert.equal(store.objectStoreName, 'trust');
+    assert.deepEqual(opened, [], 'nothing is opened before the first call');
+    await assert.rejects(store.get('k'), (/** @type {any} */ e) => {
+      assert.equal(
+        e.message,
+        'IndexedDbTrustStore: could not open IndexedDB database "db", object store "trust": Error: storage unavailable',
+      );
+      assert.equal(e.cause?.message, 'storage unavailable');
+      return true;
+    });
+    const verifier = new CertificateVerifier(devnet.genesisKey, { trustStore: store });
+    const chain = await verifier.verifyChain(devnet.latest, mapSource(devnet.certificates));
+    assert.equal(chain.anchor.kind, 'genesis');
+    assert.equal(chain.trustStored, false);
+    assert.ok(opened.length >= 3, 'each call tried again');
   });
 
   test('any object with async get/set is a store (clearTrust without delete)', async () => {

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 
 import {
   CertificateVerifier,
+  IndexedDbTrustStore,
   type CertificateSource,
   type TrustStore,
   type VerifiedChain,
@@ -20,6 +21,10 @@ const files: TrustStore = {
   },
   set: async () => {},
 };
+
+// No DOM types needed: an IndexedDB implementation is any object with open().
+export const injected = (factory: { open(name: string, version?: number): object }) =>
+  new IndexedDbTrustStore({ indexedDB: factory, databaseName: 'node' });
 
 export async function verify(genesisKey: string, hash: string): Promise<VerifiedChain> {
   const verifier = new CertificateVerifier(genesisKey, {

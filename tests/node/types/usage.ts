@@ -4,6 +4,7 @@
 import {
   CertificateVerifier,
   ChromeStorageTrustStore,
+  IndexedDbTrustStore,
   LocalStorageTrustStore,
   MemoryTrustStore,
   decodeGenesisKey,
@@ -61,6 +62,8 @@ async function main(): Promise<void> {
       set: async () => {},
       remove: async () => {},
     }),
+    new IndexedDbTrustStore(),
+    new IndexedDbTrustStore({ databaseName: 'app', objectStoreName: 'trust', indexedDB }),
     custom,
   ];
 
@@ -192,6 +195,8 @@ async function main(): Promise<void> {
   new CertificateVerifier(raw, { maxChain: 3 });
   // @ts-expect-error a store needs set
   new CertificateVerifier(raw, { trustStore: { get: async () => undefined } });
+  // @ts-expect-error a database is named by a string
+  new IndexedDbTrustStore({ databaseName: 1 });
   // @ts-expect-error events are typed
   onProgress({ type: 'certificate-fetched', hash: 'x' });
 
