@@ -150,6 +150,8 @@ test('the tampered proof option: every proof refused with item_not_certified', a
   assert.equal([...good].filter((c, i) => c !== bad[i]).length, 1);
 
   await page.check('#tx-tampered');
+  // The later tests ask the genuine aggregator, whatever this one's outcome.
+  t.after(() => page.uncheck('#tx-tampered'));
   assert.equal(await check(), 'failure');
   for (const h of [...listed, UNKNOWN]) {
     assert.equal(await rowState(h), 'failed', h);
@@ -164,7 +166,6 @@ test('the tampered proof option: every proof refused with item_not_certified', a
   assert.notEqual(await field(UNKNOWN, 'concerns'), UNKNOWN);
   assert.match(await text('#tx-status'), new RegExp(`^0 of ${listed.length + 1} certified, ${listed.length + 1} failed `));
   t.diagnostic(`screenshot: ${await screenshot('tx-panel-tampered.png')}`);
-  await page.uncheck('#tx-tampered');
 });
 
 test('input that is not transaction hashes is refused before any request', async () => {
@@ -183,6 +184,45 @@ test('input that is not transaction hashes is refused before any request', async
   assert.equal(await page.locator('#tx-error').isVisible(), false);
   assert.equal(await page.locator('#tx-results li').count(), 1);
   assert.equal(await rowState(listed[1]), 'certified');
+});
+
+test('Cancel stops a check in progress: the rows left are marked cancelled', async () => {
+  await page.fill('#tx-hashes', listed.join('\n'));
+  // Hold the second proof request until the check is cancelled (the page's fetch is aborted).
+  /** @type {(value?: unknown) => void} */
+  let held = () => {};
+  const holding = new Promise((resolve) => (held = resolve));
+  /** @type {(value?: unknown) => void} */
+  let release = () => {};
+  const released = new Promise((resolve) => (release = resolve));
+  let requests = 0;
+  await page.route('**/proof/v2/cardano-transaction?*', async (route) => {
+    if (++requests === 2) {
+      held();
+      await released;
+    }
+    await route.continue().catch(() => {}); // the request may be gone by then
+  });
+  try {
+    await page.click('#tx-check');
+    await holding;
+    assert.equal(await page.locator('#tx-cancel').isEnabled(), true);
+    assert.equal(await page.locator('#verify').isDisabled(), true, 'one verification at a time');
+    await page.click('#tx-cancel');
+    await page.waitForFunction(
+      () => /** @type {HTMLElement} */ (document.getElementById('tx-results')).dataset.state === 'aborted',
+      null,
+      { timeout: 30_000 },
+    );
+  } finally {
+    release();
+    await page.unroute('**/proof/v2/cardano-transaction?*');
+  }
+  assert.equal(await rowState(listed[0]), 'certified');
+  for (const h of listed.slice(1)) assert.equal(await rowState(h), 'aborted', h);
+  assert.match(await text('#tx-status'), /^Cancelled: 1 of 4 certified /);
+  assert.equal(await page.locator('#tx-cancel').isDisabled(), true);
+  assert.equal(await page.locator('#tx-check').isEnabled(), true);
 });
 
 test('the chain view still verifies after the panel ran', async () => {
