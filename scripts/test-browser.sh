@@ -2,12 +2,17 @@
 # Browser tests of the demo page and the MV3 extension (tests/browser/*.test.mjs, node --test)
 # in headless Debian Chromium driven by playwright-core:
 #
-#   server.test.mjs     www/server.mjs: exact certificate texts, the tampered copy, MIME types
+#   server.test.mjs     www/server.mjs: exact certificate and proof texts, the tampered
+#                       copies, MIME types
 #   imports.test.mjs    the pages reach the package only through its exports-map browser entry
 #   demo.test.mjs       www/index.html: full walk, progress, trust checkpoints, tampered
 #                       aggregator, cancel, typed hashes, where the checks ran (the default
 #                       pool of Web Workers); screenshots in tests/output/
 #   demo-inline.test.mjs  the same with ?workers=0 (checks in the page's thread)
+#   tx-panel.test.mjs   the demo's "Is my transaction certified?" panel: the devnet
+#                       transactions certified in their fixture blocks with the finality hint,
+#                       a made-up hash not certified, the forged-proof aggregator refused
+#                       (item_not_certified), input validation; screenshots in tests/output/
 #   pool.test.mjs       the package's check pool in a page: verdicts as inline, reuse,
 #                       close(), an abort with jobs on workers (none left busy, no trust)
 #   extension.test.mjs  www/extension loaded unpacked: the service worker verifies on install,

@@ -1,5 +1,7 @@
 // The mithril-lite demo page: verify the devnet chain served by www/server.mjs, with progress,
-// a live event log, cancellation and trust checkpoints in localStorage. No framework.
+// a live event log, cancellation and trust checkpoints in localStorage; and the wallet's
+// question, "Is my transaction certified?", answered from verified transaction proofs.
+// No framework.
 
 import { CertificateVerifier, LocalStorageTrustStore, init, version } from 'mithril-lite';
 
@@ -26,7 +28,20 @@ const ui = {
   useTrust: /** @type {HTMLInputElement} */ ($('use-trust')),
   trustSummary: $('trust-summary'),
   clearTrust: /** @type {HTMLButtonElement} */ ($('clear-trust')),
+  txForm: /** @type {HTMLFormElement} */ ($('tx-form')),
+  txHashes: /** @type {HTMLTextAreaElement} */ ($('tx-hashes')),
+  txError: $('tx-error'),
+  txTampered: /** @type {HTMLInputElement} */ ($('tx-tampered')),
+  txCheck: /** @type {HTMLButtonElement} */ ($('tx-check')),
+  txCancel: /** @type {HTMLButtonElement} */ ($('tx-cancel')),
+  txProgress: /** @type {HTMLProgressElement} */ ($('tx-progress')),
+  txProgressText: $('tx-progress-text'),
+  txStatus: $('tx-status'),
+  txResults: $('tx-results'),
 };
+
+/** The transaction panel takes at most this many hashes (one proof request each). */
+const TX_LIMIT = 20;
 
 /**
  * The check pool's size from the page's query (`?workers=0`: checks in the page's thread);
@@ -45,6 +60,8 @@ let genesisKey;
 let current;
 /** @type {AbortController | undefined} */
 let running;
+/** Whether `running` is the transaction panel's check (else a chain walk). */
+let runningPanel = false;
 /** @type {number} */
 let logStart = performance.now();
 
@@ -186,12 +203,29 @@ function log(kind, text) {
   ui.log.scrollTop = ui.log.scrollHeight;
 }
 
-/** @param {number} percent */
-function setProgress(percent) {
+/**
+ * @param {number} percent
+ * @param {HTMLProgressElement} [bar]
+ * @param {HTMLElement} [label]
+ */
+function setProgress(percent, bar = ui.progress, label = ui.progressText) {
   const p = Math.max(0, Math.min(100, Math.round(percent)));
-  ui.progress.value = p;
-  ui.progress.textContent = `${p}%`;
-  ui.progressText.textContent = `${p}%`;
+  bar.value = p;
+  bar.textContent = `${p}%`;
+  label.textContent = `${p}%`;
+}
+
+/**
+ * The share of a walk done once the certificate of `epoch` is verified, for a walk that
+ * started at `startEpoch`. The chain's length is unknown until its anchor, but epochs count
+ * down to the genesis epoch: a certificate of epoch e completes the epochs above e and half
+ * of e.
+ * @param {number} startEpoch
+ * @param {number} epoch
+ */
+function walkShare(startEpoch, epoch) {
+  const epochs = Math.max(1, startEpoch - GENESIS_EPOCH + 1);
+  return Math.min(1, Math.max(0, (startEpoch - epoch + 0.5) / epochs));
 }
 
 /** @param {string} text */
@@ -318,7 +352,9 @@ async function onVerify(event) {
 
   const controller = new AbortController();
   running = controller;
+  runningPanel = false;
   ui.verify.disabled = true;
+  ui.txCheck.disabled = true;
   ui.cancel.disabled = false;
   ui.clearTrust.disabled = true;
   setProgress(0);
@@ -345,10 +381,7 @@ async function onVerify(event) {
       case 'certificate-verified': {
         log('verified', `#${e.index} ${short(e.hash)} epoch ${e.epoch ?? '?'}`);
         if (startEpoch !== undefined && e.epoch !== undefined) {
-          // The chain's length is unknown until its anchor, but epochs count down to the
-          // genesis epoch: a certificate of epoch e completes the epochs above e and half of e.
-          const epochs = Math.max(1, startEpoch - GENESIS_EPOCH + 1);
-          const share = (startEpoch - e.epoch + 0.5) / epochs;
+          const share = walkShare(startEpoch, e.epoch);
           setProgress(Math.min(99, Math.max(ui.progress.value, share * 100)));
         }
         break;
@@ -395,6 +428,7 @@ async function onVerify(event) {
   } finally {
     running = undefined;
     ui.verify.disabled = false;
+    ui.txCheck.disabled = false;
     ui.cancel.disabled = true;
     await refreshTrust().catch(() => {});
   }
@@ -402,8 +436,13 @@ async function onVerify(event) {
 
 function onCancel() {
   running?.abort(new Error('cancelled by the user'));
-  ui.cancel.disabled = true;
-  setStatus('Cancelling…');
+  if (runningPanel) {
+    ui.txCancel.disabled = true;
+    ui.txStatus.textContent = 'Cancelling…';
+  } else {
+    ui.cancel.disabled = true;
+    setStatus('Cancelling…');
+  }
 }
 
 async function onClearTrust() {
@@ -415,6 +454,293 @@ async function onClearTrust() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// "Is my transaction certified?"
+
+/**
+ * The hashes typed in the panel, lower case, each once, in order; or the reason they are
+ * refused.
+ * @returns {{hashes: string[]} | {error: string}}
+ */
+function panelHashes() {
+  const words = ui.txHashes.value.split(/[\s,]+/).filter((w) => w !== '');
+  if (words.length === 0) return { error: 'Enter at least one transaction hash.' };
+  const bad = words.filter((w) => !HASH.test(w.toLowerCase()));
+  if (bad.length > 0) {
+    return { error: `Not a transaction hash (64 hexadecimal digits): ${bad.map(short).join(', ')}` };
+  }
+  const hashes = [...new Set(words.map((w) => w.toLowerCase()))];
+  if (hashes.length > TX_LIMIT) return { error: `At most ${TX_LIMIT} hashes at a time.` };
+  return { hashes };
+}
+
+/**
+ * A `dt`/`dd` pair for a result's details.
+ * @param {string} term
+ * @param {Node | string} value
+ * @param {string} name the `data-field` of the `dd`, for the tests and styles
+ */
+function detail(term, value, name) {
+  return [el('dt', {}, [term]), el('dd', { 'data-field': name }, [value])];
+}
+
+/**
+ * What the verified chain of a proof's certificate says, e.g. "Verified back to genesis: 11
+ * certificates, epoch 24".
+ * @param {import('mithril-lite').VerifiedChain} chain
+ */
+function describeChain(chain) {
+  const to = chain.anchor.kind === 'genesis' ? 'back to the genesis certificate' : 'to a trusted checkpoint';
+  return `Verified ${to}: ${count(chain.certificatesChecked, 'certificate')} checked, epoch ${chain.epoch}`;
+}
+
+/**
+ * The finality hint of a verified proof: what the certificate covers and, when the proof
+ * gives its block-number offset, the tip from which those blocks are final.
+ * @param {import('mithril-lite').TransactionProofResult} r
+ */
+function describeFinality(r) {
+  if (r.version === 2) {
+    const finalAt = r.latestBlockNumber + r.blockNumberOffset;
+    return (
+      `Certified up to block ${r.latestBlockNumber}; final once the chain tip reaches block ` +
+      `${finalAt} (offset ${r.blockNumberOffset})`
+    );
+  }
+  return `Certified up to block ${r.latestBlockNumber} (a v1 proof gives no finality offset)`;
+}
+
+/**
+ * One hash's row, as it starts.
+ * @param {string} hash
+ */
+function pendingRow(hash) {
+  return el('li', { class: 'tx-result', 'data-hash': hash, 'data-state': 'pending' }, [
+    el('p', { class: 'tx-head' }, [
+      el('span', { class: 'tx-verdict' }, ['Waiting']),
+      el('code', { class: 'hash tx-hash' }, [hash]),
+    ]),
+  ]);
+}
+
+/**
+ * Fill a row with its outcome.
+ * @param {HTMLElement} row
+ * @param {'checking' | 'certified' | 'not-certified' | 'failed' | 'aborted'} state
+ * @param {string} verdict
+ * @param {Array<Node>} [details]
+ */
+function setRow(row, state, verdict, details = []) {
+  row.dataset.state = state;
+  /** @type {HTMLElement} */ (row.querySelector('.tx-verdict')).textContent = verdict;
+  row.querySelector('dl')?.remove();
+  if (details.length > 0) row.append(el('dl', { class: 'details' }, details));
+}
+
+/**
+ * The outcome of one hash's verified proof.
+ * @param {HTMLElement} row
+ * @param {string} hash
+ * @param {import('mithril-lite').TransactionProofResult} r
+ */
+function renderProof(row, hash, r) {
+  const item = r.certified.find((t) => t.transactionHash.toLowerCase() === hash);
+  const common = [
+    ...detail('Certificate', el('code', { class: 'hash' }, [r.certificateHash]), 'certificate'),
+    ...detail('Chain', describeChain(r.certificate), 'chain'),
+  ];
+  if (!item) {
+    setRow(row, 'not-certified', 'Not certified', [
+      ...detail(
+        'Proof',
+        `Valid, but it does not include this transaction (v${r.version}, root ${short(r.merkleRoot)})`,
+        'proof',
+      ),
+      ...common,
+      ...detail(
+        'Covers',
+        `Blocks up to ${r.latestBlockNumber}: a transaction of a later block is not certified yet`,
+        'covers',
+      ),
+    ]);
+    return;
+  }
+  /** @type {Node[]} */
+  let block;
+  if ('blockNumber' in item) {
+    const number = /** @type {import('mithril-lite').CertifiedTransaction} */ (item);
+    block = [
+      ...detail('Block', String(number.blockNumber), 'block'),
+      ...detail('Slot', String(number.slotNumber), 'slot'),
+      ...detail('Block hash', el('code', { class: 'hash' }, [number.blockHash]), 'block-hash'),
+    ];
+  } else {
+    block = detail('Block', 'Not given (v1 proof)', 'block');
+  }
+  setRow(row, 'certified', 'Certified', [
+    ...block,
+    ...common,
+    ...detail('Finality', describeFinality(r), 'finality'),
+  ]);
+}
+
+/**
+ * The outcome of one hash whose check failed.
+ * @param {HTMLElement} row
+ * @param {any} err
+ * @param {import('mithril-lite').ProgressEvent | undefined} chainEvent the chain-verified
+ *   event of this check, if its chain verified before the proof was refused
+ */
+function renderProofFailure(row, err, chainEvent) {
+  const code = String(err?.code ?? err?.name ?? 'error');
+  const details = [
+    ...detail('Error code', el('code', {}, [code]), 'code'),
+    ...detail('Message', String(err?.message ?? err), 'message'),
+  ];
+  const concerned = err?.cause?.item ?? err?.cause?.certificate ?? err?.cause?.url;
+  if (concerned) details.push(...detail('Concerns', el('code', { class: 'hash' }, [String(concerned)]), 'concerns'));
+  if (chainEvent?.type === 'chain-verified') {
+    details.push(
+      ...detail(
+        'Chain',
+        `Certificate ${short(chainEvent.hash)} verified (${count(chainEvent.certificatesChecked, 'certificate')} checked); its proof was refused`,
+        'chain',
+      ),
+    );
+  }
+  // A proof that certifies none of the requested hashes answers the question too.
+  const verdict = code === 'proof_nothing_certified' ? 'Not certified' : 'Check failed';
+  setRow(row, code === 'proof_nothing_certified' ? 'not-certified' : 'failed', verdict, details);
+}
+
+/** @param {Event} event */
+async function onCheckTransactions(event) {
+  event.preventDefault();
+  if (running || !genesisKey) return;
+  const input = panelHashes();
+  if ('error' in input) {
+    ui.txError.textContent = input.error;
+    ui.txError.hidden = false;
+    ui.txHashes.setAttribute('aria-invalid', 'true');
+    ui.txHashes.focus();
+    return;
+  }
+  ui.txError.hidden = true;
+  ui.txHashes.removeAttribute('aria-invalid');
+  const { hashes } = input;
+
+  const controller = new AbortController();
+  running = controller;
+  runningPanel = true;
+  ui.txCheck.disabled = true;
+  ui.verify.disabled = true;
+  ui.txCancel.disabled = false;
+  ui.clearTrust.disabled = true;
+  const bar = /** @param {number} p */ (p) => setProgress(p, ui.txProgress, ui.txProgressText);
+  bar(0);
+  const block = $('tx-progress-block');
+  block.dataset.state = 'running';
+  ui.txResults.dataset.state = 'running';
+  ui.txResults.setAttribute('aria-busy', 'true');
+  const rows = hashes.map(pendingRow);
+  ui.txResults.replaceChildren(...rows);
+  const source = ui.txTampered.checked ? 'forged-proof-aggregator' : 'aggregator';
+  const url = new URL(`/${source}`, location.href).href;
+  logStart = performance.now();
+  ui.log.replaceChildren(); // the log shows the current run
+  log('start', `${count(hashes.length, 'transaction')} from ${url}`);
+
+  const tally = { certified: 0, 'not-certified': 0, failed: 0 };
+  const t0 = performance.now();
+  let aborted = false;
+  try {
+    for (const [i, hash] of hashes.entries()) {
+      const row = rows[i];
+      setRow(row, 'checking', 'Checking…');
+      ui.txStatus.textContent = `Checking ${i + 1} of ${hashes.length}: ${short(hash)}…`;
+      /** @type {number | undefined} */
+      let startEpoch;
+      /** @type {import('mithril-lite').ProgressEvent | undefined} */
+      let chainEvent;
+      /** @param {number} share of this hash's check */
+      const advance = (share) => bar(Math.max(ui.txProgress.value, ((i + share) / hashes.length) * 100));
+      /** @param {import('mithril-lite').ProgressEvent} e */
+      const onProgress = (e) => {
+        switch (e.type) {
+          case 'proof-fetched':
+            log('proof', `${short(hash)}: proof fetched (${size(e.bytes)})`);
+            break;
+          case 'certificate-fetched':
+            if (startEpoch === undefined && e.epoch !== undefined) startEpoch = e.epoch;
+            log('fetched', `#${e.index} ${short(e.hash)} epoch ${e.epoch ?? '?'} (${size(e.bytes)})`);
+            break;
+          case 'certificate-verified':
+            log('verified', `#${e.index} ${short(e.hash)} epoch ${e.epoch ?? '?'}`);
+            if (startEpoch !== undefined && e.epoch !== undefined) advance(0.95 * walkShare(startEpoch, e.epoch));
+            break;
+          case 'chain-verified':
+            chainEvent = e;
+            log(
+              'chain',
+              `verified ${short(e.hash)}: ${count(e.certificatesChecked, 'certificate')}, anchor ${e.anchor.kind} ${short(e.anchor.hash)}`,
+            );
+            advance(0.95);
+            break;
+        }
+      };
+      try {
+        const r = await verifier().verifyTransactionProof({ transactions: [hash] }, url, {
+          onProgress,
+          signal: controller.signal,
+        });
+        renderProof(row, hash, r);
+        const state = /** @type {'certified' | 'not-certified'} */ (row.dataset.state);
+        tally[state]++;
+        log(state === 'certified' ? 'done' : 'proof', `${short(hash)}: ${state.replace('-', ' ')}`);
+      } catch (err) {
+        const e = /** @type {any} */ (err);
+        if (e?.code === 'aborted' || e?.name === 'AbortError') {
+          aborted = true;
+          for (const r of rows.slice(i)) setRow(r, 'aborted', 'Cancelled');
+          log('aborted', 'cancelled');
+          break;
+        }
+        renderProofFailure(row, e, chainEvent);
+        tally[row.dataset.state === 'not-certified' ? 'not-certified' : 'failed']++;
+        log('error', `${short(hash)}: ${e?.code ?? e?.name}: ${e?.message ?? e}`);
+      }
+      advance(1);
+    }
+
+    const ms = performance.now() - t0;
+    const summary =
+      `${tally.certified} of ${hashes.length} certified` +
+      (tally['not-certified'] ? `, ${tally['not-certified']} not certified` : '') +
+      (tally.failed ? `, ${tally.failed} failed` : '') +
+      ` (${duration(ms)})`;
+    const state = aborted ? 'aborted' : tally.failed > 0 ? 'failure' : 'success';
+    block.dataset.state = state;
+    ui.txResults.dataset.state = state;
+    ui.txResults.removeAttribute('aria-busy');
+    ui.txStatus.textContent = aborted ? `Cancelled: ${summary}.` : `${summary}.`;
+    log('done', summary);
+  } catch (err) {
+    // Not a verdict (those are caught per hash): a fault of the page itself, shown as such.
+    block.dataset.state = 'failure';
+    ui.txResults.dataset.state = 'failure';
+    ui.txResults.removeAttribute('aria-busy');
+    ui.txStatus.textContent = `The check stopped: ${/** @type {Error} */ (err)?.message ?? err}`;
+    log('error', `panel: ${err}`);
+  } finally {
+    running = undefined;
+    runningPanel = false;
+    ui.txCheck.disabled = false;
+    ui.verify.disabled = false;
+    ui.txCancel.disabled = true;
+    await refreshTrust().catch(() => {});
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Start
 
 async function main() {
@@ -422,6 +748,12 @@ async function main() {
   ui.cancel.addEventListener('click', onCancel);
   ui.clearTrust.addEventListener('click', () => void onClearTrust());
   $('clear-log').addEventListener('click', () => ui.log.replaceChildren());
+  ui.txForm.addEventListener('submit', (e) => void onCheckTransactions(e));
+  ui.txCancel.addEventListener('click', onCancel);
+  ui.txHashes.addEventListener('input', () => {
+    ui.txError.hidden = true;
+    ui.txHashes.removeAttribute('aria-invalid');
+  });
   ui.hash.addEventListener('input', () => {
     ui.hashError.hidden = true;
     ui.hash.removeAttribute('aria-invalid');
@@ -455,6 +787,7 @@ async function main() {
   log('ready', `verifier ${version()} loaded in ${duration(ms)}`);
   await refreshTrust();
   ui.verify.disabled = false;
+  ui.txCheck.disabled = false;
   document.body.dataset.wasm = 'ready';
   setStatus('Ready: choose an aggregator and press Verify.');
 }

@@ -13,6 +13,14 @@
 //                                       newest certificate's chain
 //   /slow-aggregator/...                the genuine chain, each certificate delayed (--slow-ms,
 //                                       default 400 ms): time to press Cancel
+//   /{aggregator}/proof/v2/cardano-transaction?transaction_hashes=a,b
+//   /{aggregator}/proof/cardano-transaction?transaction_hashes=a,b
+//                                       transaction proofs (v2, v1) of ctx-proofs-v2.json and
+//                                       ctx-proofs.json, under each aggregator above; see
+//                                       proofAnswer for hashes the fixtures hold no proof of
+//   /forged-proof-aggregator/...        genuine certificates, each transaction proof with one
+//                                       digit changed (v2: the first item's block_number, v1:
+//                                       latest_block_number), which the verifier refuses
 //
 // Certificates are never JSON.parse'd and re-serialised: their stakes exceed 2^53 and the
 // certificate hash covers them. Each value of certificates.json is cut out of the file's text by
@@ -192,12 +200,78 @@ export function loadFixtures(dir = FIXTURES) {
   return {
     list,
     genesisKey,
+    proofsV2: loadProofs(path.join(dir, 'ctx-proofs-v2.json')),
+    proofsV1: loadProofs(path.join(dir, 'ctx-proofs.json')),
     certificates,
     broken,
     newest,
     chain,
     tampered: { hash: tamperedHash, field: 'signed_message', from: original[at], to: flipped },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transaction proofs, as text
+
+/**
+ * The proofs of a ctx-proofs file: the exact text of each, keyed by its transaction hash.
+ * @param {string} file
+ */
+function loadProofs(file) {
+  /** @type {Map<string, string>} */
+  const proofs = new Map();
+  for (const [key, value] of objectMembers(readFileSync(file, 'utf8'))) {
+    if (!HASH.test(key)) throw new Error(`${path.basename(file)}: key ${key} is not a hash`);
+    proofs.set(key, value);
+  }
+  if (proofs.size === 0) throw new Error(`${path.basename(file)} holds no proof`);
+  return proofs;
+}
+
+/**
+ * `text` with the top-level value of `field` replaced by `replacement` (JSON text), the rest
+ * left as it is (block numbers are never re-serialised).
+ * @param {string} text
+ * @param {string} field
+ * @param {string} replacement
+ */
+function replaceValue(text, field, replacement) {
+  const m = new RegExp(`"${field}"\\s*:\\s*`).exec(text);
+  if (!m) throw new Error(`no ${field} in a proof`);
+  const at = m.index + m[0].length;
+  return text.slice(0, at) + replacement + text.slice(valueEnd(text, at));
+}
+
+/**
+ * `text` with the low bit of the last digit of the first number of `field` flipped: one
+ * character changed, the length kept (8 and 9 swap, as 0 and 1 do).
+ * @param {string} text
+ * @param {string} field
+ */
+export function flipNumber(text, field) {
+  const m = new RegExp(`"${field}"\\s*:\\s*(\\d+)`).exec(text);
+  if (!m) throw new Error(`no number ${field} in a proof`);
+  const at = m.index + m[0].length - 1;
+  return text.slice(0, at) + String(Number(text[at]) ^ 1) + text.slice(at + 1);
+}
+
+/**
+ * The answer of a proof route to `?transaction_hashes=...`. The fixtures hold one proof per
+ * transaction, whereas an aggregator proves every requested hash it knows in one body. So:
+ * one hash with a proof gets that proof, byte for byte; otherwise the proof of the first
+ * requested hash that has one (else the file's first proof, which proves none of them) is
+ * sent with `non_certified_transactions` listing the requested hashes it does not prove,
+ * as an aggregator lists the transactions it could not certify.
+ * @param {Map<string, string>} proofs
+ * @param {string[]} requested lower case
+ * @param {(text: string) => string} [alter] applied last (the forged aggregator)
+ */
+export function proofAnswer(proofs, requested, alter = (t) => t) {
+  const key = requested.find((h) => proofs.has(h)) ?? /** @type {string} */ (proofs.keys().next().value);
+  const text = /** @type {string} */ (proofs.get(key));
+  if (requested.length === 1 && requested[0] === key) return alter(text);
+  const others = [...new Set(requested.filter((h) => h !== key))];
+  return alter(replaceValue(text, 'non_certified_transactions', JSON.stringify(others)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -254,11 +328,19 @@ export async function startServer(options = {}) {
   const allowed = packageAllowList();
   const slowMs = options.slowMs ?? 400;
   const log = options.log;
-  /** @type {Record<string, {certificates: Map<string, string>, delay: number}>} */
+  /** @type {Record<string, {certificates: Map<string, string>, delay: number, forged?: boolean}>} */
   const aggregators = {
     aggregator: { certificates: fixtures.certificates, delay: 0 },
     'broken-aggregator': { certificates: fixtures.broken, delay: 0 },
     'slow-aggregator': { certificates: fixtures.certificates, delay: slowMs },
+    'forged-proof-aggregator': { certificates: fixtures.certificates, delay: 0, forged: true },
+  };
+  // Proof routes below an aggregator: the fixture proofs, and the one digit the forged
+  // aggregator changes in them (v2: the block of the first item, so that its leaf is not in
+  // the proof; v1 items name no block: the latest block number the certificate signed).
+  const proofRoutes = {
+    'proof/v2/cardano-transaction': { proofs: fixtures.proofsV2, forge: (/** @type {string} */ t) => flipNumber(t, 'block_number') },
+    'proof/cardano-transaction': { proofs: fixtures.proofsV1, forge: (/** @type {string} */ t) => flipNumber(t, 'latest_block_number') },
   };
 
   const server = createServer(async (req, res) => {
@@ -310,6 +392,16 @@ export async function startServer(options = {}) {
           if (req.destroyed) return; // the client gave up (e.g. an aborted verification)
         }
         return send(200, cors, body);
+      }
+      const route = rest.join('/');
+      if (Object.hasOwn(proofRoutes, route)) {
+        const { proofs, forge } = proofRoutes[/** @type {keyof typeof proofRoutes} */ (route)];
+        const query = new URL(req.url ?? '/', 'http://localhost').searchParams.get('transaction_hashes');
+        const requested = (query ?? '').split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '');
+        if (requested.length === 0) {
+          return send(400, cors, JSON.stringify({ label: 'bad_request', message: 'transaction_hashes is required' }));
+        }
+        return send(200, cors, proofAnswer(proofs, requested, aggregator.forged ? forge : undefined));
       }
       return notFound();
     }
@@ -394,6 +486,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   console.log(`  aggregator:        ${url}aggregator  (${fixtures.certificates.size} certificates, newest ${fixtures.newest})`);
   console.log(`  broken aggregator: ${url}broken-aggregator  (certificate ${fixtures.tampered.hash}: ${fixtures.tampered.field} altered)`);
   console.log(`  slow aggregator:   ${url}slow-aggregator`);
+  console.log(`  forged proofs:     ${url}forged-proof-aggregator  (${fixtures.proofsV2.size} transaction proofs, one digit changed)`);
   console.log(`  package:           ${url}node_modules/mithril-lite/`);
   const stop = () => close().then(() => process.exit(0));
   process.on('SIGINT', stop);

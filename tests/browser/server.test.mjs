@@ -1,6 +1,7 @@
-// Node-side checks of www/server.mjs: the local aggregator serves the devnet certificates byte
-// for byte, the broken one alters exactly one hex digit, the package is served with the right
-// MIME types and only what it publishes.
+// Node-side checks of www/server.mjs: the local aggregator serves the devnet certificates and
+// transaction proofs byte for byte, the broken one alters exactly one hex digit of a
+// certificate, the forged-proof one one digit of each proof, the package is served with the
+// right MIME types and only what it publishes.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -92,6 +93,73 @@ test('the broken aggregator alters one hex digit of one signed_message on the ne
   assert.equal(chain.length, DEVNET.chainLength);
   assert.ok(chain.indexOf(hash) > 0 && chain.indexOf(hash) < chain.length - 1, hash);
   assert.ok(server.lines.some((l) => l.includes(hash)), 'the server names it at start');
+});
+
+test('proof routes: one known hash gets its fixture proof byte for byte, v2 and v1', async () => {
+  for (const [route, file] of [
+    ['proof/v2/cardano-transaction', 'ctx-proofs-v2.json'],
+    ['proof/cardano-transaction', 'ctx-proofs.json'],
+  ]) {
+    const fileText = readFileSync(path.join(FIXTURES, file), 'utf8');
+    const transactions = Object.keys(JSON.parse(fileText));
+    assert.equal(transactions.length, 4, file);
+    for (const tx of transactions) {
+      for (const aggregator of ['aggregator', 'broken-aggregator', 'slow-aggregator']) {
+        const res = await get(`/${aggregator}/${route}?transaction_hashes=${tx}`);
+        assert.equal(res.status, 200);
+        assert.equal(res.headers.get('access-control-allow-origin'), '*');
+        const text = await res.text();
+        assert.ok(fileText.includes(`"${tx}": ${text}`), `${aggregator}/${route} ${tx} is not verbatim`);
+      }
+    }
+  }
+});
+
+test('proof routes: hashes without a proof are listed in non_certified_transactions', async () => {
+  const proofs = JSON.parse(readFileSync(path.join(FIXTURES, 'ctx-proofs-v2.json'), 'utf8'));
+  const [first, second] = Object.keys(proofs);
+  const unknown = 'ab'.repeat(32);
+  const ask = async (/** @type {string} */ list) => {
+    const res = await get(`/aggregator/proof/v2/cardano-transaction?transaction_hashes=${list}`);
+    assert.equal(res.status, 200, list);
+    return JSON.parse(await res.text());
+  };
+  // Only unknown hashes: the file's first proof, proving none of them.
+  const none = await ask(unknown);
+  assert.equal(none.certificate_hash, proofs[first].certificate_hash);
+  assert.deepEqual(none.certified_transactions, proofs[first].certified_transactions);
+  assert.deepEqual(none.non_certified_transactions, [unknown]);
+  // A known hash first (upper case is the same hash): its proof; the others not certified.
+  const mixed = await ask(`${second.toUpperCase()},${unknown},${first}`);
+  assert.deepEqual(mixed.certified_transactions, proofs[second].certified_transactions);
+  assert.deepEqual(mixed.non_certified_transactions, [unknown, first]);
+  const missing = await get('/aggregator/proof/v2/cardano-transaction');
+  assert.equal(missing.status, 400);
+  await missing.arrayBuffer();
+});
+
+test('the forged-proof aggregator changes one digit of each proof, certificates untouched', async () => {
+  const proofs = JSON.parse(readFileSync(path.join(FIXTURES, 'ctx-proofs-v2.json'), 'utf8'));
+  for (const [route, number] of [
+    ['proof/v2/cardano-transaction', 'block_number'],
+    ['proof/cardano-transaction', 'latest_block_number'],
+  ]) {
+    for (const tx of Object.keys(proofs)) {
+      const query = `${route}?transaction_hashes=${tx}`;
+      const good = await (await get(`/aggregator/${query}`)).text();
+      const bad = await (await get(`/forged-proof-aggregator/${query}`)).text();
+      assert.equal(good.length, bad.length);
+      const diffs = [...good].flatMap((c, i) => (c === bad[i] ? [] : [i]));
+      assert.equal(diffs.length, 1, query);
+      assert.match(bad[diffs[0]], /[0-9]/);
+      const field = new RegExp(`"${number}"\\s*:\\s*\\d*$`);
+      assert.match(good.slice(0, diffs[0] + 1), field, `${query}: the digit is in ${number}`);
+    }
+  }
+  for (const hash of hashes) {
+    const good = await (await get(`/aggregator/certificate/${hash}`)).text();
+    assert.equal(await (await get(`/forged-proof-aggregator/certificate/${hash}`)).text(), good);
+  }
 });
 
 test('the slow aggregator delays each certificate', async () => {
