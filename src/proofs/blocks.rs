@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 
 use serde::Deserialize;
 
-use super::certificate_binding::parse_body;
+use super::binding::parse_body;
 use super::certified_items::CertifiedItems;
 use super::error::ProofError;
 use super::transactions::{as_strs, leaf_v2, verify_v2, ItemV2, KindV2, ProofsV2, SetV2};

@@ -12,9 +12,7 @@ use alloc::vec::Vec;
 
 use serde::Deserialize;
 
-use super::certificate_binding::{
-    check_certificate_hash, check_signed_entity, check_signed_parts, parse_body,
-};
+use super::binding::{check_certificate_hash, check_signed_entity, check_signed_parts, parse_body};
 use super::error::ProofError;
 use super::json::Timestamp;
 use super::mmr::mmr_root;

@@ -22,8 +22,8 @@
 //! [`VerifiedCertificate`]: crate::chain::VerifiedCertificate
 
 pub mod bincode;
+pub mod binding;
 pub mod blocks;
-pub mod certificate_binding;
 pub mod certified_items;
 pub mod database;
 pub mod error;
@@ -34,8 +34,8 @@ pub mod signer_key;
 pub mod stake_distribution;
 pub mod transactions;
 
+pub use binding::{check_certificate_hash, check_signed_parts, MAX_BODY_BYTES};
 pub use blocks::{verify_blocks_proof, CardanoBlock};
-pub use certificate_binding::{check_certificate_hash, check_signed_parts, MAX_BODY_BYTES};
 pub use certified_items::CertifiedItems;
 pub use database::{
     cardano_database_root, parse_digests, verify_cardano_database, verify_database_digests,

@@ -19,7 +19,7 @@ use alloc::vec::Vec;
 
 use serde::Deserialize;
 
-use super::certificate_binding::{check_certificate_hash, check_signed_parts, parse_body};
+use super::binding::{check_certificate_hash, check_signed_parts, parse_body};
 use super::certified_items::{select, verify_items, CertifiedItems};
 use super::error::ProofError;
 use super::map_proof::MkMapProof;
