@@ -3,15 +3,13 @@
 //! against a small HTTP/1.1 server run by the test itself.
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::{Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::{self, JoinHandle};
-use std::time::Duration;
 
+mod http_server;
+
+use http_server::{ok, Reply, Server};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
@@ -645,134 +643,6 @@ fn undecodable_genesis_key_exits_2() {
     assert!(r.stdout.trim().is_empty(), "{}", r.describe());
 }
 
-// ---------------------------------------------------------------------------------------------
-// A small HTTP/1.1 server: one request per connection, answered with Content-Length, closed.
-// ---------------------------------------------------------------------------------------------
-
-struct Reply {
-    status: u16,
-    body: Vec<u8>,
-}
-
-struct Server {
-    addr: SocketAddr,
-    stop: Arc<AtomicBool>,
-    requests: Arc<Mutex<Vec<String>>>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Server {
-    /// Serve `routes` (request path -> reply); anything else is a 404.
-    fn start(routes: HashMap<String, Reply>) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        let addr = listener.local_addr().unwrap();
-        let stop = Arc::new(AtomicBool::new(false));
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let thread = {
-            let stop = Arc::clone(&stop);
-            let requests = Arc::clone(&requests);
-            thread::spawn(move || {
-                for connection in listener.incoming() {
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    if let Ok(stream) = connection {
-                        answer(stream, &routes, &requests);
-                    }
-                }
-            })
-        };
-        Server {
-            addr,
-            stop,
-            requests,
-            thread: Some(thread),
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    /// Paths requested so far, in order.
-    fn requests(&self) -> Vec<String> {
-        self.requests.lock().unwrap().clone()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wake the blocking accept; the loop then sees the flag. If the connection cannot be
-        // made, leave the thread rather than hang the test on join.
-        let woke = TcpStream::connect_timeout(&self.addr, Duration::from_secs(5)).is_ok();
-        if let Some(thread) = self.thread.take() {
-            if woke {
-                let _ = thread.join();
-            }
-        }
-    }
-}
-
-/// Read one request head, answer it, close the connection.
-fn answer(mut stream: TcpStream, routes: &HashMap<String, Reply>, requests: &Mutex<Vec<String>>) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
-    let mut head = Vec::new();
-    let mut buf = [0u8; 4096];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        match stream.read(&mut buf) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => head.extend_from_slice(&buf[..n]),
-        }
-        if head.len() > 64 * 1024 {
-            return;
-        }
-    }
-    let head = String::from_utf8_lossy(&head);
-    let mut request_line = head.lines().next().unwrap_or_default().split(' ');
-    let method = request_line.next().unwrap_or_default();
-    let path = request_line.next().unwrap_or_default().to_string();
-    requests.lock().unwrap().push(path.clone());
-
-    let not_found = Reply {
-        status: 404,
-        body: b"{\"message\":\"not found\"}".to_vec(),
-    };
-    let not_allowed = Reply {
-        status: 405,
-        body: Vec::new(),
-    };
-    let reply = if method != "GET" {
-        &not_allowed
-    } else {
-        routes.get(&path).unwrap_or(&not_found)
-    };
-    let reason = match reply.status {
-        200 => "OK",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        500 => "Internal Server Error",
-        _ => "Status",
-    };
-    let response_head = format!(
-        "HTTP/1.1 {} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        reply.status,
-        reply.body.len()
-    );
-    let _ = stream.write_all(response_head.as_bytes());
-    let _ = stream.write_all(&reply.body);
-    let _ = stream.flush();
-    let _ = stream.shutdown(Shutdown::Write);
-}
-
-fn ok(body: impl Into<Vec<u8>>) -> Reply {
-    Reply {
-        status: 200,
-        body: body.into(),
-    }
-}
-
 /// The devnet aggregator: `/certificates` and `/certificate/{hash}` with the exact texts.
 fn devnet_routes() -> HashMap<String, Reply> {
     let mut routes: HashMap<String, Reply> = certificate_texts(&fixture("devnet"))
@@ -827,7 +697,7 @@ fn closed_port() -> u16 {
 
 #[test]
 fn aggregator_newest_certificate_verifies() {
-    let server = Server::start(devnet_routes());
+    let server = Server::with_routes(devnet_routes());
     let newest = devnet_newest();
     let r = verify_aggregator(&server.url(), &[]);
     r.expect_code(0);
@@ -849,7 +719,7 @@ fn aggregator_newest_certificate_verifies() {
 
 #[test]
 fn aggregator_url_with_trailing_slash_verifies() {
-    let server = Server::start(devnet_routes());
+    let server = Server::with_routes(devnet_routes());
     let r = verify_aggregator(&format!("{}/", server.url()), &[]);
     r.expect_code(0);
     assert_eq!(r.json()["valid"], true, "{}", r.describe());
@@ -862,7 +732,7 @@ fn aggregator_url_with_trailing_slash_verifies() {
 
 #[test]
 fn aggregator_text_output_says_valid() {
-    let server = Server::start(devnet_routes());
+    let server = Server::with_routes(devnet_routes());
     let newest = devnet_newest();
     let r = run([
         "verify-chain",
@@ -884,7 +754,7 @@ fn aggregator_text_output_says_valid() {
 
 #[test]
 fn aggregator_given_hash_verifies_without_listing() {
-    let server = Server::start(devnet_routes());
+    let server = Server::with_routes(devnet_routes());
     let list = devnet_list();
     let target = list[5]["hash"].as_str().unwrap().to_string();
     assert_ne!(target, devnet_newest());
@@ -904,7 +774,7 @@ fn aggregator_given_hash_verifies_without_listing() {
 
 #[test]
 fn aggregator_genesis_hash_verifies() {
-    let server = Server::start(devnet_routes());
+    let server = Server::with_routes(devnet_routes());
     let genesis = genesis_hash(&fixture("devnet"));
     let r = verify_aggregator(&server.url(), &["--hash", &genesis]);
     r.expect_code(0);
@@ -923,7 +793,7 @@ fn aggregator_tampered_certificate_fails_hash_check() {
         format!("/certificate/{newest}"),
         ok(tamper_signed_message(&texts[&newest])),
     );
-    let server = Server::start(routes);
+    let server = Server::with_routes(routes);
     let r = verify_aggregator(&server.url(), &[]);
     r.expect_code(1);
     let v = r.json();
@@ -946,7 +816,7 @@ fn aggregator_tampered_ancestor_fails_hash_check() {
         format!("/certificate/{parent}"),
         ok(tamper_signed_message(&certificate_texts(&dir)[&parent])),
     );
-    let server = Server::start(routes);
+    let server = Server::with_routes(routes);
     let r = verify_aggregator(&server.url(), &[]);
     r.expect_code(1);
     let v = r.json();
@@ -960,7 +830,7 @@ fn aggregator_tampered_ancestor_fails_hash_check() {
 
 #[test]
 fn aggregator_unknown_hash_is_unavailable() {
-    let server = Server::start(devnet_routes());
+    let server = Server::with_routes(devnet_routes());
     let missing = "ab".repeat(32);
     let r = verify_aggregator(&server.url(), &["--hash", &missing]);
     r.expect_code(1);
@@ -980,7 +850,7 @@ fn aggregator_missing_ancestor_is_unavailable() {
         .to_string();
     let mut routes = devnet_routes();
     routes.remove(&format!("/certificate/{parent}"));
-    let server = Server::start(routes);
+    let server = Server::with_routes(routes);
     let r = verify_aggregator(&server.url(), &[]);
     r.expect_code(1);
     assert_json_failure(&r.json(), "certificate_unavailable", &r.describe());
@@ -988,7 +858,7 @@ fn aggregator_missing_ancestor_is_unavailable() {
 
 #[test]
 fn aggregator_with_wrong_genesis_key_fails() {
-    let server = Server::start(devnet_routes());
+    let server = Server::with_routes(devnet_routes());
     let r = run([
         "verify-chain",
         "--aggregator",
@@ -1026,7 +896,7 @@ fn aggregator_server_error_exits_2() {
             body: b"{\"message\":\"boom\"}".to_vec(),
         },
     );
-    let server = Server::start(routes);
+    let server = Server::with_routes(routes);
     let r = verify_aggregator(&server.url(), &[]);
     r.expect_code(2);
     assert!(r.stderr.contains("500"), "{}", r.describe());
@@ -1037,7 +907,7 @@ fn aggregator_bad_listing_exits_2() {
     for list in ["[]", "not json", "{\"hash\": 1}"] {
         let mut routes = devnet_routes();
         routes.insert("/certificates".into(), ok(list));
-        let server = Server::start(routes);
+        let server = Server::with_routes(routes);
         let r = verify_aggregator(&server.url(), &[]);
         let context = format!("listing {list:?}: {}", r.describe());
         assert_eq!(r.code, 2, "{context}");
@@ -1059,7 +929,7 @@ fn aggregator_certificate_size_limit_is_a_verdict() {
     // As in directory mode (certificate_size_limit_is_a_verdict_in_directory_mode): an
     // oversized certificate is a failed verification, exit 1 with input_too_large, not an
     // I/O error.
-    let server = Server::start(devnet_routes());
+    let server = Server::with_routes(devnet_routes());
     let newest = devnet_newest();
     let r = verify_aggregator(
         &server.url(),
@@ -1078,7 +948,7 @@ fn aggregator_listing_is_not_bounded_by_the_certificate_limit() {
         .unwrap()
         .len();
     assert!(listing > limit as u64);
-    let server = Server::start(devnet_routes());
+    let server = Server::with_routes(devnet_routes());
     let r = verify_aggregator(
         &server.url(),
         &["--max-certificate-bytes", &limit.to_string()],
@@ -1089,7 +959,7 @@ fn aggregator_listing_is_not_bounded_by_the_certificate_limit() {
 
 #[test]
 fn aggregator_certificates_within_the_size_limit_verify() {
-    let server = Server::start(devnet_routes());
+    let server = Server::with_routes(devnet_routes());
     let limit = devnet_largest_certificate() + 100;
     let r = verify_aggregator(
         &server.url(),
@@ -1106,7 +976,7 @@ fn aggregator_certificates_within_the_size_limit_verify() {
 
 #[test]
 fn network_preset_supplies_the_genesis_key_and_an_explicit_key_wins() {
-    let server = Server::start(devnet_routes());
+    let server = Server::with_routes(devnet_routes());
     let devnet_key = std::fs::read_to_string(fixture("devnet/genesis.vkey")).unwrap();
     // The mainnet preset's key against the devnet chain: the genesis signature fails, so the
     // preset's key was the one used (the aggregator is the local one, given explicitly).

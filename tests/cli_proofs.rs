@@ -6,15 +6,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::ffi::OsString;
-use std::io::{Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::sync::Arc;
 
+mod http_server;
+
+use http_server::Server;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
@@ -86,96 +85,6 @@ fn flip_hex(text: &str, key: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // A local aggregator: the routes the npm package uses, answered from the devnet fixture
 // ---------------------------------------------------------------------------------------------
-
-type Handler = dyn Fn(&str) -> (u16, Vec<u8>) + Send + Sync;
-
-struct Server {
-    addr: SocketAddr,
-    stop: Arc<AtomicBool>,
-    requests: Arc<Mutex<Vec<String>>>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Server {
-    fn start(handler: Arc<Handler>) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let stop = Arc::new(AtomicBool::new(false));
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let thread = {
-            let (stop, requests) = (Arc::clone(&stop), Arc::clone(&requests));
-            thread::spawn(move || {
-                for connection in listener.incoming() {
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    if let Ok(stream) = connection {
-                        answer(stream, handler.as_ref(), &requests);
-                    }
-                }
-            })
-        };
-        Server {
-            addr,
-            stop,
-            requests,
-            thread: Some(thread),
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    fn requests(&self) -> Vec<String> {
-        self.requests.lock().unwrap().clone()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let woke = TcpStream::connect_timeout(&self.addr, Duration::from_secs(5)).is_ok();
-        if let Some(thread) = self.thread.take() {
-            if woke {
-                let _ = thread.join();
-            }
-        }
-    }
-}
-
-fn answer(mut stream: TcpStream, handler: &Handler, requests: &Mutex<Vec<String>>) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let mut head = Vec::new();
-    let mut buf = [0u8; 4096];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        match stream.read(&mut buf) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => head.extend_from_slice(&buf[..n]),
-        }
-        if head.len() > 64 * 1024 {
-            return;
-        }
-    }
-    let head = String::from_utf8_lossy(&head);
-    let path = head
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .split(' ')
-        .nth(1)
-        .unwrap_or_default()
-        .to_string();
-    requests.lock().unwrap().push(path.clone());
-    let (status, body) = handler(&path);
-    let response = format!(
-        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(response.as_bytes());
-    let _ = stream.write_all(&body);
-    let _ = stream.shutdown(Shutdown::Write);
-}
 
 /// The devnet aggregator. Proof routes answer with the fixture proof of the first requested
 /// hash that has one, else with the first proof of the file (which then certifies none of
