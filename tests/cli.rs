@@ -412,6 +412,15 @@ fn valid_text_output_and_progress_on_stderr() {
         "{}",
         r.describe()
     );
+    // The core's count: every certificate verified at the end, and the share of the walk once
+    // its anchor (genesis) is reached; unknown before.
+    let last = progress.last().unwrap();
+    assert!(
+        last.contains("7 verified, ") && last.ends_with(" (100%)"),
+        "{}",
+        r.describe()
+    );
+    assert!(!progress[0].contains('%'), "{}", r.describe());
     assert!(
         r.stderr
             .lines()
@@ -1170,6 +1179,11 @@ fn trust_file_shortens_later_runs_and_a_bad_file_is_never_trusted() {
     let second = verify_dir(&dir, &["--trust", file_s, "--json"]);
     second.expect_code(0);
     assert_eq!(checked(&second), 1, "{}", second.describe());
+    assert!(
+        second.stderr.contains(": 1 fetched, 1 verified, ") && second.stderr.contains(" (100%)"),
+        "{}",
+        second.describe()
+    );
 
     // A corrupt file is not trusted: a full walk, a warning, and the file is replaced.
     std::fs::write(&file, b"MLTC\x01 not checkpoints").unwrap();

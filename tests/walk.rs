@@ -192,7 +192,11 @@ fn genesis_epoch(dir: &ChainDir) -> u64 {
         .certificates
         .values()
         .map(|text| serde_json::from_str::<serde_json::Value>(text).unwrap())
-        .filter(|c| c["genesis_signature"].as_str().is_some_and(|s| !s.is_empty()))
+        .filter(|c| {
+            c["genesis_signature"]
+                .as_str()
+                .is_some_and(|s| !s.is_empty())
+        })
         .map(|c| c["epoch"].as_u64().unwrap())
         .collect();
     assert_eq!(genesis.len(), 1, "one genesis certificate");
@@ -228,8 +232,14 @@ fn walk_with_progress(
 fn assert_monotonic(seen: &[Progress]) {
     for pair in seen.windows(2) {
         let (a, b) = (&pair[0], &pair[1]);
-        assert!(b.certificates_verified >= a.certificates_verified, "{a:?} then {b:?}");
-        assert!(b.certificates_fetched >= a.certificates_fetched, "{a:?} then {b:?}");
+        assert!(
+            b.certificates_verified >= a.certificates_verified,
+            "{a:?} then {b:?}"
+        );
+        assert!(
+            b.certificates_fetched >= a.certificates_fetched,
+            "{a:?} then {b:?}"
+        );
         assert!(b.certificates_verified <= b.certificates_fetched, "{b:?}");
         if let (Some(x), Some(y)) = (a.fraction(), b.fraction()) {
             assert!(y >= x && (0.0..=1.0).contains(&y), "{a:?} then {b:?}");
@@ -284,7 +294,10 @@ fn progress_towards_a_checkpoint_has_a_fraction() {
     assert_eq!(seen[1].anchor_epoch, Some(mid.epoch));
     assert_eq!(seen[1].fraction(), Some(0.0));
     let fractions: Vec<f64> = seen.iter().filter_map(|p| p.fraction()).collect();
-    assert!(fractions.iter().any(|f| *f > 0.0 && *f < 1.0), "{fractions:?}");
+    assert!(
+        fractions.iter().any(|f| *f > 0.0 && *f < 1.0),
+        "{fractions:?}"
+    );
     assert_eq!(seen.last().unwrap().fraction(), Some(1.0));
     // A checkpoint newer than the starting certificate is not where the walk ends.
     let newer = ChainWalk::new(&mid.hash, key(&dir), WalkConfig::default())

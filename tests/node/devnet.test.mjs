@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { CertificateVerifier, decodeGenesisKey, version } from 'mithril-lite';
+import { CertificateVerifier, MemoryTrustStore, decodeGenesisKey, defaultLimits, version } from 'mithril-lite';
 
 import { DEVNET_GENESIS_PREFIX, loadDevnet, mapSource, serveAggregator } from './helpers.mjs';
 
@@ -229,6 +229,101 @@ describe('devnet chain', () => {
       verifier.verifyChain(devnet.latest, 'https://aggregator.invalid'),
       (/** @type {any} */ e) => e.code === 'input_too_large',
     );
+  });
+
+  test("defaultLimits() is the core's WalkConfig; the driver's read bound is the core's", async () => {
+    // The defaults README.md and src/chain/config.rs document.
+    const limits = defaultLimits();
+    assert.deepEqual(limits, {
+      maxChainLength: 10_000,
+      maxCertificateBytes: 8 * 1024 * 1024,
+      pairingBatch: 32,
+      maxSignaturesPerCertificate: 4_096,
+      maxIndicesPerCertificate: 65_536,
+      maxIndicesPerSignature: 32_768,
+      maxCheckpoints: 1_000,
+    });
+    // No maxCertificateBytes given: one byte above the core's bound is refused, the bound
+    // itself is read and parsed (blanks: certificate_malformed), and reading stops early.
+    /** @param {number} size */
+    const serving = (size) => {
+      const read = { bytes: 0 };
+      const chunk = 1024 * 1024;
+      const verifier = new CertificateVerifier(devnet.genesisKey, {
+        trustStore: null,
+        fetch: async () =>
+          new Response(
+            new ReadableStream({
+              pull(controller) {
+                const n = Math.min(chunk, size - read.bytes);
+                if (n <= 0) return controller.close();
+                read.bytes += n;
+                controller.enqueue(new Uint8Array(n).fill(0x20));
+              },
+            }),
+          ),
+      });
+      return { verifier, read };
+    };
+    const above = serving(limits.maxCertificateBytes + 1);
+    await assert.rejects(
+      above.verifier.verifyChain(devnet.latest, 'https://aggregator.invalid'),
+      (/** @type {any} */ e) => e.code === 'input_too_large',
+    );
+    const huge = serving(4 * limits.maxCertificateBytes);
+    await assert.rejects(
+      huge.verifier.verifyChain(devnet.latest, 'https://aggregator.invalid'),
+      (/** @type {any} */ e) => e.code === 'input_too_large',
+    );
+    assert.ok(huge.read.bytes < 2 * limits.maxCertificateBytes, `read ${huge.read.bytes} bytes`);
+    const at = serving(limits.maxCertificateBytes);
+    await assert.rejects(
+      at.verifier.verifyChain(devnet.latest, 'https://aggregator.invalid'),
+      (/** @type {any} */ e) => e.code === 'certificate_malformed',
+    );
+  });
+
+  test("progress events carry the core's progress: counts, epochs, the fraction", async () => {
+    const genesisEpoch = [...devnet.certificates.values()]
+      .map((text) => JSON.parse(text))
+      .find((c) => c.genesis_signature)?.epoch;
+    assert.equal(typeof genesisEpoch, 'number');
+    const store = new MemoryTrustStore();
+    const verifier = new CertificateVerifier(devnet.genesisKey, { trustStore: store, workers: 0 });
+    /** @type {any[]} */
+    const events = [];
+    const chain = await verifier.verifyChain(devnet.latest, mapSource(devnet.certificates), {
+      onProgress: (e) => events.push(e),
+    });
+    const fetched = events.filter((e) => e.type === 'certificate-fetched');
+    const verified = events.filter((e) => e.type === 'certificate-verified');
+    fetched.forEach((e, i) => assert.equal(e.progress.certificatesFetched, i + 1));
+    verified.forEach((e, i) => assert.ok(e.progress.certificatesVerified > i, JSON.stringify(e)));
+    // A walk to genesis: no fraction until genesis is read.
+    assert.ok(fetched.slice(0, -1).every((e) => e.progress.fraction === undefined));
+    assert.equal(fetched[0].progress.startEpoch, chain.epoch);
+    const end = verified.at(-1).progress;
+    assert.equal(end.certificatesVerified, chain.certificatesChecked);
+    assert.equal(end.anchorEpoch, genesisEpoch);
+    assert.equal(end.verifiedEpoch, genesisEpoch);
+    assert.equal(end.anchorVerified, true);
+    assert.equal(end.fraction, 1);
+
+    // A second walk, to a stored checkpoint: its epoch is known from the first certificate.
+    const older = chain.links[chain.links.length - 4];
+    const resumed = new CertificateVerifier(devnet.genesisKey, { trustStore: new MemoryTrustStore() });
+    await resumed.verifyChain(older.hash, mapSource(devnet.certificates));
+    /** @type {any[]} */
+    const again = [];
+    await resumed.verifyChain(devnet.latest, mapSource(devnet.certificates), {
+      onProgress: (e) => again.push(e),
+    });
+    const first = again.find((e) => e.type === 'certificate-fetched');
+    assert.equal(first.progress.anchorEpoch, older.epoch);
+    assert.equal(first.progress.fraction, 0);
+    const fractions = again.filter((e) => e.progress).map((e) => e.progress.fraction);
+    assert.deepEqual(fractions, [...fractions].sort((a, b) => a - b), 'the fraction never drops');
+    assert.equal(again.filter((e) => e.type === 'certificate-verified').at(-1).progress.fraction, 1);
   });
 
   test('a wrong body for the starting hash is refused', async () => {

@@ -1,6 +1,6 @@
 //! Drives the library's walk: fetches on this thread, STM checks on worker threads.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -111,9 +111,10 @@ pub fn genesis_key(given: Option<&str>, origin: &Origin) -> Result<GenesisVerifi
 
 /// What one walk of a run hands to the next.
 struct Carried {
-    /// Certificates verified back to genesis: they vouch for the certificates after them, so
-    /// later walks stop there (the trust-checkpoint mechanism).
-    trusted: BTreeSet<String>,
+    /// Certificates verified back to genesis, with their epochs: they vouch for the
+    /// certificates after them, so later walks stop there (the trust-checkpoint mechanism), and
+    /// their epochs tell the walk's progress where it will end.
+    trusted: BTreeMap<String, u64>,
     /// Signer keys the checks validated: later certificates of their epochs skip the keys'
     /// decompression and subgroup checks.
     keys: KeyCache,
@@ -130,14 +131,12 @@ fn walk_one(
     progress: &mut Progress,
 ) -> Result<Result<VerifiedChain, Error>, String> {
     let mut walk = ChainWalk::new(hash, key.clone(), config.clone())
-        .with_trusted(carried.trusted.iter().cloned())
+        .with_trusted_epochs(carried.trusted.iter().map(|(h, e)| (h.clone(), *e)))
         .with_key_cache(std::mem::replace(&mut carried.keys, KeyCache::new(key)));
-    let mut verified = 0usize;
     loop {
         // Take in finished checks without blocking, so progress stays current.
         while let Ok((index, outcome)) = workers.results.try_recv() {
             walk.complete(index, outcome);
-            verified += 1;
         }
         match walk.step() {
             Step::Fetch(h) => {
@@ -146,14 +145,12 @@ fn walk_one(
                         let fed = walk.feed(&h, &body);
                         if let Some(job) = fed.check {
                             workers.submit(job)?;
-                        } else {
-                            verified += 1;
                         }
                     }
                     Err(FetchError::NotFound(detail)) => walk.fetch_failed(&h, &detail),
                     Err(FetchError::Io(detail)) => return Err(detail),
                 }
-                progress.update(walk.certificates_fed(), verified, walk.current_epoch());
+                progress.update(&walk.progress());
             }
             Step::AwaitVerification => {
                 let (index, outcome) = workers
@@ -161,11 +158,10 @@ fn walk_one(
                     .recv()
                     .map_err(|_| "signature-checking threads stopped".to_string())?;
                 walk.complete(index, outcome);
-                verified += 1;
-                progress.update(walk.certificates_fed(), verified, walk.current_epoch());
+                progress.update(&walk.progress());
             }
             Step::Done(result) => {
-                progress.update(walk.certificates_fed(), verified, walk.current_epoch());
+                progress.update(&walk.progress());
                 // Drain checks the verdict no longer needed, so the next walk starts clean.
                 while walk.pending_checks() > 0 {
                     match workers.results.recv() {
@@ -213,7 +209,7 @@ impl Verifier {
         let carried = Carried {
             trusted: trust_file
                 .as_ref()
-                .map(|t| t.hashes().collect())
+                .map(|t| t.entries().collect())
                 .unwrap_or_default(),
             keys: KeyCache::new(&key),
         };
@@ -253,7 +249,7 @@ impl Verifier {
         if let Ok(chain) = &result {
             self.carried
                 .trusted
-                .extend(chain.links.iter().map(|l| l.hash.clone()));
+                .extend(chain.links.iter().map(|l| (l.hash.clone(), l.epoch)));
             if let Some(file) = self.trust_file.as_mut() {
                 file.add(chain, &self.key)?;
             }

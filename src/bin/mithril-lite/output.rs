@@ -3,6 +3,7 @@
 use std::io::{IsTerminal, Write};
 
 use mithril_lite::chain::walk::Anchor;
+use mithril_lite::chain::Progress as WalkProgress;
 use mithril_lite::chain::VerifiedChain;
 use mithril_lite::Error;
 use serde_json::{json, Value};
@@ -37,14 +38,25 @@ impl Progress {
         }
     }
 
-    pub fn update(&mut self, fetched: usize, verified: usize, epoch: Option<u64>) {
+    /// Show the walk's progress (the core's count) if it changed.
+    pub fn update(&mut self, progress: &WalkProgress) {
+        let (fetched, verified) = (
+            progress.certificates_fetched,
+            progress.certificates_verified,
+        );
         if (fetched, verified) == self.last {
             return;
         }
         self.last = (fetched, verified);
-        let epoch = epoch.map_or(String::from("-"), |e| e.to_string());
+        let epoch = progress
+            .current_epoch
+            .map_or(String::from("-"), |e| e.to_string());
+        // The share is known only when the walk's anchor epoch is (a trust checkpoint's).
+        let share = progress
+            .fraction()
+            .map_or(String::new(), |f| format!(" ({:.0}%)", f * 100.0));
         let line = format!(
-            "{}: {fetched} fetched, {verified} verified, epoch {epoch}",
+            "{}: {fetched} fetched, {verified} verified, epoch {epoch}{share}",
             self.prefix
         );
         if self.tty {
