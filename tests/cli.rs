@@ -1018,10 +1018,17 @@ fn aggregator_nothing_listening_exits_2() {
     r.expect_code(2);
     assert!(r.stdout.trim().is_empty(), "{}", r.describe());
     assert!(r.stderr.contains("mithril-lite: "), "{}", r.describe());
-    // ... and so does fetching a given one: an I/O error, not a verdict.
+    // ... and so does fetching a given one, whose verdict is certificate_unavailable with the
+    // connection's error, as every host reports a failed fetch.
     let r = verify_aggregator(&url, &["--hash", &devnet_newest()]);
     r.expect_code(2);
-    assert!(r.stdout.trim().is_empty(), "{}", r.describe());
+    let v = r.json();
+    assert_json_failure(&v, "certificate_unavailable", &r.describe());
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains(&url),
+        "{}",
+        r.describe()
+    );
 }
 
 #[test]
@@ -1039,6 +1046,14 @@ fn aggregator_server_error_exits_2() {
     let r = verify_aggregator(&server.url(), &[]);
     r.expect_code(2);
     assert!(r.stderr.contains("500"), "{}", r.describe());
+    // The verdict is the one every host gives a failed fetch, with the source's words.
+    let v = r.json();
+    assert_json_failure(&v, "certificate_unavailable", &r.describe());
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("HTTP 500"),
+        "{}",
+        r.describe()
+    );
 }
 
 #[test]

@@ -120,7 +120,11 @@ struct Carried {
     keys: KeyCache,
 }
 
-/// Walk one chain. `Err` only for I/O failures of the source (exit status 2).
+/// Walk one chain. A certificate the source cannot give, for whatever reason, is reported to
+/// the walk (`certificate_unavailable` with the source's words, as every host reports it); a
+/// failure of the source itself (not a 404) is also kept in `io_failure`, for the exit status.
+/// `Err` only when the checking threads stop.
+#[allow(clippy::too_many_arguments)]
 fn walk_one(
     hash: &str,
     key: &GenesisVerificationKey,
@@ -129,6 +133,7 @@ fn walk_one(
     source: &mut dyn Source,
     workers: &Workers,
     progress: &mut Progress,
+    io_failure: &mut Option<String>,
 ) -> Result<Result<VerifiedChain, Error>, String> {
     let mut walk = ChainWalk::new(hash, key.clone(), config.clone())
         .with_trusted_epochs(carried.trusted.iter().map(|(h, e)| (h.clone(), *e)))
@@ -148,7 +153,10 @@ fn walk_one(
                         }
                     }
                     Err(FetchError::NotFound(detail)) => walk.fetch_failed(&h, &detail),
-                    Err(FetchError::Io(detail)) => return Err(detail),
+                    Err(FetchError::Io(detail)) => {
+                        walk.fetch_failed(&h, &detail);
+                        io_failure.get_or_insert(detail);
+                    }
                 }
                 progress.update(&walk.progress());
             }
@@ -228,14 +236,30 @@ impl Verifier {
     }
 
     /// Walk from `hash` back to genesis (or to a trusted certificate), showing progress.
-    /// A verified chain vouches for later walks and goes into the trust file. `Err` only for
-    /// I/O failures (exit status 2); the verdict is the inner result.
+    /// A verified chain vouches for later walks and goes into the trust file. `Err` for I/O
+    /// failures (exit status 2: the questions report no verdict then); the verdict is the
+    /// inner result.
     pub fn verify(
         &mut self,
         hash: &str,
         source: &mut dyn Source,
         progress: &mut Progress,
     ) -> Result<Result<VerifiedChain, Error>, String> {
+        match self.verify_reporting(hash, source, progress)? {
+            (_, Some(io_failure)) => Err(io_failure),
+            (result, None) => Ok(result),
+        }
+    }
+
+    /// [`Verifier::verify`] that keeps the verdict when the source failed: then it is
+    /// `certificate_unavailable` with the source's words, and the failure comes with it.
+    pub fn verify_reporting(
+        &mut self,
+        hash: &str,
+        source: &mut dyn Source,
+        progress: &mut Progress,
+    ) -> Result<(Result<VerifiedChain, Error>, Option<String>), String> {
+        let mut io_failure = None;
         let result = walk_one(
             hash,
             &self.key,
@@ -244,6 +268,7 @@ impl Verifier {
             source,
             &self.workers,
             progress,
+            &mut io_failure,
         )?;
         progress.finish(&result);
         if let Ok(chain) = &result {
@@ -254,7 +279,7 @@ impl Verifier {
                 file.add(chain, &self.key)?;
             }
         }
-        Ok(result)
+        Ok((result, io_failure))
     }
 }
 
@@ -286,15 +311,23 @@ pub fn run(command: &Command) -> Result<bool, String> {
     };
 
     let mut report = Report::new(command.walking.json, targets.len() > 1);
+    let mut io_failure = None;
     for (i, hash) in targets.iter().enumerate() {
         let mut progress = Progress::new(i, targets.len(), hash);
-        let result = verifier.verify(hash, source.as_mut(), &mut progress)?;
+        let (result, failed) = verifier.verify_reporting(hash, source.as_mut(), &mut progress)?;
+        io_failure = io_failure.or(failed);
         report.add(WalkResult {
             hash: hash.clone(),
             result,
         });
     }
-    Ok(report.print())
+    let verified = report.print();
+    // The verdicts are printed (certificate_unavailable with the source's words, as every host
+    // reports a failed fetch); a failing source still exits 2, as documented.
+    match io_failure {
+        Some(detail) => Err(detail),
+        None => Ok(verified),
+    }
 }
 
 fn sorted_hashes(source: &DirSource) -> Vec<String> {
