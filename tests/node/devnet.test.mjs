@@ -1,6 +1,7 @@
 // The devnet chain verifies through a getCertificate source and through an aggregator URL.
 
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
 import { CertificateVerifier, MemoryTrustStore, decodeGenesisKey, defaultLimits, version } from 'mithril-lite';
@@ -165,8 +166,35 @@ describe('devnet chain', () => {
         assert.equal(e.code, 'certificate_unavailable');
         assert.equal(e.numericCode, 106);
         assert.equal(e.cause.certificate, missing);
+        // The driver's words for the failed fetch, through the core's fetch_failed.
+        assert.match(e.message, /HTTP 404 from http:\/\/127\.0\.0\.1/);
         return true;
       });
+    });
+
+    test('a server that closes the connection mid-body is certificate_unavailable', async () => {
+      const body = devnet.certificates.get(devnet.latest) ?? '';
+      const closing = createServer((_req, res) => {
+        // Announces the whole body, sends half of it, then drops the connection.
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+        res.write(body.slice(0, body.length >> 1), () => res.destroy());
+      });
+      await new Promise((resolve) => closing.listen(0, '127.0.0.1', () => resolve(undefined)));
+      const address = /** @type {import('node:net').AddressInfo} */ (closing.address());
+      try {
+        const verifier = new CertificateVerifier(devnet.genesisKey, { trustStore: null });
+        await assert.rejects(
+          verifier.verifyChain(devnet.latest, `http://127.0.0.1:${address.port}`),
+          (/** @type {any} */ e) => {
+            assert.equal(e.code, 'certificate_unavailable', e.message);
+            assert.match(e.message, /error reading http:\/\/127\.0\.0\.1/);
+            return true;
+          },
+        );
+      } finally {
+        closing.closeAllConnections();
+        await new Promise((resolve) => closing.close(() => resolve(undefined)));
+      }
     });
 
     test('a network error is certificate_unavailable; a bad list is an AggregatorError', async () => {
