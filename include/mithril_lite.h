@@ -215,6 +215,9 @@ typedef struct {
 typedef struct {
     // Certificates fetched and read so far.
     size_t certificates_fetched;
+    // Certificates checked, counted from the starting one: verified, or verified but for a
+    // pairing equation waiting for its batch (what a progress bar follows).
+    size_t certificates_checked;
     // Certificates verified, counted from the starting one: every check that concerns them
     // passed (their multi-signature's pairing equation included, which may wait for a batch).
     size_t certificates_verified;
@@ -228,6 +231,10 @@ typedef struct {
     uint64_t start_epoch;
     // Whether `start_epoch` is set.
     bool has_start_epoch;
+    // Epoch of the last (oldest) checked certificate.
+    uint64_t checked_epoch;
+    // Whether `checked_epoch` is set.
+    bool has_checked_epoch;
     // Epoch of the last (oldest) verified certificate.
     uint64_t verified_epoch;
     // Whether `verified_epoch` is set.
@@ -239,7 +246,8 @@ typedef struct {
     bool has_anchor_epoch;
     // The anchor and every certificate before it are verified: the walk succeeded.
     bool anchor_verified;
-    // Share of the walk done, 0 to 1, by epochs towards the anchor.
+    // Share of the walk done, 0 to 1, by checked epochs towards the anchor (1 once the anchor
+    // is verified).
     double fraction;
     // Whether `fraction` is set (the anchor's epoch is known).
     bool has_fraction;

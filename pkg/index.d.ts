@@ -189,8 +189,12 @@ export interface UsageError extends TypeError {
 export interface WalkProgress {
   /** Certificates fetched and read so far. */
   certificatesFetched: number;
+  /** Certificates checked, counted from the starting one: verified, or verified but for a
+   * pairing equation waiting for its batch (what `certificate-verified` events follow). */
+  certificatesChecked: number;
   /** Certificates verified, counted from the starting one: every check that concerns them
-   * passed (their multi-signature's pairing equation included, which may wait for a batch). */
+   * passed, their multi-signature's pairing equation included (equations are checked in
+   * batches, so this can stay behind `certificatesChecked` until the end of a short walk). */
   certificatesVerified: number;
   /** Multi-signature checks handed out and not yet completed. */
   pendingChecks: number;
@@ -200,13 +204,16 @@ export interface WalkProgress {
   currentEpoch?: number;
   /** Epoch of the starting certificate. */
   startEpoch?: number;
+  /** Epoch of the last (oldest) checked certificate. */
+  checkedEpoch?: number;
   /** Epoch of the last (oldest) verified certificate. */
   verifiedEpoch?: number;
   /** Where the walk is expected to end: the newest trusted checkpoint at or before the
    * starting epoch, or the anchor's epoch once read. Absent for a walk to genesis until
    * genesis is read. */
   anchorEpoch?: number;
-  /** Share of the walk done, 0 to 1, by epochs towards `anchorEpoch` (absent without it). */
+  /** Share of the walk done, 0 to 1, by checked epochs towards `anchorEpoch` (absent without
+   * it); 1 once the anchor is verified. */
   fraction?: number;
 }
 
@@ -226,8 +233,8 @@ export type ProgressEvent =
       progress: WalkProgress;
     }
   | {
-      /** Every check of this certificate passed, and of every certificate before it
-       * (progress, not a verdict: the promise is). */
+      /** Every check of this certificate and of those before it passed, but at most a pairing
+       * equation waiting for its batch (progress, not a verdict: the promise is). */
       type: 'certificate-verified';
       hash: string;
       index: number;

@@ -1195,7 +1195,10 @@ fn trust_file_shortens_later_runs_and_a_bad_file_is_never_trusted() {
     second.expect_code(0);
     assert_eq!(checked(&second), 1, "{}", second.describe());
     assert!(
-        second.stderr.contains(": 1 fetched, 1 verified, ") && second.stderr.contains(" (100%)"),
+        second
+            .stderr
+            .contains(": 1 fetched, 1 checked, 1 verified, ")
+            && second.stderr.contains(" (100%)"),
         "{}",
         second.describe()
     );

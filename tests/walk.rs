@@ -240,7 +240,8 @@ fn assert_monotonic(seen: &[Progress]) {
             b.certificates_fetched >= a.certificates_fetched,
             "{a:?} then {b:?}"
         );
-        assert!(b.certificates_verified <= b.certificates_fetched, "{b:?}");
+        assert!(b.certificates_checked >= b.certificates_verified, "{b:?}");
+        assert!(b.certificates_checked <= b.certificates_fetched, "{b:?}");
         if let (Some(x), Some(y)) = (a.fraction(), b.fraction()) {
             assert!(y >= x && (0.0..=1.0).contains(&y), "{a:?} then {b:?}");
         }
@@ -258,12 +259,19 @@ fn progress_of_a_walk_to_genesis() {
     assert_monotonic(&seen);
     // The genesis epoch is unknown until genesis is read: no fraction before that.
     let before_genesis = &seen[seen.len() - 2];
+    // Every pairing equation waits for its batch (32) until genesis: checked, not verified.
+    assert_eq!(
+        before_genesis.certificates_checked,
+        before_genesis.certificates_fetched
+    );
+    assert_eq!(before_genesis.certificates_verified, 0);
     assert_eq!(before_genesis.anchor_epoch, None);
     assert_eq!(before_genesis.fraction(), None);
     assert_eq!(before_genesis.start_epoch, Some(25));
     let end = seen.last().unwrap();
     assert_eq!(end.certificates_fetched, chain.certificates_checked);
     assert_eq!(end.certificates_verified, chain.certificates_checked);
+    assert_eq!(end.certificates_checked, chain.certificates_checked);
     assert_eq!(end.pending_checks, 0);
     assert_eq!(end.anchor_epoch, Some(genesis_epoch(&dir)));
     assert_eq!(end.verified_epoch, Some(genesis_epoch(&dir)));
@@ -278,7 +286,8 @@ fn progress_towards_a_checkpoint_has_a_fraction() {
     let latest = devnet_latest();
     let full = dir.walk(&latest).unwrap();
     // A checkpoint half-way back, given with its epoch. Pairing equations checked one by one,
-    // so certificates count as verified as they go, not per batch.
+    // so certificates count as verified as they go, not per batch (the fraction follows the
+    // checked ones either way).
     let mid = &full.links[full.links.len() / 2];
     let one_by_one = WalkConfig {
         pairing_batch: 1,
@@ -319,6 +328,7 @@ fn progress_stops_before_a_failure() {
     let end = seen.last().unwrap();
     assert_eq!(end.certificates_fetched, 3);
     assert_eq!(end.certificates_verified, 2);
+    assert_eq!(end.certificates_checked, 2);
     assert!(!end.anchor_verified);
     assert_eq!(end.fraction(), None);
 }

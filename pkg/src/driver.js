@@ -126,9 +126,9 @@ const HASH = /^[0-9a-f]{64}$/;
  * @typedef {{get(key: string): Promise<unknown>, set(key: string, value: unknown): Promise<void>, delete?(key: string): Promise<void>}} TrustStore
  * @typedef {(event: object) => void} ProgressListener
  * @typedef {{
- *   certificatesFetched: number, certificatesVerified: number, pendingChecks: number,
- *   anchorVerified: boolean, currentEpoch?: number, startEpoch?: number, verifiedEpoch?: number,
- *   anchorEpoch?: number, fraction?: number,
+ *   certificatesFetched: number, certificatesChecked: number, certificatesVerified: number,
+ *   pendingChecks: number, anchorVerified: boolean, currentEpoch?: number, startEpoch?: number,
+ *   checkedEpoch?: number, verifiedEpoch?: number, anchorEpoch?: number, fraction?: number,
  * }} WalkProgress
  *   The core's progress view of a walk (src/chain/progress.rs): the driver only passes it on.
  * @typedef {{
@@ -1085,9 +1085,9 @@ async function drivePooled(walk, fetcher, workSignal, aborted, signal, emit, run
 
 /**
  * The `certificate-verified` events of one walk, in chain order, as the core counts them
- * (`Walk.progress().certificatesVerified`: every check of the certificate passed, its pairing
- * equation's batch included). `certs` holds the hash and epoch of each certificate fed, by
- * index, for the events.
+ * (`Walk.progress().certificatesChecked`: every check of the certificate passed but, at most,
+ * its pairing equation, which waits for its batch: progress, not a verdict). `certs` holds the
+ * hash and epoch of each certificate fed, by index, for the events.
  * @param {WasmWalk} walk
  * @param {ProgressListener} emit
  */
@@ -1097,7 +1097,7 @@ function progressReporter(walk, emit) {
   let reported = 0;
   const report = () => {
     const progress = walk.progress();
-    const verified = Math.min(progress.certificatesVerified, certs.length);
+    const verified = Math.min(progress.certificatesChecked, certs.length);
     while (reported < verified) {
       const c = certs[reported];
       emit({ type: 'certificate-verified', hash: c.hash, index: reported, epoch: c.epoch, progress });

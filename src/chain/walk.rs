@@ -165,9 +165,12 @@ const STEP_EPOCH: u64 = 5;
 /// Where a certificate fed to the walk stands, for [`ChainWalk::progress`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum LinkState {
-    /// Its own checks and chaining rules passed; its multi-signature check (or its pairing
-    /// equation) has not come back yet.
+    /// Its own checks and chaining rules passed; its multi-signature check has not come back
+    /// yet.
     Waiting,
+    /// Its multi-signature check passed but for its pairing equation, which waits for its
+    /// batch.
+    Batched,
     /// Every check that concerns it passed.
     Verified,
     /// Some check that concerns it failed, or will not run (an earlier failure made it moot).
@@ -301,6 +304,11 @@ impl ChainWalk {
             .iter()
             .take_while(|s| **s == LinkState::Verified)
             .count();
+        let checked = self
+            .states
+            .iter()
+            .take_while(|s| matches!(s, LinkState::Verified | LinkState::Batched))
+            .count();
         let start_epoch = self.links.first().map(|l| l.epoch);
         let anchor_epoch = match (&self.anchor, self.links.last()) {
             (Some(_), Some(anchor)) => Some(anchor.epoch),
@@ -316,10 +324,12 @@ impl ChainWalk {
         };
         Progress {
             certificates_fetched: self.links.len(),
+            certificates_checked: checked,
             certificates_verified: verified,
             pending_checks: self.pending_checks(),
             current_epoch: self.current_epoch(),
             start_epoch,
+            checked_epoch: checked.checked_sub(1).map(|i| self.links[i].epoch),
             verified_epoch: verified.checked_sub(1).map(|i| self.links[i].epoch),
             anchor_epoch,
             anchor_verified: self.anchor.is_some() && verified == self.links.len(),
@@ -605,9 +615,12 @@ impl ChainWalk {
         }
     }
 
-    /// Settle a certificate whose multi-signature check was waiting.
+    /// Settle a certificate whose multi-signature check (or its pairing equation) was waiting.
     fn settle_waiting(&mut self, j: usize, passed: bool) {
-        if self.states.get(j) == Some(&LinkState::Waiting) {
+        if matches!(
+            self.states.get(j),
+            Some(LinkState::Waiting | LinkState::Batched)
+        ) {
             self.states[j] = if passed {
                 LinkState::Verified
             } else {
@@ -630,7 +643,12 @@ impl ChainWalk {
                 .insert(link.epoch, &link.avk, outcome.validated_keys);
         }
         match outcome.result {
-            Ok(Some(equation)) => self.deferred.push((index, equation)),
+            Ok(Some(equation)) => {
+                self.deferred.push((index, equation));
+                if let Some(state @ LinkState::Waiting) = self.states.get_mut(index) {
+                    *state = LinkState::Batched;
+                }
+            }
             Ok(None) => {
                 self.pending.retain(|&j| j != index);
                 self.settle_waiting(index, true);

@@ -313,6 +313,9 @@ pub unsafe extern "C" fn mithril_lite_walk_certificates_fed(
 pub struct mithril_lite_progress {
     /// Certificates fetched and read so far.
     pub certificates_fetched: usize,
+    /// Certificates checked, counted from the starting one: verified, or verified but for a
+    /// pairing equation waiting for its batch (what a progress bar follows).
+    pub certificates_checked: usize,
     /// Certificates verified, counted from the starting one: every check that concerns them
     /// passed (their multi-signature's pairing equation included, which may wait for a batch).
     pub certificates_verified: usize,
@@ -326,6 +329,10 @@ pub struct mithril_lite_progress {
     pub start_epoch: u64,
     /// Whether `start_epoch` is set.
     pub has_start_epoch: bool,
+    /// Epoch of the last (oldest) checked certificate.
+    pub checked_epoch: u64,
+    /// Whether `checked_epoch` is set.
+    pub has_checked_epoch: bool,
     /// Epoch of the last (oldest) verified certificate.
     pub verified_epoch: u64,
     /// Whether `verified_epoch` is set.
@@ -337,7 +344,8 @@ pub struct mithril_lite_progress {
     pub has_anchor_epoch: bool,
     /// The anchor and every certificate before it are verified: the walk succeeded.
     pub anchor_verified: bool,
-    /// Share of the walk done, 0 to 1, by epochs towards the anchor.
+    /// Share of the walk done, 0 to 1, by checked epochs towards the anchor (1 once the anchor
+    /// is verified).
     pub fraction: f64,
     /// Whether `fraction` is set (the anchor's epoch is known).
     pub has_fraction: bool,
@@ -348,12 +356,15 @@ impl From<Progress> for mithril_lite_progress {
         let fraction = p.fraction();
         mithril_lite_progress {
             certificates_fetched: p.certificates_fetched,
+            certificates_checked: p.certificates_checked,
             certificates_verified: p.certificates_verified,
             pending_checks: p.pending_checks,
             current_epoch: p.current_epoch.unwrap_or(0),
             has_current_epoch: p.current_epoch.is_some(),
             start_epoch: p.start_epoch.unwrap_or(0),
             has_start_epoch: p.start_epoch.is_some(),
+            checked_epoch: p.checked_epoch.unwrap_or(0),
+            has_checked_epoch: p.checked_epoch.is_some(),
             verified_epoch: p.verified_epoch.unwrap_or(0),
             has_verified_epoch: p.verified_epoch.is_some(),
             anchor_epoch: p.anchor_epoch.unwrap_or(0),

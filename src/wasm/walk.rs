@@ -216,8 +216,9 @@ impl Walk {
     }
 
     /// How far the walk has come, as the core counts it: `{certificatesFetched,
-    /// certificatesVerified, pendingChecks, anchorVerified, currentEpoch?, startEpoch?,
-    /// verifiedEpoch?, anchorEpoch?, fraction?}` (an absent epoch or fraction is not known).
+    /// certificatesChecked, certificatesVerified, pendingChecks, anchorVerified, currentEpoch?,
+    /// startEpoch?, checkedEpoch?, verifiedEpoch?, anchorEpoch?, fraction?}` (an absent epoch or
+    /// fraction is not known).
     pub fn progress(&self) -> JsValue {
         convert::to_js(&ProgressView::from(self.inner.progress()))
     }
@@ -254,6 +255,7 @@ fn trusted_entry(item: &JsValue) -> Option<(String, Option<u64>)> {
 #[serde(rename_all = "camelCase")]
 struct ProgressView {
     certificates_fetched: u64,
+    certificates_checked: u64,
     certificates_verified: u64,
     pending_checks: u64,
     anchor_verified: bool,
@@ -261,6 +263,8 @@ struct ProgressView {
     current_epoch: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     start_epoch: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checked_epoch: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     verified_epoch: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -273,11 +277,13 @@ impl From<Progress> for ProgressView {
     fn from(p: Progress) -> Self {
         ProgressView {
             certificates_fetched: p.certificates_fetched as u64,
+            certificates_checked: p.certificates_checked as u64,
             certificates_verified: p.certificates_verified as u64,
             pending_checks: p.pending_checks as u64,
             anchor_verified: p.anchor_verified,
             current_epoch: p.current_epoch,
             start_epoch: p.start_epoch,
+            checked_epoch: p.checked_epoch,
             verified_epoch: p.verified_epoch,
             anchor_epoch: p.anchor_epoch,
             fraction: p.fraction(),

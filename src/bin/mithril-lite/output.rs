@@ -18,7 +18,7 @@ pub struct Progress {
     escapes: bool,
     /// Longest line written in place so far.
     width: usize,
-    last: (usize, usize),
+    last: (usize, usize, usize),
 }
 
 impl Progress {
@@ -34,20 +34,21 @@ impl Progress {
             tty: std::io::stderr().is_terminal(),
             escapes: escapes_allowed(),
             width: 0,
-            last: (0, 0),
+            last: (0, 0, 0),
         }
     }
 
     /// Show the walk's progress (the core's count) if it changed.
     pub fn update(&mut self, progress: &WalkProgress) {
-        let (fetched, verified) = (
+        let (fetched, checked, verified) = (
             progress.certificates_fetched,
+            progress.certificates_checked,
             progress.certificates_verified,
         );
-        if (fetched, verified) == self.last {
+        if (fetched, checked, verified) == self.last {
             return;
         }
-        self.last = (fetched, verified);
+        self.last = (fetched, checked, verified);
         let epoch = progress
             .current_epoch
             .map_or(String::from("-"), |e| e.to_string());
@@ -56,7 +57,7 @@ impl Progress {
             .fraction()
             .map_or(String::new(), |f| format!(" ({:.0}%)", f * 100.0));
         let line = format!(
-            "{}: {fetched} fetched, {verified} verified, epoch {epoch}{share}",
+            "{}: {fetched} fetched, {checked} checked, {verified} verified, epoch {epoch}{share}",
             self.prefix
         );
         if self.tty {
