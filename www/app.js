@@ -330,23 +330,28 @@ async function onVerify(event) {
   setStatus('Verifying…');
 
   const trustedBefore = await refreshTrust().catch(() => []);
-  /** @type {number | undefined} */
-  let startEpoch;
+  /** Certificates fetched, as the walk's progress view counts them. */
   let fetched = 0;
   /** @param {import('mithril-lite').ProgressEvent} e */
   const onProgress = (e) => {
     switch (e.type) {
-      case 'certificate-fetched':
-        fetched++;
-        if (startEpoch === undefined && e.epoch !== undefined) startEpoch = e.epoch;
+      case 'certificate-fetched': {
+        // The counts and epochs are the core's (the walk's progress view), not this page's.
+        fetched = e.progress.certificatesFetched;
         log('fetched', `#${e.index} ${short(e.hash)} epoch ${e.epoch ?? '?'} (${size(e.bytes)})`);
         setStatus(`Fetched ${count(fetched, 'certificate')}; epoch ${e.epoch ?? '?'}.`);
         break;
+      }
       case 'certificate-verified': {
         log('verified', `#${e.index} ${short(e.hash)} epoch ${e.epoch ?? '?'}`);
-        if (startEpoch !== undefined && e.epoch !== undefined) {
-          // The chain's length is unknown until its anchor, but epochs count down to the
-          // genesis epoch: a certificate of epoch e completes the epochs above e and half of e.
+        const { fraction, startEpoch } = e.progress;
+        if (fraction !== undefined) {
+          // The walk knows where it ends (a stored checkpoint): the core's share.
+          setProgress(Math.min(99, Math.max(ui.progress.value, fraction * 100)));
+        } else if (startEpoch !== undefined && e.epoch !== undefined) {
+          // A walk to genesis: the core cannot know the genesis epoch before reaching it, this
+          // page knows the devnet's. A certificate of epoch e completes the epochs above e and
+          // half of e.
           const epochs = Math.max(1, startEpoch - GENESIS_EPOCH + 1);
           const share = (startEpoch - e.epoch + 0.5) / epochs;
           setProgress(Math.min(99, Math.max(ui.progress.value, share * 100)));
