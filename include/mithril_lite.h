@@ -191,6 +191,68 @@ typedef struct mithril_lite_verifier mithril_lite_verifier;
 // A walk is used by one thread at a time (it may move between threads).
 typedef struct mithril_lite_walk mithril_lite_walk;
 
+// The default limits of a walk and of a verifier's trust checkpoints: the core's `WalkConfig`
+// defaults and `chain::trust::DEFAULT_MAX_CHECKPOINTS` (`mithril_lite_default_limits`).
+typedef struct {
+    // Most certificates one walk may visit, the starting one and genesis included.
+    size_t max_chain_length;
+    // Largest certificate body accepted, in bytes.
+    size_t max_certificate_bytes;
+    // Most pairing equations checked together.
+    size_t pairing_batch;
+    // Most signature entries in one certificate's multi-signature.
+    size_t max_signatures_per_certificate;
+    // Most lottery indices in one certificate, all entries together.
+    size_t max_indices_per_certificate;
+    // Most lottery indices claimed by one signature entry.
+    size_t max_indices_per_signature;
+    // Most trust checkpoints a verifier keeps.
+    size_t max_checkpoints;
+} mithril_lite_limits;
+
+// A walk's progress (`mithril_lite_walk_progress`): the core's `chain::Progress`. An epoch or
+// the fraction is meaningful only when its `has_` flag is true.
+typedef struct {
+    // Certificates fetched and read so far.
+    size_t certificates_fetched;
+    // Certificates checked, counted from the starting one: verified, or verified but for a
+    // pairing equation waiting for its batch (what a progress bar follows).
+    size_t certificates_checked;
+    // Certificates verified, counted from the starting one: every check that concerns them
+    // passed (their multi-signature's pairing equation included, which may wait for a batch).
+    size_t certificates_verified;
+    // Multi-signature checks handed out and not yet completed.
+    size_t pending_checks;
+    // Epoch of the certificate read last.
+    uint64_t current_epoch;
+    // Whether `current_epoch` is set.
+    bool has_current_epoch;
+    // Epoch of the starting certificate.
+    uint64_t start_epoch;
+    // Whether `start_epoch` is set.
+    bool has_start_epoch;
+    // Epoch of the last (oldest) checked certificate.
+    uint64_t checked_epoch;
+    // Whether `checked_epoch` is set.
+    bool has_checked_epoch;
+    // Epoch of the last (oldest) verified certificate.
+    uint64_t verified_epoch;
+    // Whether `verified_epoch` is set.
+    bool has_verified_epoch;
+    // Epoch the walk is expected to end at (the newest trust checkpoint at or before the
+    // starting epoch; the anchor's own once read; unknown for genesis until reached).
+    uint64_t anchor_epoch;
+    // Whether `anchor_epoch` is set.
+    bool has_anchor_epoch;
+    // The anchor and every certificate before it are verified: the walk succeeded.
+    bool anchor_verified;
+    // Share of the walk done, 0 to 1, by checked epochs towards the anchor (1 once the anchor
+    // is verified).
+    double fraction;
+    // Whether `fraction` is set (the anchor's epoch is known).
+    bool has_fraction;
+} mithril_lite_progress;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -524,6 +586,13 @@ mithril_lite_code mithril_lite_verifier_new(const char *genesis_vkey,
 // `verifier` is null or points to a pointer from `mithril_lite_verifier_new` (or null).
 void mithril_lite_verifier_free(mithril_lite_verifier **verifier);
 
+// The default limits, in `*limits_out` (a host that reads certificate bodies itself stops at
+// `max_certificate_bytes` plus one).
+//
+// # Safety
+// `limits_out` is writable.
+mithril_lite_code mithril_lite_default_limits(mithril_lite_limits *limits_out);
+
 // Set the limits of the walks started after this call: the most certificates one walk may
 // visit (default 10,000) and the largest certificate body accepted in bytes (default
 // 8 MiB). Both must be at least 1.
@@ -672,6 +741,14 @@ mithril_lite_code mithril_lite_walk_fetch_failed(mithril_lite_walk *walk, const 
 // `walk` is a live walk; `count_out` is writable.
 mithril_lite_code mithril_lite_walk_certificates_fed(const mithril_lite_walk *walk,
                                                      size_t *count_out);
+
+// The walk's progress, in `*progress_out` (what a host shows its user: the core counts, the
+// host only displays).
+//
+// # Safety
+// `walk` is a live walk; `progress_out` is writable.
+mithril_lite_code mithril_lite_walk_progress(const mithril_lite_walk *walk,
+                                             mithril_lite_progress *progress_out);
 
 // Multi-signature checks handed out by a jobs-mode walk (taken or not) and not yet
 // completed, in `*count_out` (0 for an inline walk).

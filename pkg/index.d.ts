@@ -184,6 +184,39 @@ export interface UsageError extends TypeError {
   code: 'invalid_argument' | 'invalid_options' | 'not_initialized' | 'closed';
 }
 
+/** How far a walk has come, as the core counts it (the same view the CLI and the C ABI
+ * show). */
+export interface WalkProgress {
+  /** Certificates fetched and read so far. */
+  certificatesFetched: number;
+  /** Certificates checked, counted from the starting one: verified, or verified but for a
+   * pairing equation waiting for its batch (what `certificate-verified` events follow). */
+  certificatesChecked: number;
+  /** Certificates verified, counted from the starting one: every check that concerns them
+   * passed, their multi-signature's pairing equation included (equations are checked in
+   * batches, so this can stay behind `certificatesChecked` until the end of a short walk). */
+  certificatesVerified: number;
+  /** Multi-signature checks handed out and not yet completed. */
+  pendingChecks: number;
+  /** The anchor and every certificate before it are verified. */
+  anchorVerified: boolean;
+  /** Epoch of the certificate read last. */
+  currentEpoch?: number;
+  /** Epoch of the starting certificate. */
+  startEpoch?: number;
+  /** Epoch of the last (oldest) checked certificate. */
+  checkedEpoch?: number;
+  /** Epoch of the last (oldest) verified certificate. */
+  verifiedEpoch?: number;
+  /** Where the walk is expected to end: the newest trusted checkpoint at or before the
+   * starting epoch, or the anchor's epoch once read. Absent for a walk to genesis until
+   * genesis is read. */
+  anchorEpoch?: number;
+  /** Share of the walk done, 0 to 1, by checked epochs towards `anchorEpoch` (absent without
+   * it); 1 once the anchor is verified. */
+  fraction?: number;
+}
+
 /** Progress of a verification. The chain's length is unknown until its anchor is reached:
  * epochs count down towards the genesis epoch (or the newest trusted checkpoint). */
 export type ProgressEvent =
@@ -196,13 +229,18 @@ export type ProgressEvent =
       /** Undefined if the certificate did not parse. */
       epoch: number | undefined;
       bytes: number;
+      /** The walk's progress right after this certificate was fed. */
+      progress: WalkProgress;
     }
   | {
-      /** Every check of this certificate has run (progress, not a verdict: the promise is). */
+      /** Every check of this certificate and of those before it passed, but at most a pairing
+       * equation waiting for its batch (progress, not a verdict: the promise is). */
       type: 'certificate-verified';
       hash: string;
       index: number;
       epoch: number | undefined;
+      /** The walk's progress when this certificate counted as verified. */
+      progress: WalkProgress;
     }
   | {
       /** The whole chain verified (emitted before checkpoints are stored). */
@@ -663,6 +701,21 @@ export declare function decodeGenesisKey(text: string): string;
 
 /** The version of the wasm verifier. */
 export declare function version(): string;
+
+/** The core's default limits: every field of its walk configuration, and the checkpoint bound
+ * (what `VerifierOptions` falls back to). */
+export interface Limits {
+  maxChainLength: number;
+  maxCertificateBytes: number;
+  pairingBatch: number;
+  maxSignaturesPerCertificate: number;
+  maxIndicesPerCertificate: number;
+  maxIndicesPerSignature: number;
+  maxCheckpoints: number;
+}
+
+/** The core's default limits (after `init`, web entry). */
+export declare function defaultLimits(): Limits;
 
 /**
  * Run one STM check job (the bytes a CheckExecutor is given) in this thread and return the

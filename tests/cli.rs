@@ -410,6 +410,15 @@ fn valid_text_output_and_progress_on_stderr() {
         "{}",
         r.describe()
     );
+    // The core's count: every certificate verified at the end, and the share of the walk once
+    // its anchor (genesis) is reached; unknown before.
+    let last = progress.last().unwrap();
+    assert!(
+        last.contains("7 verified, ") && last.ends_with(" (100%)"),
+        "{}",
+        r.describe()
+    );
+    assert!(!progress[0].contains('%'), "{}", r.describe());
     assert!(
         r.stderr
             .lines()
@@ -879,10 +888,17 @@ fn aggregator_nothing_listening_exits_2() {
     r.expect_code(2);
     assert!(r.stdout.trim().is_empty(), "{}", r.describe());
     assert!(r.stderr.contains("mithril-lite: "), "{}", r.describe());
-    // ... and so does fetching a given one: an I/O error, not a verdict.
+    // ... and so does fetching a given one, whose verdict is certificate_unavailable with the
+    // connection's error, as every host reports a failed fetch.
     let r = verify_aggregator(&url, &["--hash", &devnet_newest()]);
     r.expect_code(2);
-    assert!(r.stdout.trim().is_empty(), "{}", r.describe());
+    let v = r.json();
+    assert_json_failure(&v, "certificate_unavailable", &r.describe());
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains(&url),
+        "{}",
+        r.describe()
+    );
 }
 
 #[test]
@@ -900,6 +916,14 @@ fn aggregator_server_error_exits_2() {
     let r = verify_aggregator(&server.url(), &[]);
     r.expect_code(2);
     assert!(r.stderr.contains("500"), "{}", r.describe());
+    // The verdict is the one every host gives a failed fetch, with the source's words.
+    let v = r.json();
+    assert_json_failure(&v, "certificate_unavailable", &r.describe());
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("HTTP 500"),
+        "{}",
+        r.describe()
+    );
 }
 
 #[test]
@@ -1040,6 +1064,14 @@ fn trust_file_shortens_later_runs_and_a_bad_file_is_never_trusted() {
     let second = verify_dir(&dir, &["--trust", file_s, "--json"]);
     second.expect_code(0);
     assert_eq!(checked(&second), 1, "{}", second.describe());
+    assert!(
+        second
+            .stderr
+            .contains(": 1 fetched, 1 checked, 1 verified, ")
+            && second.stderr.contains(" (100%)"),
+        "{}",
+        second.describe()
+    );
 
     // A corrupt file is not trusted: a full walk, a warning, and the file is replaced.
     std::fs::write(&file, b"MLTC\x01 not checkpoints").unwrap();

@@ -6,7 +6,7 @@ mod common;
 use common::{fixture, ChainDir};
 use mithril_lite::certificate::GenesisVerificationKey;
 use mithril_lite::chain::walk::PendingCheck;
-use mithril_lite::chain::{ChainWalk, Step, VerifiedChain, WalkConfig};
+use mithril_lite::chain::{ChainWalk, Progress, Step, VerifiedChain, WalkConfig};
 use mithril_lite::Error;
 
 fn key(dir: &ChainDir) -> GenesisVerificationKey {
@@ -177,4 +177,158 @@ fn the_walk_asks_for_what_it_needs_and_ignores_stray_input() {
         Step::Done(Err(e)) => assert_eq!(e.code(), "certificate_unavailable"),
         other => panic!("{other:?}"),
     }
+}
+
+/// The devnet aggregator's newest certificate (the first of its list).
+fn devnet_latest() -> String {
+    let text = std::fs::read_to_string(fixture("devnet/certificates-list.json")).unwrap();
+    let list: serde_json::Value = serde_json::from_str(&text).unwrap();
+    list[0]["hash"].as_str().unwrap().to_string()
+}
+
+/// The genesis certificate's epoch, read from the fixture's data (not from a walk).
+fn genesis_epoch(dir: &ChainDir) -> u64 {
+    let genesis: Vec<u64> = dir
+        .certificates
+        .values()
+        .map(|text| serde_json::from_str::<serde_json::Value>(text).unwrap())
+        .filter(|c| {
+            c["genesis_signature"]
+                .as_str()
+                .is_some_and(|s| !s.is_empty())
+        })
+        .map(|c| c["epoch"].as_u64().unwrap())
+        .collect();
+    assert_eq!(genesis.len(), 1, "one genesis certificate");
+    genesis[0]
+}
+
+/// Drive `walk` inline over `dir`, failing the fetch of the certificate at position
+/// `fail_at`, and return the verdict with the progress seen after every step.
+fn walk_with_progress(
+    dir: &ChainDir,
+    mut walk: ChainWalk,
+    fail_at: Option<usize>,
+) -> (Result<VerifiedChain, Error>, Vec<Progress>) {
+    let mut seen = vec![walk.progress()];
+    let mut asked = 0;
+    loop {
+        match walk.step() {
+            Step::Fetch(h) => {
+                if Some(asked) == fail_at {
+                    walk.fetch_failed(&h, "connection reset");
+                } else {
+                    walk.feed_and_verify(&h, dir.certificates[&h].as_bytes());
+                }
+                asked += 1;
+            }
+            Step::AwaitVerification => panic!("an inline walk waits"),
+            Step::Done(result) => return (result, seen),
+        }
+        seen.push(walk.progress());
+    }
+}
+
+fn assert_monotonic(seen: &[Progress]) {
+    for pair in seen.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        assert!(
+            b.certificates_verified >= a.certificates_verified,
+            "{a:?} then {b:?}"
+        );
+        assert!(
+            b.certificates_fetched >= a.certificates_fetched,
+            "{a:?} then {b:?}"
+        );
+        assert!(b.certificates_checked >= b.certificates_verified, "{b:?}");
+        assert!(b.certificates_checked <= b.certificates_fetched, "{b:?}");
+        if let (Some(x), Some(y)) = (a.fraction(), b.fraction()) {
+            assert!(y >= x && (0.0..=1.0).contains(&y), "{a:?} then {b:?}");
+        }
+    }
+}
+
+#[test]
+fn progress_of_a_walk_to_genesis() {
+    let dir = ChainDir::load(&fixture("devnet"));
+    let latest = devnet_latest();
+    let walk = ChainWalk::new(&latest, key(&dir), WalkConfig::default());
+    assert_eq!(walk.progress(), Progress::default());
+    let (result, seen) = walk_with_progress(&dir, walk, None);
+    let chain = result.unwrap();
+    assert_monotonic(&seen);
+    // The genesis epoch is unknown until genesis is read: no fraction before that.
+    let before_genesis = &seen[seen.len() - 2];
+    // Every pairing equation waits for its batch (32) until genesis: checked, not verified.
+    assert_eq!(
+        before_genesis.certificates_checked,
+        before_genesis.certificates_fetched
+    );
+    assert_eq!(before_genesis.certificates_verified, 0);
+    assert_eq!(before_genesis.anchor_epoch, None);
+    assert_eq!(before_genesis.fraction(), None);
+    assert_eq!(before_genesis.start_epoch, Some(25));
+    let end = seen.last().unwrap();
+    assert_eq!(end.certificates_fetched, chain.certificates_checked);
+    assert_eq!(end.certificates_verified, chain.certificates_checked);
+    assert_eq!(end.certificates_checked, chain.certificates_checked);
+    assert_eq!(end.pending_checks, 0);
+    assert_eq!(end.anchor_epoch, Some(genesis_epoch(&dir)));
+    assert_eq!(end.verified_epoch, Some(genesis_epoch(&dir)));
+    assert_eq!(end.current_epoch, Some(genesis_epoch(&dir)));
+    assert!(end.anchor_verified);
+    assert_eq!(end.fraction(), Some(1.0));
+}
+
+#[test]
+fn progress_towards_a_checkpoint_has_a_fraction() {
+    let dir = ChainDir::load(&fixture("devnet"));
+    let latest = devnet_latest();
+    let full = dir.walk(&latest).unwrap();
+    // A checkpoint half-way back, given with its epoch. Pairing equations checked one by one,
+    // so certificates count as verified as they go, not per batch (the fraction follows the
+    // checked ones either way).
+    let mid = &full.links[full.links.len() / 2];
+    let one_by_one = WalkConfig {
+        pairing_batch: 1,
+        ..WalkConfig::default()
+    };
+    let walk = ChainWalk::new(&latest, key(&dir), one_by_one)
+        .with_trusted_epochs([(mid.hash.clone(), mid.epoch)]);
+    let (result, seen) = walk_with_progress(&dir, walk, None);
+    let chain = result.unwrap();
+    assert_eq!(chain.certificates_checked, full.links.len() / 2 + 1);
+    assert_monotonic(&seen);
+    // Known from the first certificate on.
+    assert_eq!(seen[1].anchor_epoch, Some(mid.epoch));
+    assert_eq!(seen[1].fraction(), Some(0.0));
+    let fractions: Vec<f64> = seen.iter().filter_map(|p| p.fraction()).collect();
+    assert!(
+        fractions.iter().any(|f| *f > 0.0 && *f < 1.0),
+        "{fractions:?}"
+    );
+    assert_eq!(seen.last().unwrap().fraction(), Some(1.0));
+    // A checkpoint newer than the starting certificate is not where the walk ends.
+    let newer = ChainWalk::new(&mid.hash, key(&dir), WalkConfig::default())
+        .with_trusted_epochs([(latest.clone(), 25)]);
+    let (_, seen) = walk_with_progress(&dir, newer, None);
+    assert_eq!(seen[1].anchor_epoch, None);
+}
+
+#[test]
+fn progress_stops_before_a_failure() {
+    let dir = ChainDir::load(&fixture("devnet"));
+    let latest = devnet_latest();
+    let walk = ChainWalk::new(&latest, key(&dir), WalkConfig::default());
+    // The fourth certificate (position 3) cannot be fetched: the reference fetches it before
+    // checking the third's signature, so only the first two count as verified.
+    let (result, seen) = walk_with_progress(&dir, walk, Some(3));
+    assert_eq!(result.unwrap_err().code(), "certificate_unavailable");
+    assert_monotonic(&seen);
+    let end = seen.last().unwrap();
+    assert_eq!(end.certificates_fetched, 3);
+    assert_eq!(end.certificates_verified, 2);
+    assert_eq!(end.certificates_checked, 2);
+    assert!(!end.anchor_verified);
+    assert_eq!(end.fraction(), None);
 }

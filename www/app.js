@@ -366,21 +366,27 @@ async function onVerify(event) {
   setStatus('Verifying…');
 
   const trustedBefore = await refreshTrust().catch(() => []);
-  /** @type {number | undefined} */
-  let startEpoch;
+  /** Certificates fetched, as the walk's progress view counts them. */
   let fetched = 0;
   /** @param {import('mithril-lite').ProgressEvent} e */
   const onProgress = (e) => {
     switch (e.type) {
-      case 'certificate-fetched':
-        fetched++;
-        if (startEpoch === undefined && e.epoch !== undefined) startEpoch = e.epoch;
+      case 'certificate-fetched': {
+        // The counts and epochs are the core's (the walk's progress view), not this page's.
+        fetched = e.progress.certificatesFetched;
         log('fetched', `#${e.index} ${short(e.hash)} epoch ${e.epoch ?? '?'} (${size(e.bytes)})`);
         setStatus(`Fetched ${count(fetched, 'certificate')}; epoch ${e.epoch ?? '?'}.`);
         break;
+      }
       case 'certificate-verified': {
         log('verified', `#${e.index} ${short(e.hash)} epoch ${e.epoch ?? '?'}`);
-        if (startEpoch !== undefined && e.epoch !== undefined) {
+        const { fraction, startEpoch } = e.progress;
+        if (fraction !== undefined) {
+          // The walk knows where it ends (a stored checkpoint): the core's share.
+          setProgress(Math.min(99, Math.max(ui.progress.value, fraction * 100)));
+        } else if (startEpoch !== undefined && e.epoch !== undefined) {
+          // A walk to genesis: the core cannot know the genesis epoch before reaching it, this
+          // page knows the devnet's.
           const share = walkShare(startEpoch, e.epoch);
           setProgress(Math.min(99, Math.max(ui.progress.value, share * 100)));
         }
@@ -657,8 +663,6 @@ async function onCheckTransactions(event) {
       const row = rows[i];
       setRow(row, 'checking', 'Checking…');
       ui.txStatus.textContent = `Checking ${i + 1} of ${hashes.length}: ${short(hash)}…`;
-      /** @type {number | undefined} */
-      let startEpoch;
       /** @type {import('mithril-lite').ProgressEvent | undefined} */
       let chainEvent;
       /** @param {number} share of this hash's check */
@@ -670,12 +674,18 @@ async function onCheckTransactions(event) {
             log('proof', `${short(hash)}: proof fetched (${size(e.bytes)})`);
             break;
           case 'certificate-fetched':
-            if (startEpoch === undefined && e.epoch !== undefined) startEpoch = e.epoch;
             log('fetched', `#${e.index} ${short(e.hash)} epoch ${e.epoch ?? '?'} (${size(e.bytes)})`);
             break;
           case 'certificate-verified':
             log('verified', `#${e.index} ${short(e.hash)} epoch ${e.epoch ?? '?'}`);
-            if (startEpoch !== undefined && e.epoch !== undefined) advance(0.95 * walkShare(startEpoch, e.epoch));
+            {
+              // The core's share when the walk knows its anchor, else the devnet's epochs.
+              const { fraction, startEpoch } = e.progress;
+              const share =
+                fraction ??
+                (startEpoch !== undefined && e.epoch !== undefined ? walkShare(startEpoch, e.epoch) : undefined);
+              if (share !== undefined) advance(0.95 * share);
+            }
             break;
           case 'chain-verified':
             chainEvent = e;

@@ -61,6 +61,7 @@ const HASH = /^[0-9a-f]{64}$/;
  *   fetchFailed(hash: string, detail: string): void,
  *   certificatesFed(): number,
  *   currentEpoch(): number | undefined,
+ *   progress(): WalkProgress,
  *   verifiedCertificate(): WasmCertificate | undefined,
  *   free(): void,
  * }} WasmWalk
@@ -93,7 +94,7 @@ const HASH = /^[0-9a-f]{64}$/;
  *   Walk: new (key: string, hash: string, options: object) => WasmWalk,
  *   KeyCache: new (key: string) => WasmKeyCache,
  *   decodeGenesisKey(text: string): string,
- *   defaultLimits(): {maxCheckpoints: number},
+ *   defaultLimits(): Limits,
  *   readCheckpoints(bytes: Uint8Array, genesisKey: string): Checkpoint[],
  *   mergeCheckpoints(stored: Uint8Array | undefined, fresh: Uint8Array, max: number): Uint8Array,
  *   runCheckJob(job: Uint8Array): Uint8Array,
@@ -124,6 +125,18 @@ const HASH = /^[0-9a-f]{64}$/;
  * @typedef {import('./sources.js').FetchFunction} FetchFunction
  * @typedef {{get(key: string): Promise<unknown>, set(key: string, value: unknown): Promise<void>, delete?(key: string): Promise<void>}} TrustStore
  * @typedef {(event: object) => void} ProgressListener
+ * @typedef {{
+ *   certificatesFetched: number, certificatesChecked: number, certificatesVerified: number,
+ *   pendingChecks: number, anchorVerified: boolean, currentEpoch?: number, startEpoch?: number,
+ *   checkedEpoch?: number, verifiedEpoch?: number, anchorEpoch?: number, fraction?: number,
+ * }} WalkProgress
+ *   The core's progress view of a walk (src/chain/progress.rs): the driver only passes it on.
+ * @typedef {{
+ *   maxChainLength: number, maxCertificateBytes: number, pairingBatch: number,
+ *   maxSignaturesPerCertificate: number, maxIndicesPerCertificate: number,
+ *   maxIndicesPerSignature: number, maxCheckpoints: number,
+ * }} Limits
+ *   The core's default limits (WalkConfig and the checkpoint bound), from `defaultLimits()`.
  * @typedef {{
  *   run(job: Uint8Array, init: {signal: AbortSignal}): Promise<Uint8Array | ArrayBuffer>,
  *   concurrency?: number,
@@ -384,10 +397,7 @@ export function createApi(binding, threads) {
       if (typeof certificateHash !== 'string' || certificateHash.length === 0) {
         throw usageError('invalid_argument', 'certificateHash must be a non-empty string');
       }
-      const fetcher = toFetcher(source, {
-        fetch: this.#fetch,
-        maxBytes: this.#maxCertificateBytes ?? 8 * 1024 * 1024,
-      });
+      const fetcher = this.#certificateFetcher(source);
       return this.#verify(certificateHash, fetcher, onProgress, signal);
     }
 
@@ -546,8 +556,13 @@ export function createApi(binding, threads) {
       // Never trusted: this walk goes back to genesis, and the next verified one replaces it.
       if (trusted.ignored) emit({ type: 'trust-ignored', key: this.trustKey, ...trusted.ignored });
 
-      /** @type {{maxChainLength?: number, maxCertificateBytes?: number, trusted: string[]}} */
-      const walkOptions = { trusted: trusted.checkpoints.map((c) => c.hash) };
+      // With their epochs: the walk's progress then knows where it will end.
+      /** @type {{maxChainLength?: number, maxCertificateBytes?: number, trusted: (string | Checkpoint)[]}} */
+      const walkOptions = {
+        trusted: trusted.checkpoints.map((c) =>
+          Number.isSafeInteger(c.epoch) && c.epoch >= 0 ? { hash: c.hash, epoch: c.epoch } : c.hash,
+        ),
+      };
       if (this.#maxChainLength !== undefined) walkOptions.maxChainLength = this.#maxChainLength;
       if (this.#maxCertificateBytes !== undefined) {
         walkOptions.maxCertificateBytes = this.#maxCertificateBytes;
@@ -641,9 +656,11 @@ export function createApi(binding, threads) {
 
     /** @param {unknown} source */
     #certificateFetcher(source) {
+      // The core's bound when the host set none: a body above it is refused by the walk
+      // (input_too_large), so reading stops one byte past it.
       return toFetcher(source, {
         fetch: this.#fetch,
-        maxBytes: this.#maxCertificateBytes ?? 8 * 1024 * 1024,
+        maxBytes: this.#maxCertificateBytes ?? binding.current().defaultLimits().maxCertificateBytes,
       });
     }
 
@@ -790,6 +807,8 @@ export function createApi(binding, threads) {
     /** @param {string} text */
     decodeGenesisKey: (text) => binding.current().decodeGenesisKey(text),
     version: () => binding.current().version(),
+    /** The core's default limits (every WalkConfig field and the checkpoint bound). */
+    defaultLimits: () => /** @type {Limits} */ (binding.current().defaultLimits()),
     /**
      * Run one STM check job (bytes from the walk) in this thread: what a host's own worker
      * calls to serve a CheckExecutor. Returns the outcome's bytes; never throws for bad bytes.
@@ -822,7 +841,7 @@ async function drive(walk, fetcher, fetchSignal, aborted, signal, emit) {
   let inflight;
   /** STM checks handed out, oldest first. @type {{id: number, index: number}[]} */
   const checks = [];
-  const { certs, report } = progressReporter(emit);
+  const { certs, report } = progressReporter(walk, emit);
   /**
    * @template T
    * @param {Promise<T>} p
@@ -834,7 +853,7 @@ async function drive(walk, fetcher, fetchSignal, aborted, signal, emit) {
     const step = walk.step();
     if (step.kind === 'done') {
       if (step.error) throw step.error;
-      report(true);
+      report();
       return /** @type {WasmChain} */ (step.result);
     }
     if (step.kind === 'fetch' && inflight?.hash !== step.hash) {
@@ -847,9 +866,7 @@ async function drive(walk, fetcher, fetchSignal, aborted, signal, emit) {
       throwIfAborted(signal);
       const check = /** @type {{id: number, index: number}} */ (checks.shift());
       walk.runCheck(check.id);
-      certs[check.index].settled = true;
-      const next = walk.step();
-      if (!(next.kind === 'done' && next.error)) report(false);
+      report();
       continue;
     }
     if (!inflight) {
@@ -865,10 +882,11 @@ async function drive(walk, fetcher, fetchSignal, aborted, signal, emit) {
     }
     const fedBefore = walk.certificatesFed();
     const id = walk.feed(hash, got.body);
-    const epoch = walk.certificatesFed() > fedBefore ? walk.currentEpoch() : undefined;
+    const progress = walk.progress();
+    const epoch = progress.certificatesFetched > fedBefore ? progress.currentEpoch : undefined;
     const index = certs.length;
-    certs.push({ hash, epoch, hasCheck: id !== undefined, settled: false });
-    emit({ type: 'certificate-fetched', hash, index, epoch, bytes: got.body.byteLength });
+    certs.push({ hash, epoch });
+    emit({ type: 'certificate-fetched', hash, index, epoch, bytes: got.body.byteLength, progress });
     if (id !== undefined) checks.push({ id, index });
   }
 }
@@ -905,7 +923,7 @@ async function drivePooled(walk, fetcher, workSignal, aborted, signal, emit, run
   const jobs = new Map();
   /** Checks fed and not yet given to the executor, oldest first. @type {{id: number, index: number}[]} */
   const waiting = [];
-  const { certs, report } = progressReporter(emit);
+  const { certs, report } = progressReporter(walk, emit);
   /**
    * Run check `id` split: its point decoding in parts over the executor, then the rest.
    * @param {number} id
@@ -975,13 +993,11 @@ async function drivePooled(walk, fetcher, workSignal, aborted, signal, emit, run
   };
   /** @param {Checked} done */
   const complete = (done) => {
-    const entry = /** @type {{index: number}} */ (jobs.get(done.id));
     jobs.delete(done.id);
     const next = waiting.shift();
     if (next) dispatch(next.id, next.index);
     if (done.joined) {
-      certs[entry.index].settled = true;
-      if (!walk.hasFailed()) report(false);
+      report();
       return;
     }
     let outcome = outcomeBytes(done.outcome);
@@ -1001,8 +1017,7 @@ async function drivePooled(walk, fetcher, workSignal, aborted, signal, emit, run
       }
     }
     if (outcome) walk.completeCheck(done.id, outcome);
-    certs[entry.index].settled = true;
-    if (!walk.hasFailed()) report(false);
+    report();
   };
 
   for (;;) {
@@ -1010,7 +1025,7 @@ async function drivePooled(walk, fetcher, workSignal, aborted, signal, emit, run
     const step = walk.step();
     if (step.kind === 'done') {
       if (step.error) throw step.error;
-      report(true);
+      report();
       return /** @type {WasmChain} */ (step.result);
     }
     if (
@@ -1031,8 +1046,7 @@ async function drivePooled(walk, fetcher, workSignal, aborted, signal, emit, run
       runner.counts.jobs++;
       runner.counts.mainThread++;
       walk.completeCheck(id, runner.inline(walk.checkJob(id)));
-      certs[index].settled = true;
-      if (!walk.hasFailed()) report(false);
+      report();
       // Let timers (an abort), fetches and workers' answers in before the next check.
       await macrotask();
       continue;
@@ -1058,31 +1072,35 @@ async function drivePooled(walk, fetcher, workSignal, aborted, signal, emit, run
     }
     const fedBefore = walk.certificatesFed();
     const id = walk.feed(hash, got.body);
-    const epoch = walk.certificatesFed() > fedBefore ? walk.currentEpoch() : undefined;
+    const progress = walk.progress();
+    const epoch = progress.certificatesFetched > fedBefore ? progress.currentEpoch : undefined;
     const index = certs.length;
-    certs.push({ hash, epoch, hasCheck: id !== undefined, settled: false });
-    emit({ type: 'certificate-fetched', hash, index, epoch, bytes: got.body.byteLength });
+    certs.push({ hash, epoch });
+    emit({ type: 'certificate-fetched', hash, index, epoch, bytes: got.body.byteLength, progress });
+    // Feeding can settle a batch of pairing equations, and with it earlier certificates.
+    report();
     if (id !== undefined) offer(id, index);
   }
 }
 
 /**
- * The `certificate-verified` events of one walk, in chain order. `certs` holds the certificates
- * fed, by index (`settled`: its STM check ran). A certificate without a check is the anchor
- * (genesis or trusted), or one an earlier failure made moot; those are reported only when the
- * walk succeeds (`report(true)`).
+ * The `certificate-verified` events of one walk, in chain order, as the core counts them
+ * (`Walk.progress().certificatesChecked`: every check of the certificate passed but, at most,
+ * its pairing equation, which waits for its batch: progress, not a verdict). `certs` holds the
+ * hash and epoch of each certificate fed, by index, for the events.
+ * @param {WasmWalk} walk
  * @param {ProgressListener} emit
  */
-function progressReporter(emit) {
-  /** @type {{hash: string, epoch: number | undefined, hasCheck: boolean, settled: boolean}[]} */
+function progressReporter(walk, emit) {
+  /** @type {{hash: string, epoch: number | undefined}[]} */
   const certs = [];
   let reported = 0;
-  /** @param {boolean} succeeded */
-  const report = (succeeded) => {
-    while (reported < certs.length) {
+  const report = () => {
+    const progress = walk.progress();
+    const verified = Math.min(progress.certificatesChecked, certs.length);
+    while (reported < verified) {
       const c = certs[reported];
-      if (!(c.hasCheck ? c.settled : succeeded)) break;
-      emit({ type: 'certificate-verified', hash: c.hash, index: reported, epoch: c.epoch });
+      emit({ type: 'certificate-verified', hash: c.hash, index: reported, epoch: c.epoch, progress });
       reported++;
     }
   };

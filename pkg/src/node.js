@@ -25,7 +25,8 @@ const api = createApi(
   },
 );
 
-export const { CertificateVerifier, decodeGenesisKey, version, init, runCheckJob } = api;
+export const { CertificateVerifier, decodeGenesisKey, version, init, runCheckJob, defaultLimits } =
+  api;
 /** Nothing to do in Node.js: the module is loaded at import. */
 export function initSync() {}
 export {

@@ -50,7 +50,8 @@ const api = createApi(
   },
 );
 
-export const { CertificateVerifier, decodeGenesisKey, version, init, runCheckJob } = api;
+export const { CertificateVerifier, decodeGenesisKey, version, init, runCheckJob, defaultLimits } =
+  api;
 
 /**
  * Instantiate synchronously from the .wasm bytes or a compiled WebAssembly.Module (e.g. one a

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod key_cache;
 pub mod networks;
+pub mod progress;
 pub mod rules;
 pub mod trust;
 pub mod walk;
@@ -11,5 +12,6 @@ pub mod walk;
 pub use config::WalkConfig;
 pub use key_cache::KeyCache;
 pub use networks::{network, Network, NETWORKS};
+pub use progress::Progress;
 pub use trust::{CheckpointError, TrustCheckpoints, DEFAULT_MAX_CHECKPOINTS};
 pub use walk::{ChainWalk, Fed, Step, VerifiedCertificate, VerifiedChain};

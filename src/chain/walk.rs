@@ -27,7 +27,9 @@ use alloc::vec::Vec;
 
 use super::config::WalkConfig;
 use super::key_cache::KeyCache;
+use super::progress::Progress;
 use super::rules::{LinkInfo, CHAINING_RULES};
+use super::trust::TrustCheckpoints;
 use crate::certificate::{
     Certificate, CheckOutcome, GenesisVerificationKey, MultiSignatureCheck, ProtocolMessage,
     ProtocolParameters, SignedEntityType,
@@ -160,15 +162,33 @@ const STEP_MESSAGE: u64 = 3;
 const STEP_SIGNATURE: u64 = 4;
 const STEP_EPOCH: u64 = 5;
 
+/// Where a certificate fed to the walk stands, for [`ChainWalk::progress`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LinkState {
+    /// Its own checks and chaining rules passed; its multi-signature check has not come back
+    /// yet.
+    Waiting,
+    /// Its multi-signature check passed but for its pairing equation, which waits for its
+    /// batch.
+    Batched,
+    /// Every check that concerns it passed.
+    Verified,
+    /// Some check that concerns it failed, or will not run (an earlier failure made it moot).
+    Unverified,
+}
+
 /// A walk from one certificate back to genesis (or to a trusted certificate).
 #[derive(Debug, Clone)]
 pub struct ChainWalk {
     config: WalkConfig,
     genesis_key: GenesisVerificationKey,
-    trusted: SortedMap<String, ()>,
+    /// Trusted hashes, with their epochs when the host gave them (for the progress estimate).
+    trusted: SortedMap<String, Option<u64>>,
     /// Hash of the certificate to fetch next.
     expected: Option<String>,
     links: Vec<LinkInfo>,
+    /// Where each certificate of `links` stands (same positions).
+    states: Vec<LinkState>,
     first: Option<VerifiedCertificate>,
     /// Positions of the certificates whose STM check is outstanding, ascending (checks are
     /// handed out in feeding order). Includes those in `deferred`.
@@ -198,6 +218,7 @@ impl ChainWalk {
             trusted: SortedMap::new(),
             expected: Some(String::from(certificate_hash)),
             links: Vec::new(),
+            states: Vec::new(),
             first: None,
             pending: Vec::new(),
             deferred: Vec::new(),
@@ -250,8 +271,69 @@ impl ChainWalk {
     /// trusted certificate is still fetched and its content hash-checked, since the chaining
     /// rules need its AVK and parameters.
     pub fn with_trusted<I: IntoIterator<Item = String>>(mut self, hashes: I) -> Self {
-        self.trusted.extend(hashes.into_iter().map(|h| (h, ())));
+        for hash in hashes {
+            // A hash already given with its epoch keeps it.
+            if !self.trusted.contains_key(&hash) {
+                self.trusted.insert(hash, None);
+            }
+        }
         self
+    }
+
+    /// [`ChainWalk::with_trusted`] with the checkpoints' epochs, which also let
+    /// [`ChainWalk::progress`] estimate where the walk will end.
+    pub fn with_trusted_epochs<I: IntoIterator<Item = (String, u64)>>(
+        mut self,
+        entries: I,
+    ) -> Self {
+        for (hash, epoch) in entries {
+            self.trusted.insert(hash, Some(epoch));
+        }
+        self
+    }
+
+    /// Trust every checkpoint of `checkpoints` (their hashes and epochs).
+    pub fn with_checkpoints(self, checkpoints: &TrustCheckpoints) -> Self {
+        self.with_trusted_epochs(checkpoints.entries().map(|(h, e)| (String::from(h), e)))
+    }
+
+    /// How far the walk has come (see [`Progress`]).
+    pub fn progress(&self) -> Progress {
+        let verified = self
+            .states
+            .iter()
+            .take_while(|s| **s == LinkState::Verified)
+            .count();
+        let checked = self
+            .states
+            .iter()
+            .take_while(|s| matches!(s, LinkState::Verified | LinkState::Batched))
+            .count();
+        let start_epoch = self.links.first().map(|l| l.epoch);
+        let anchor_epoch = match (&self.anchor, self.links.last()) {
+            (Some(_), Some(anchor)) => Some(anchor.epoch),
+            // The newest checkpoint the walk can still meet: the first one it meets going back
+            // when every checkpoint is on this chain.
+            _ => start_epoch.and_then(|start| {
+                self.trusted
+                    .values()
+                    .filter_map(|e| *e)
+                    .filter(|e| *e <= start)
+                    .max()
+            }),
+        };
+        Progress {
+            certificates_fetched: self.links.len(),
+            certificates_checked: checked,
+            certificates_verified: verified,
+            pending_checks: self.pending_checks(),
+            current_epoch: self.current_epoch(),
+            start_epoch,
+            checked_epoch: checked.checked_sub(1).map(|i| self.links[i].epoch),
+            verified_epoch: verified.checked_sub(1).map(|i| self.links[i].epoch),
+            anchor_epoch,
+            anchor_verified: self.anchor.is_some() && verified == self.links.len(),
+        }
     }
 
     /// Certificates fed so far.
@@ -420,11 +502,13 @@ impl ChainWalk {
         }
 
         let link = LinkInfo::of(&cert);
+        let mut linked = true;
         if j > 0 {
             let child = self.links[j - 1].clone();
             for (rule, check) in CHAINING_RULES.iter().enumerate() {
                 if let Err(e) = check(&child, &link) {
                     self.fail(chain_pos(j - 1, rule as u64 + 1), e);
+                    linked = false;
                     break;
                 }
             }
@@ -433,11 +517,18 @@ impl ChainWalk {
             self.first = Some(VerifiedCertificate::of(&cert));
         }
         self.links.push(link);
+        // Settled below, or once its multi-signature check comes back.
+        self.states.push(LinkState::Waiting);
 
         if self.trusted.contains_key(hash) {
-            if let Err(e) = cert.check_hash() {
-                self.fail(integrity_pos(j, STEP_HASH), e);
-            }
+            let hashed = match cert.check_hash() {
+                Ok(()) => true,
+                Err(e) => {
+                    self.fail(integrity_pos(j, STEP_HASH), e);
+                    false
+                }
+            };
+            self.set_state(j, linked && hashed);
             self.anchor = Some(Anchor::Trusted(cert.hash.clone()));
             return Fed::default();
         }
@@ -452,7 +543,8 @@ impl ChainWalk {
                 ),
                 (STEP_EPOCH, cert.check_epoch_part()),
             ];
-            self.record_first_failure(j, checks);
+            let passed = self.record_first_failure(j, checks);
+            self.set_state(j, linked && passed);
             self.anchor = Some(Anchor::Genesis(cert.hash.clone()));
             return Fed::default();
         }
@@ -465,13 +557,18 @@ impl ChainWalk {
             (STEP_MESSAGE, cert.check_protocol_message()),
             (STEP_EPOCH, cert.check_epoch_part()),
         ];
-        self.record_first_failure(j, checks);
+        let passed = self.record_first_failure(j, checks);
+        if !(linked && passed) {
+            self.set_state(j, false);
+        }
         let Some(check) = cert.multi_signature_check() else {
+            self.set_state(j, false);
             return Fed::default();
         };
         let check = if integrity_pos(j, STEP_SIGNATURE) > self.failure_pos() {
             // An earlier check already failed: only a point that does not decode could still
-            // come first.
+            // come first (the certificate stays unverified).
+            self.set_state(j, false);
             check.points_only()
         } else if self.defers_pairing() {
             check.defer_pairing()
@@ -498,9 +595,37 @@ impl ChainWalk {
         self.config.pairing_batch >= 2 && (cfg!(feature = "std") || self.batch_seed.is_some())
     }
 
-    fn record_first_failure(&mut self, j: usize, checks: [(u64, Result<(), Error>); 4]) {
+    /// Record the first failure among a certificate's own checks; whether they all passed.
+    fn record_first_failure(&mut self, j: usize, checks: [(u64, Result<(), Error>); 4]) -> bool {
         if let Some((step, Err(e))) = checks.into_iter().find(|(_, r)| r.is_err()) {
             self.fail(integrity_pos(j, step), e);
+            return false;
+        }
+        true
+    }
+
+    /// Settle certificate `j`: verified if `passed`.
+    fn set_state(&mut self, j: usize, passed: bool) {
+        if let Some(state) = self.states.get_mut(j) {
+            *state = if passed {
+                LinkState::Verified
+            } else {
+                LinkState::Unverified
+            };
+        }
+    }
+
+    /// Settle a certificate whose multi-signature check (or its pairing equation) was waiting.
+    fn settle_waiting(&mut self, j: usize, passed: bool) {
+        if matches!(
+            self.states.get(j),
+            Some(LinkState::Waiting | LinkState::Batched)
+        ) {
+            self.states[j] = if passed {
+                LinkState::Verified
+            } else {
+                LinkState::Unverified
+            };
         }
     }
 
@@ -518,10 +643,19 @@ impl ChainWalk {
                 .insert(link.epoch, &link.avk, outcome.validated_keys);
         }
         match outcome.result {
-            Ok(Some(equation)) => self.deferred.push((index, equation)),
-            Ok(None) => self.pending.retain(|&j| j != index),
+            Ok(Some(equation)) => {
+                self.deferred.push((index, equation));
+                if let Some(state @ LinkState::Waiting) = self.states.get_mut(index) {
+                    *state = LinkState::Batched;
+                }
+            }
+            Ok(None) => {
+                self.pending.retain(|&j| j != index);
+                self.settle_waiting(index, true);
+            }
             Err(e) => {
                 self.pending.retain(|&j| j != index);
+                self.settle_waiting(index, false);
                 let pos = match e {
                     // A point that does not decode is found when the reference fetches the
                     // certificate; a failed job might have found one.
@@ -554,11 +688,14 @@ impl ChainWalk {
         let deferred = core::mem::take(&mut self.deferred);
         self.pending
             .retain(|j| !deferred.iter().any(|(d, _)| d == j));
-        // After the earliest failure an equation cannot change the verdict.
-        let batch: Vec<(usize, Box<PairingEquation>)> = deferred
+        // After the earliest failure an equation cannot change the verdict: it is not checked,
+        // and its certificate stays unverified.
+        let (batch, moot): (Vec<(usize, Box<PairingEquation>)>, Vec<_>) = deferred
             .into_iter()
-            .filter(|(j, _)| integrity_pos(*j, STEP_SIGNATURE) < failure_pos)
-            .collect();
+            .partition(|(j, _)| integrity_pos(*j, STEP_SIGNATURE) < failure_pos);
+        for (j, _) in moot {
+            self.settle_waiting(j, false);
+        }
         let all_hold = batch.len() > 1
             && match self.next_batch_seed() {
                 Some(seed) => {
@@ -569,7 +706,9 @@ impl ChainWalk {
                 None => false,
             };
         for (j, equation) in batch {
-            if !all_hold && !equation.holds() {
+            let holds = all_hold || equation.holds();
+            self.settle_waiting(j, holds);
+            if !holds {
                 let certificate = self
                     .links
                     .get(j)

@@ -11,7 +11,7 @@ use super::boundary::{
 use super::certificate::mithril_lite_certificate;
 use super::code::mithril_lite_code;
 use crate::certificate::GenesisVerificationKey;
-use crate::chain::{KeyCache, TrustCheckpoints, WalkConfig};
+use crate::chain::{KeyCache, TrustCheckpoints, WalkConfig, DEFAULT_MAX_CHECKPOINTS};
 
 /// A verifier: the genesis verification key every walk ends at, the walk limits, and the
 /// trust checkpoints (certificates verified earlier, where walks may stop). Create it with
@@ -80,6 +80,52 @@ pub unsafe extern "C" fn mithril_lite_verifier_free(verifier: *mut *mut mithril_
         free_handle(verifier)?;
         Ok(mithril_lite_code::Ok)
     });
+}
+
+/// The default limits of a walk and of a verifier's trust checkpoints: the core's `WalkConfig`
+/// defaults and `chain::trust::DEFAULT_MAX_CHECKPOINTS` (`mithril_lite_default_limits`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct mithril_lite_limits {
+    /// Most certificates one walk may visit, the starting one and genesis included.
+    pub max_chain_length: usize,
+    /// Largest certificate body accepted, in bytes.
+    pub max_certificate_bytes: usize,
+    /// Most pairing equations checked together.
+    pub pairing_batch: usize,
+    /// Most signature entries in one certificate's multi-signature.
+    pub max_signatures_per_certificate: usize,
+    /// Most lottery indices in one certificate, all entries together.
+    pub max_indices_per_certificate: usize,
+    /// Most lottery indices claimed by one signature entry.
+    pub max_indices_per_signature: usize,
+    /// Most trust checkpoints a verifier keeps.
+    pub max_checkpoints: usize,
+}
+
+/// The default limits, in `*limits_out` (a host that reads certificate bodies itself stops at
+/// `max_certificate_bytes` plus one).
+///
+/// # Safety
+/// `limits_out` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn mithril_lite_default_limits(
+    limits_out: *mut mithril_lite_limits,
+) -> mithril_lite_code {
+    guard(|| unsafe {
+        let d = WalkConfig::default();
+        let limits = mithril_lite_limits {
+            max_chain_length: d.max_chain_length,
+            max_certificate_bytes: d.max_certificate_bytes,
+            pairing_batch: d.pairing_batch,
+            max_signatures_per_certificate: d.max_signatures_per_certificate,
+            max_indices_per_certificate: d.max_indices_per_certificate,
+            max_indices_per_signature: d.max_indices_per_signature,
+            max_checkpoints: DEFAULT_MAX_CHECKPOINTS,
+        };
+        write_out(limits_out, limits, "limits_out")?;
+        Ok(mithril_lite_code::Ok)
+    })
 }
 
 /// Set the limits of the walks started after this call: the most certificates one walk may

@@ -15,7 +15,7 @@ use super::code::mithril_lite_code;
 use super::verifier::mithril_lite_verifier;
 use crate::certificate::GenesisVerificationKey;
 use crate::chain::walk::PendingCheck;
-use crate::chain::{ChainWalk, KeyCache, Step};
+use crate::chain::{ChainWalk, KeyCache, Progress, Step};
 
 /// A chain walk from one certificate back to genesis (or to a trust checkpoint). The host
 /// loops: `mithril_lite_walk_next_needed` names the certificate to fetch, the host fetches
@@ -182,8 +182,8 @@ unsafe fn new_walk(
         prepare_out(walk_out)?;
         let v = handle_ref(verifier)?;
         let hash = c_str(certificate_hash, "the certificate hash")?;
-        let walk =
-            ChainWalk::new(hash, v.key.clone(), v.config.clone()).with_trusted(v.trust.hashes());
+        // With their epochs: the walk's progress then knows where it will end.
+        let walk = ChainWalk::new(hash, v.key.clone(), v.config.clone()).with_checkpoints(&v.trust);
         give_out(
             walk_out,
             Walk::new(walk, v.key.clone(), jobs, Arc::clone(&v.keys)),
@@ -302,6 +302,93 @@ pub unsafe extern "C" fn mithril_lite_walk_certificates_fed(
     guard(|| unsafe {
         let w = handle_ref(walk)?;
         write_out(count_out, w.walk.certificates_fed(), "count_out")?;
+        Ok(mithril_lite_code::Ok)
+    })
+}
+
+/// A walk's progress (`mithril_lite_walk_progress`): the core's `chain::Progress`. An epoch or
+/// the fraction is meaningful only when its `has_` flag is true.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct mithril_lite_progress {
+    /// Certificates fetched and read so far.
+    pub certificates_fetched: usize,
+    /// Certificates checked, counted from the starting one: verified, or verified but for a
+    /// pairing equation waiting for its batch (what a progress bar follows).
+    pub certificates_checked: usize,
+    /// Certificates verified, counted from the starting one: every check that concerns them
+    /// passed (their multi-signature's pairing equation included, which may wait for a batch).
+    pub certificates_verified: usize,
+    /// Multi-signature checks handed out and not yet completed.
+    pub pending_checks: usize,
+    /// Epoch of the certificate read last.
+    pub current_epoch: u64,
+    /// Whether `current_epoch` is set.
+    pub has_current_epoch: bool,
+    /// Epoch of the starting certificate.
+    pub start_epoch: u64,
+    /// Whether `start_epoch` is set.
+    pub has_start_epoch: bool,
+    /// Epoch of the last (oldest) checked certificate.
+    pub checked_epoch: u64,
+    /// Whether `checked_epoch` is set.
+    pub has_checked_epoch: bool,
+    /// Epoch of the last (oldest) verified certificate.
+    pub verified_epoch: u64,
+    /// Whether `verified_epoch` is set.
+    pub has_verified_epoch: bool,
+    /// Epoch the walk is expected to end at (the newest trust checkpoint at or before the
+    /// starting epoch; the anchor's own once read; unknown for genesis until reached).
+    pub anchor_epoch: u64,
+    /// Whether `anchor_epoch` is set.
+    pub has_anchor_epoch: bool,
+    /// The anchor and every certificate before it are verified: the walk succeeded.
+    pub anchor_verified: bool,
+    /// Share of the walk done, 0 to 1, by checked epochs towards the anchor (1 once the anchor
+    /// is verified).
+    pub fraction: f64,
+    /// Whether `fraction` is set (the anchor's epoch is known).
+    pub has_fraction: bool,
+}
+
+impl From<Progress> for mithril_lite_progress {
+    fn from(p: Progress) -> Self {
+        let fraction = p.fraction();
+        mithril_lite_progress {
+            certificates_fetched: p.certificates_fetched,
+            certificates_checked: p.certificates_checked,
+            certificates_verified: p.certificates_verified,
+            pending_checks: p.pending_checks,
+            current_epoch: p.current_epoch.unwrap_or(0),
+            has_current_epoch: p.current_epoch.is_some(),
+            start_epoch: p.start_epoch.unwrap_or(0),
+            has_start_epoch: p.start_epoch.is_some(),
+            checked_epoch: p.checked_epoch.unwrap_or(0),
+            has_checked_epoch: p.checked_epoch.is_some(),
+            verified_epoch: p.verified_epoch.unwrap_or(0),
+            has_verified_epoch: p.verified_epoch.is_some(),
+            anchor_epoch: p.anchor_epoch.unwrap_or(0),
+            has_anchor_epoch: p.anchor_epoch.is_some(),
+            anchor_verified: p.anchor_verified,
+            fraction: fraction.unwrap_or(0.0),
+            has_fraction: fraction.is_some(),
+        }
+    }
+}
+
+/// The walk's progress, in `*progress_out` (what a host shows its user: the core counts, the
+/// host only displays).
+///
+/// # Safety
+/// `walk` is a live walk; `progress_out` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn mithril_lite_walk_progress(
+    walk: *const mithril_lite_walk,
+    progress_out: *mut mithril_lite_progress,
+) -> mithril_lite_code {
+    guard(|| unsafe {
+        let w = handle_ref(walk)?;
+        write_out(progress_out, w.walk.progress().into(), "progress_out")?;
         Ok(mithril_lite_code::Ok)
     })
 }

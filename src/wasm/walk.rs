@@ -9,7 +9,7 @@ use super::convert;
 use super::proofs::VerifiedCertificateHandle;
 use crate::certificate::{decode_check_outcome, GenesisVerificationKey};
 use crate::chain::walk::PendingCheck;
-use crate::chain::{ChainWalk, Step, WalkConfig, DEFAULT_MAX_CHECKPOINTS};
+use crate::chain::{ChainWalk, Progress, Step, WalkConfig, DEFAULT_MAX_CHECKPOINTS};
 use crate::error::Error;
 
 /// A chain walk driven from JavaScript.
@@ -47,7 +47,9 @@ fn option_usize(options: &JsValue, key: &str) -> Result<Option<usize>, JsValue> 
 #[wasm_bindgen]
 impl Walk {
     /// Start a walk at `certificateHash`. `options`: `{ maxChainLength?, maxCertificateBytes?,
-    /// trusted?: string[] }`. Throws an error with `code` for a bad key or bad options.
+    /// trusted?: (string | {hash: string, epoch: number})[] }` (a checkpoint's epoch lets
+    /// `progress()` know where the walk will end). Throws an error with `code` for a bad key or
+    /// bad options.
     #[wasm_bindgen(constructor)]
     pub fn new(
         genesis_verification_key: &str,
@@ -58,6 +60,7 @@ impl Walk {
             .map_err(|e| convert::error(&e))?;
         let mut config = WalkConfig::default();
         let mut trusted: Vec<String> = Vec::new();
+        let mut trusted_epochs: Vec<(String, u64)> = Vec::new();
         if options.is_object() {
             if let Some(n) = option_usize(&options, "maxChainLength")? {
                 config.max_chain_length = n;
@@ -75,10 +78,16 @@ impl Walk {
                     )
                 })?;
                 for item in array.iter() {
-                    let hash = item.as_string().ok_or_else(|| {
-                        convert::usage_error("invalid_options", "options.trusted must hold strings")
-                    })?;
-                    trusted.push(hash);
+                    match trusted_entry(&item) {
+                        Some((hash, None)) => trusted.push(hash),
+                        Some((hash, Some(epoch))) => trusted_epochs.push((hash, epoch)),
+                        None => {
+                            return Err(convert::usage_error(
+                                "invalid_options",
+                                "options.trusted must hold hashes or {hash, epoch} objects",
+                            ))
+                        }
+                    }
                 }
             }
         } else if !options.is_undefined() && !options.is_null() {
@@ -88,7 +97,9 @@ impl Walk {
             ));
         }
         Ok(Walk {
-            inner: ChainWalk::new(certificate_hash, key, config).with_trusted(trusted),
+            inner: ChainWalk::new(certificate_hash, key, config)
+                .with_trusted_epochs(trusted_epochs)
+                .with_trusted(trusted),
             checks: Vec::new(),
         })
     }
@@ -204,10 +215,79 @@ impl Walk {
         self.inner.has_failed()
     }
 
+    /// How far the walk has come, as the core counts it: `{certificatesFetched,
+    /// certificatesChecked, certificatesVerified, pendingChecks, anchorVerified, currentEpoch?,
+    /// startEpoch?, checkedEpoch?, verifiedEpoch?, anchorEpoch?, fraction?}` (an absent epoch or
+    /// fraction is not known).
+    pub fn progress(&self) -> JsValue {
+        convert::to_js(&ProgressView::from(self.inner.progress()))
+    }
+
     /// STM checks handed out and not yet run.
     #[wasm_bindgen(js_name = pendingChecks)]
     pub fn pending_checks(&self) -> u32 {
         self.checks.len() as u32
+    }
+}
+
+/// One entry of `options.trusted`: a hash, or `{hash, epoch}`. `None` for anything else.
+fn trusted_entry(item: &JsValue) -> Option<(String, Option<u64>)> {
+    if let Some(hash) = item.as_string() {
+        return Some((hash, None));
+    }
+    if !item.is_object() {
+        return None;
+    }
+    let hash = js_sys::Reflect::get(item, &JsValue::from_str("hash"))
+        .ok()?
+        .as_string()?;
+    let epoch = js_sys::Reflect::get(item, &JsValue::from_str("epoch"))
+        .ok()?
+        .as_f64()?;
+    if !(0.0..=9_007_199_254_740_991.0).contains(&epoch) || epoch.fract() != 0.0 {
+        return None;
+    }
+    Some((hash, Some(epoch as u64)))
+}
+
+/// `progress()`'s answer (epochs are numbers: far below 2^53).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProgressView {
+    certificates_fetched: u64,
+    certificates_checked: u64,
+    certificates_verified: u64,
+    pending_checks: u64,
+    anchor_verified: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    current_epoch: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_epoch: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checked_epoch: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verified_epoch: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    anchor_epoch: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fraction: Option<f64>,
+}
+
+impl From<Progress> for ProgressView {
+    fn from(p: Progress) -> Self {
+        ProgressView {
+            certificates_fetched: p.certificates_fetched as u64,
+            certificates_checked: p.certificates_checked as u64,
+            certificates_verified: p.certificates_verified as u64,
+            pending_checks: p.pending_checks as u64,
+            anchor_verified: p.anchor_verified,
+            current_epoch: p.current_epoch,
+            start_epoch: p.start_epoch,
+            checked_epoch: p.checked_epoch,
+            verified_epoch: p.verified_epoch,
+            anchor_epoch: p.anchor_epoch,
+            fraction: p.fraction(),
+        }
     }
 }
 
@@ -238,24 +318,34 @@ pub fn decode_genesis_key(text: &str) -> Result<String, JsValue> {
         .map_err(|e| convert::error(&e))
 }
 
-/// The default limits: `{ maxChainLength, maxCertificateBytes, maxCheckpoints }` (the last:
-/// how many trust checkpoints a store keeps, `chain::trust::DEFAULT_MAX_CHECKPOINTS`).
+/// The default limits, every one the core has: `WalkConfig`'s fields (`maxChainLength`,
+/// `maxCertificateBytes`, `pairingBatch`, `maxSignaturesPerCertificate`,
+/// `maxIndicesPerCertificate`, `maxIndicesPerSignature`) and `maxCheckpoints` (how many trust
+/// checkpoints a store keeps, `chain::trust::DEFAULT_MAX_CHECKPOINTS`).
 #[wasm_bindgen(js_name = defaultLimits)]
 pub fn default_limits() -> JsValue {
     let d = WalkConfig::default();
     convert::to_js(&LimitsView {
         max_chain_length: d.max_chain_length as u64,
         max_certificate_bytes: d.max_certificate_bytes as u64,
+        pairing_batch: d.pairing_batch as u64,
+        max_signatures_per_certificate: d.max_signatures_per_certificate as u64,
+        max_indices_per_certificate: d.max_indices_per_certificate as u64,
+        max_indices_per_signature: d.max_indices_per_signature as u64,
         max_checkpoints: DEFAULT_MAX_CHECKPOINTS as u64,
     })
 }
 
-/// `{maxChainLength, maxCertificateBytes, maxCheckpoints}`.
+/// `defaultLimits()`'s answer.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct LimitsView {
     max_chain_length: u64,
     max_certificate_bytes: u64,
+    pairing_batch: u64,
+    max_signatures_per_certificate: u64,
+    max_indices_per_certificate: u64,
+    max_indices_per_signature: u64,
     max_checkpoints: u64,
 }
 

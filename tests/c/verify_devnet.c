@@ -333,6 +333,99 @@ static void test_checkpoints(const char *genesis, const json_map *certs, const c
     mithril_lite_certificate_free(&cert);
 }
 
+/* The core's default limits, and a walk's progress as the core counts it. */
+static void test_progress_and_limits(const json_map *certs, const char *latest,
+                                     const mithril_lite_verifier *verifier) {
+    mithril_lite_limits limits;
+    memset(&limits, 0, sizeof limits);
+    if (expect(mithril_lite_default_limits(&limits), MITHRIL_LITE_CODE_OK, "default_limits")) {
+        /* The values README.md and src/chain/config.rs document. */
+        expect_true(limits.max_chain_length == 10000, "default max_chain_length");
+        expect_true(limits.max_certificate_bytes == 8 * 1024 * 1024, "default max_certificate_bytes");
+        expect_true(limits.pairing_batch == 32, "default pairing_batch");
+        expect_true(limits.max_signatures_per_certificate == 4096, "default max_signatures");
+        expect_true(limits.max_indices_per_certificate == 65536, "default max_indices_per_certificate");
+        expect_true(limits.max_indices_per_signature == 32768, "default max_indices_per_signature");
+        expect_true(limits.max_checkpoints == 1000, "default max_checkpoints");
+        printf("  ok   default limits: %zu certificates, %zu bytes, %zu checkpoints\n",
+               limits.max_chain_length, limits.max_certificate_bytes, limits.max_checkpoints);
+    }
+    expect(mithril_lite_default_limits(NULL), MITHRIL_LITE_CODE_NULL_POINTER, "default_limits(NULL)");
+
+    mithril_lite_walk *walk = NULL;
+    if (!expect(mithril_lite_walk_new(verifier, latest, &walk), MITHRIL_LITE_CODE_OK, "walk_new"))
+        return;
+    mithril_lite_progress p;
+    memset(&p, 0xff, sizeof p);
+    expect(mithril_lite_walk_progress(walk, &p), MITHRIL_LITE_CODE_OK, "walk_progress");
+    expect_true(p.certificates_fetched == 0 && p.certificates_verified == 0 && !p.has_start_epoch &&
+                    !p.has_fraction && !p.anchor_verified,
+                "progress before the first certificate");
+    expect(mithril_lite_walk_progress(walk, NULL), MITHRIL_LITE_CODE_NULL_POINTER,
+           "walk_progress(NULL)");
+    char needed[65];
+    size_t fed = 0, verified = 0;
+    int monotonic = 1, fraction_before_genesis = 0, checked_as_fed = 1;
+    while (mithril_lite_walk_next_needed(walk, needed, sizeof needed, NULL) == MITHRIL_LITE_CODE_OK) {
+        const entry *e = find(certs, needed);
+        if (!e) break;
+        expect(mithril_lite_walk_feed(walk, (const uint8_t *)e->value, e->len), MITHRIL_LITE_CODE_OK,
+               "walk_feed");
+        expect(mithril_lite_walk_progress(walk, &p), MITHRIL_LITE_CODE_OK, "walk_progress");
+        if (p.certificates_verified < verified || p.certificates_fetched != fed + 1 ||
+            p.certificates_verified > p.certificates_checked ||
+            p.certificates_checked > p.certificates_fetched)
+            monotonic = 0;
+        /* Inline checks: each certificate is checked when fed (its pairing equation waits for
+         * its batch, so it may not count as verified yet). */
+        if (p.certificates_checked != p.certificates_fetched) checked_as_fed = 0;
+        if (!p.anchor_verified && p.has_fraction) fraction_before_genesis = 1;
+        fed = p.certificates_fetched;
+        verified = p.certificates_verified;
+    }
+    expect_true(monotonic, "progress: one more certificate fetched per feed, verified never drops");
+    expect_true(checked_as_fed, "progress: every certificate counts as checked once fed");
+    /* A walk to genesis has no anchor epoch (so no fraction) until genesis is read. */
+    expect_true(!fraction_before_genesis, "no fraction before genesis");
+    expect_true(p.certificates_verified == p.certificates_fetched && p.anchor_verified &&
+                    p.pending_checks == 0,
+                "progress at the end: every certificate verified");
+    expect_true(p.has_start_epoch && p.start_epoch == 25, "progress: start epoch");
+    /* The devnet genesis certificate is of epoch 15 (tests/fixtures/devnet/certificates.json). */
+    expect_true(p.has_anchor_epoch && p.anchor_epoch == 15 && p.has_verified_epoch &&
+                    p.verified_epoch == 15,
+                "progress: the genesis epoch once reached");
+    expect_true(p.has_fraction && p.fraction == 1.0, "progress: fraction 1 at the end");
+    printf("  ok   progress: %zu fetched, %zu verified, epochs %llu back to %llu\n",
+           p.certificates_fetched, p.certificates_verified, (unsigned long long)p.start_epoch,
+           (unsigned long long)p.anchor_epoch);
+    mithril_lite_walk_free(&walk);
+
+    /* A fetch that fails (here: a connection the server closed) is the host's to report: the
+     * verdict is certificate_unavailable with the host's words, and the certificate whose
+     * predecessor could not be fetched does not count as verified. */
+    if (!expect(mithril_lite_walk_new(verifier, latest, &walk), MITHRIL_LITE_CODE_OK, "walk_new"))
+        return;
+    const entry *start = find(certs, latest);
+    if (start)
+        expect(mithril_lite_walk_feed(walk, (const uint8_t *)start->value, start->len),
+               MITHRIL_LITE_CODE_OK, "walk_feed");
+    expect(mithril_lite_walk_fetch_failed(walk, "connection closed by the server (simulated)"),
+           MITHRIL_LITE_CODE_OK, "walk_fetch_failed");
+    expect(mithril_lite_walk_next_needed(walk, needed, sizeof needed, NULL), MITHRIL_LITE_CODE_DONE,
+           "next_needed after the failed fetch");
+    mithril_lite_certificate *cert = NULL;
+    expect(mithril_lite_walk_result(walk, &cert), MITHRIL_LITE_CODE_CERTIFICATE_UNAVAILABLE,
+           "walk_result after a failed fetch");
+    expect_true(strstr(last_message(), "connection closed by the server (simulated)") != NULL,
+                "certificate_unavailable carries the host's detail");
+    expect(mithril_lite_walk_progress(walk, &p), MITHRIL_LITE_CODE_OK, "walk_progress");
+    expect_true(p.certificates_fetched == 1 && p.certificates_verified == 0 &&
+                    p.certificates_checked == 0 && !p.anchor_verified,
+                "progress after a failed fetch");
+    mithril_lite_walk_free(&walk);
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* Artifacts and proofs.                                                                     */
 
@@ -656,6 +749,8 @@ int main(int argc, char **argv) {
         if (expect(mithril_lite_verifier_new(key.data, &verifier), MITHRIL_LITE_CODE_OK, "verifier_new")) {
             printf("== chain walk and errors\n");
             test_chain_and_errors(dir, key.data, &certs, latest, verifier);
+            printf("== progress and limits\n");
+            test_progress_and_limits(&certs, latest, verifier);
             printf("== trust checkpoints\n");
             test_checkpoints(key.data, &certs, latest, verifier);
             mithril_lite_verifier_clear_checkpoints(verifier);

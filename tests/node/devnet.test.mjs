@@ -1,9 +1,10 @@
 // The devnet chain verifies through a getCertificate source and through an aggregator URL.
 
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
-import { CertificateVerifier, decodeGenesisKey, version } from 'mithril-lite';
+import { CertificateVerifier, MemoryTrustStore, decodeGenesisKey, defaultLimits, version } from 'mithril-lite';
 
 import { DEVNET_GENESIS_PREFIX, loadDevnet, mapSource, serveAggregator } from './helpers.mjs';
 
@@ -165,8 +166,35 @@ describe('devnet chain', () => {
         assert.equal(e.code, 'certificate_unavailable');
         assert.equal(e.numericCode, 106);
         assert.equal(e.cause.certificate, missing);
+        // The driver's words for the failed fetch, through the core's fetch_failed.
+        assert.match(e.message, /HTTP 404 from http:\/\/127\.0\.0\.1/);
         return true;
       });
+    });
+
+    test('a server that closes the connection mid-body is certificate_unavailable', async () => {
+      const body = devnet.certificates.get(devnet.latest) ?? '';
+      const closing = createServer((_req, res) => {
+        // Announces the whole body, sends half of it, then drops the connection.
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+        res.write(body.slice(0, body.length >> 1), () => res.destroy());
+      });
+      await new Promise((resolve) => closing.listen(0, '127.0.0.1', () => resolve(undefined)));
+      const address = /** @type {import('node:net').AddressInfo} */ (closing.address());
+      try {
+        const verifier = new CertificateVerifier(devnet.genesisKey, { trustStore: null });
+        await assert.rejects(
+          verifier.verifyChain(devnet.latest, `http://127.0.0.1:${address.port}`),
+          (/** @type {any} */ e) => {
+            assert.equal(e.code, 'certificate_unavailable', e.message);
+            assert.match(e.message, /error reading http:\/\/127\.0\.0\.1/);
+            return true;
+          },
+        );
+      } finally {
+        closing.closeAllConnections();
+        await new Promise((resolve) => closing.close(() => resolve(undefined)));
+      }
     });
 
     test('a network error is certificate_unavailable; a bad list is an AggregatorError', async () => {
@@ -229,6 +257,105 @@ describe('devnet chain', () => {
       verifier.verifyChain(devnet.latest, 'https://aggregator.invalid'),
       (/** @type {any} */ e) => e.code === 'input_too_large',
     );
+  });
+
+  test("defaultLimits() is the core's WalkConfig; the driver's read bound is the core's", async () => {
+    // The defaults README.md and src/chain/config.rs document.
+    const limits = defaultLimits();
+    assert.deepEqual(limits, {
+      maxChainLength: 10_000,
+      maxCertificateBytes: 8 * 1024 * 1024,
+      pairingBatch: 32,
+      maxSignaturesPerCertificate: 4_096,
+      maxIndicesPerCertificate: 65_536,
+      maxIndicesPerSignature: 32_768,
+      maxCheckpoints: 1_000,
+    });
+    // No maxCertificateBytes given: one byte above the core's bound is refused, the bound
+    // itself is read and parsed (blanks: certificate_malformed), and reading stops early.
+    /** @param {number} size */
+    const serving = (size) => {
+      const read = { bytes: 0 };
+      const chunk = 1024 * 1024;
+      const verifier = new CertificateVerifier(devnet.genesisKey, {
+        trustStore: null,
+        fetch: async () =>
+          new Response(
+            new ReadableStream({
+              pull(controller) {
+                const n = Math.min(chunk, size - read.bytes);
+                if (n <= 0) return controller.close();
+                read.bytes += n;
+                controller.enqueue(new Uint8Array(n).fill(0x20));
+              },
+            }),
+          ),
+      });
+      return { verifier, read };
+    };
+    const above = serving(limits.maxCertificateBytes + 1);
+    await assert.rejects(
+      above.verifier.verifyChain(devnet.latest, 'https://aggregator.invalid'),
+      (/** @type {any} */ e) => e.code === 'input_too_large',
+    );
+    const huge = serving(4 * limits.maxCertificateBytes);
+    await assert.rejects(
+      huge.verifier.verifyChain(devnet.latest, 'https://aggregator.invalid'),
+      (/** @type {any} */ e) => e.code === 'input_too_large',
+    );
+    assert.ok(huge.read.bytes < 2 * limits.maxCertificateBytes, `read ${huge.read.bytes} bytes`);
+    const at = serving(limits.maxCertificateBytes);
+    await assert.rejects(
+      at.verifier.verifyChain(devnet.latest, 'https://aggregator.invalid'),
+      (/** @type {any} */ e) => e.code === 'certificate_malformed',
+    );
+  });
+
+  test("progress events carry the core's progress: counts, epochs, the fraction", async () => {
+    const genesisEpoch = [...devnet.certificates.values()]
+      .map((text) => JSON.parse(text))
+      .find((c) => c.genesis_signature)?.epoch;
+    assert.equal(typeof genesisEpoch, 'number');
+    const store = new MemoryTrustStore();
+    const verifier = new CertificateVerifier(devnet.genesisKey, { trustStore: store, workers: 0 });
+    /** @type {any[]} */
+    const events = [];
+    const chain = await verifier.verifyChain(devnet.latest, mapSource(devnet.certificates), {
+      onProgress: (e) => events.push(e),
+    });
+    const fetched = events.filter((e) => e.type === 'certificate-fetched');
+    const verified = events.filter((e) => e.type === 'certificate-verified');
+    fetched.forEach((e, i) => assert.equal(e.progress.certificatesFetched, i + 1));
+    // Events follow the checked count; the verified one waits for the pairing batches.
+    verified.forEach((e, i) => {
+      assert.ok(e.progress.certificatesChecked > i, JSON.stringify(e));
+      assert.ok(e.progress.certificatesVerified <= e.progress.certificatesChecked, JSON.stringify(e));
+    });
+    // A walk to genesis: no fraction until genesis is read.
+    assert.ok(fetched.slice(0, -1).every((e) => e.progress.fraction === undefined));
+    assert.equal(fetched[0].progress.startEpoch, chain.epoch);
+    const end = verified.at(-1).progress;
+    assert.equal(end.certificatesVerified, chain.certificatesChecked);
+    assert.equal(end.anchorEpoch, genesisEpoch);
+    assert.equal(end.verifiedEpoch, genesisEpoch);
+    assert.equal(end.anchorVerified, true);
+    assert.equal(end.fraction, 1);
+
+    // A second walk, to a stored checkpoint: its epoch is known from the first certificate.
+    const older = chain.links[chain.links.length - 4];
+    const resumed = new CertificateVerifier(devnet.genesisKey, { trustStore: new MemoryTrustStore() });
+    await resumed.verifyChain(older.hash, mapSource(devnet.certificates));
+    /** @type {any[]} */
+    const again = [];
+    await resumed.verifyChain(devnet.latest, mapSource(devnet.certificates), {
+      onProgress: (e) => again.push(e),
+    });
+    const first = again.find((e) => e.type === 'certificate-fetched');
+    assert.equal(first.progress.anchorEpoch, older.epoch);
+    assert.equal(first.progress.fraction, 0);
+    const fractions = again.filter((e) => e.progress).map((e) => e.progress.fraction);
+    assert.deepEqual(fractions, [...fractions].sort((a, b) => a - b), 'the fraction never drops');
+    assert.equal(again.filter((e) => e.type === 'certificate-verified').at(-1).progress.fraction, 1);
   });
 
   test('a wrong body for the starting hash is refused', async () => {

@@ -1,6 +1,6 @@
 //! Drives the library's walk: fetches on this thread, STM checks on worker threads.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -111,15 +111,20 @@ pub fn genesis_key(given: Option<&str>, origin: &Origin) -> Result<GenesisVerifi
 
 /// What one walk of a run hands to the next.
 struct Carried {
-    /// Certificates verified back to genesis: they vouch for the certificates after them, so
-    /// later walks stop there (the trust-checkpoint mechanism).
-    trusted: BTreeSet<String>,
+    /// Certificates verified back to genesis, with their epochs: they vouch for the
+    /// certificates after them, so later walks stop there (the trust-checkpoint mechanism), and
+    /// their epochs tell the walk's progress where it will end.
+    trusted: BTreeMap<String, u64>,
     /// Signer keys the checks validated: later certificates of their epochs skip the keys'
     /// decompression and subgroup checks.
     keys: KeyCache,
 }
 
-/// Walk one chain. `Err` only for I/O failures of the source (exit status 2).
+/// Walk one chain. A certificate the source cannot give, for whatever reason, is reported to
+/// the walk (`certificate_unavailable` with the source's words, as every host reports it); a
+/// failure of the source itself (not a 404) is also kept in `io_failure`, for the exit status.
+/// `Err` only when the checking threads stop.
+#[allow(clippy::too_many_arguments)]
 fn walk_one(
     hash: &str,
     key: &GenesisVerificationKey,
@@ -128,16 +133,15 @@ fn walk_one(
     source: &mut dyn Source,
     workers: &Workers,
     progress: &mut Progress,
+    io_failure: &mut Option<String>,
 ) -> Result<Result<VerifiedChain, Error>, String> {
     let mut walk = ChainWalk::new(hash, key.clone(), config.clone())
-        .with_trusted(carried.trusted.iter().cloned())
+        .with_trusted_epochs(carried.trusted.iter().map(|(h, e)| (h.clone(), *e)))
         .with_key_cache(std::mem::replace(&mut carried.keys, KeyCache::new(key)));
-    let mut verified = 0usize;
     loop {
         // Take in finished checks without blocking, so progress stays current.
         while let Ok((index, outcome)) = workers.results.try_recv() {
             walk.complete(index, outcome);
-            verified += 1;
         }
         match walk.step() {
             Step::Fetch(h) => {
@@ -146,14 +150,15 @@ fn walk_one(
                         let fed = walk.feed(&h, &body);
                         if let Some(job) = fed.check {
                             workers.submit(job)?;
-                        } else {
-                            verified += 1;
                         }
                     }
                     Err(FetchError::NotFound(detail)) => walk.fetch_failed(&h, &detail),
-                    Err(FetchError::Io(detail)) => return Err(detail),
+                    Err(FetchError::Io(detail)) => {
+                        walk.fetch_failed(&h, &detail);
+                        io_failure.get_or_insert(detail);
+                    }
                 }
-                progress.update(walk.certificates_fed(), verified, walk.current_epoch());
+                progress.update(&walk.progress());
             }
             Step::AwaitVerification => {
                 let (index, outcome) = workers
@@ -161,11 +166,10 @@ fn walk_one(
                     .recv()
                     .map_err(|_| "signature-checking threads stopped".to_string())?;
                 walk.complete(index, outcome);
-                verified += 1;
-                progress.update(walk.certificates_fed(), verified, walk.current_epoch());
+                progress.update(&walk.progress());
             }
             Step::Done(result) => {
-                progress.update(walk.certificates_fed(), verified, walk.current_epoch());
+                progress.update(&walk.progress());
                 // Drain checks the verdict no longer needed, so the next walk starts clean.
                 while walk.pending_checks() > 0 {
                     match workers.results.recv() {
@@ -213,7 +217,7 @@ impl Verifier {
         let carried = Carried {
             trusted: trust_file
                 .as_ref()
-                .map(|t| t.hashes().collect())
+                .map(|t| t.entries().collect())
                 .unwrap_or_default(),
             keys: KeyCache::new(&key),
         };
@@ -232,14 +236,30 @@ impl Verifier {
     }
 
     /// Walk from `hash` back to genesis (or to a trusted certificate), showing progress.
-    /// A verified chain vouches for later walks and goes into the trust file. `Err` only for
-    /// I/O failures (exit status 2); the verdict is the inner result.
+    /// A verified chain vouches for later walks and goes into the trust file. `Err` for I/O
+    /// failures (exit status 2: the questions report no verdict then); the verdict is the
+    /// inner result.
     pub fn verify(
         &mut self,
         hash: &str,
         source: &mut dyn Source,
         progress: &mut Progress,
     ) -> Result<Result<VerifiedChain, Error>, String> {
+        match self.verify_reporting(hash, source, progress)? {
+            (_, Some(io_failure)) => Err(io_failure),
+            (result, None) => Ok(result),
+        }
+    }
+
+    /// [`Verifier::verify`] that keeps the verdict when the source failed: then it is
+    /// `certificate_unavailable` with the source's words, and the failure comes with it.
+    pub fn verify_reporting(
+        &mut self,
+        hash: &str,
+        source: &mut dyn Source,
+        progress: &mut Progress,
+    ) -> Result<(Result<VerifiedChain, Error>, Option<String>), String> {
+        let mut io_failure = None;
         let result = walk_one(
             hash,
             &self.key,
@@ -248,17 +268,18 @@ impl Verifier {
             source,
             &self.workers,
             progress,
+            &mut io_failure,
         )?;
         progress.finish(&result);
         if let Ok(chain) = &result {
             self.carried
                 .trusted
-                .extend(chain.links.iter().map(|l| l.hash.clone()));
+                .extend(chain.links.iter().map(|l| (l.hash.clone(), l.epoch)));
             if let Some(file) = self.trust_file.as_mut() {
                 file.add(chain, &self.key)?;
             }
         }
-        Ok(result)
+        Ok((result, io_failure))
     }
 }
 
@@ -290,15 +311,23 @@ pub fn run(command: &Command) -> Result<bool, String> {
     };
 
     let mut report = Report::new(command.walking.json, targets.len() > 1);
+    let mut io_failure = None;
     for (i, hash) in targets.iter().enumerate() {
         let mut progress = Progress::new(i, targets.len(), hash);
-        let result = verifier.verify(hash, source.as_mut(), &mut progress)?;
+        let (result, failed) = verifier.verify_reporting(hash, source.as_mut(), &mut progress)?;
+        io_failure = io_failure.or(failed);
         report.add(WalkResult {
             hash: hash.clone(),
             result,
         });
     }
-    Ok(report.print())
+    let verified = report.print();
+    // The verdicts are printed (certificate_unavailable with the source's words, as every host
+    // reports a failed fetch); a failing source still exits 2, as documented.
+    match io_failure {
+        Some(detail) => Err(detail),
+        None => Ok(verified),
+    }
 }
 
 fn sorted_hashes(source: &DirSource) -> Vec<String> {

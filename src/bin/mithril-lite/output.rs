@@ -3,6 +3,7 @@
 use std::io::{IsTerminal, Write};
 
 use mithril_lite::chain::walk::Anchor;
+use mithril_lite::chain::Progress as WalkProgress;
 use mithril_lite::chain::VerifiedChain;
 use mithril_lite::Error;
 use serde_json::{json, Value};
@@ -17,7 +18,7 @@ pub struct Progress {
     escapes: bool,
     /// Longest line written in place so far.
     width: usize,
-    last: (usize, usize),
+    last: (usize, usize, usize),
 }
 
 impl Progress {
@@ -33,18 +34,30 @@ impl Progress {
             tty: std::io::stderr().is_terminal(),
             escapes: escapes_allowed(),
             width: 0,
-            last: (0, 0),
+            last: (0, 0, 0),
         }
     }
 
-    pub fn update(&mut self, fetched: usize, verified: usize, epoch: Option<u64>) {
-        if (fetched, verified) == self.last {
+    /// Show the walk's progress (the core's count) if it changed.
+    pub fn update(&mut self, progress: &WalkProgress) {
+        let (fetched, checked, verified) = (
+            progress.certificates_fetched,
+            progress.certificates_checked,
+            progress.certificates_verified,
+        );
+        if (fetched, checked, verified) == self.last {
             return;
         }
-        self.last = (fetched, verified);
-        let epoch = epoch.map_or(String::from("-"), |e| e.to_string());
+        self.last = (fetched, checked, verified);
+        let epoch = progress
+            .current_epoch
+            .map_or(String::from("-"), |e| e.to_string());
+        // The share is known only when the walk's anchor epoch is (a trust checkpoint's).
+        let share = progress
+            .fraction()
+            .map_or(String::new(), |f| format!(" ({:.0}%)", f * 100.0));
         let line = format!(
-            "{}: {fetched} fetched, {verified} verified, epoch {epoch}",
+            "{}: {fetched} fetched, {checked} checked, {verified} verified, epoch {epoch}{share}",
             self.prefix
         );
         if self.tty {

@@ -13,7 +13,9 @@ use serde::de::{Deserializer as _, IgnoredAny, MapAccess, Visitor};
 pub enum FetchError {
     /// The source answered that there is no such certificate: a broken chain.
     NotFound(String),
-    /// The source itself failed (I/O, network, bad listing): not a verdict.
+    /// The source itself failed (I/O, network, an HTTP error, bad listing). For a
+    /// certificate the walk still gets it (`certificate_unavailable`, as every host reports a
+    /// failed fetch), and the run exits 2.
     Io(String),
 }
 

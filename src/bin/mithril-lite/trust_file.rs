@@ -62,9 +62,9 @@ impl TrustFile {
         }
     }
 
-    /// The trusted hashes.
-    pub fn hashes(&self) -> impl Iterator<Item = String> + '_ {
-        self.checkpoints.hashes()
+    /// The trusted certificates as (hash, epoch).
+    pub fn entries(&self) -> impl Iterator<Item = (String, u64)> + '_ {
+        self.checkpoints.entries().map(|(h, e)| (h.to_string(), e))
     }
 
     /// Trust a fully verified chain and save the file. Errors are the file's (exit status 2).
