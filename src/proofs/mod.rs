@@ -26,6 +26,7 @@ pub mod binding;
 pub mod blocks;
 pub mod certified_items;
 pub mod database;
+pub mod envelope;
 pub mod error;
 pub mod json;
 pub mod map_proof;
@@ -41,6 +42,7 @@ pub use database::{
     cardano_database_root, parse_digests, verify_cardano_database, verify_database_digests,
     CertifiedCardanoDatabase, DigestsCheck, ImmutableFileDigest,
 };
+pub use envelope::{read_envelope, Envelope};
 pub use error::ProofError;
 pub use map_proof::{BlockRange, MkMapProof, MAX_MAP_PROOF_DEPTH};
 pub use mmr::{mmr_root, MkProof, MmrBuilder};
