@@ -39,5 +39,7 @@ pub fn networks() -> JsValue {
 /// The network called `name` (short or Mithril name, ASCII case ignored), or `undefined`.
 #[wasm_bindgen]
 pub fn network(name: &str) -> JsValue {
-    find_network(name).map_or(JsValue::UNDEFINED, |n| convert::to_js(&NetworkView::from(n)))
+    find_network(name).map_or(JsValue::UNDEFINED, |n| {
+        convert::to_js(&NetworkView::from(n))
+    })
 }
