@@ -234,12 +234,12 @@ async function main(): Promise<void> {
   const pinned = await CertificateVerifier.forNetwork('release-preprod', {
     genesisVerificationKey: raw,
   });
-  const source: 'network' | 'explicit' = pinned.genesisKeySource;
+  const keySource: 'network' | 'explicit' = pinned.genesisKeySource;
   const url: string | undefined = mainnet.aggregator ?? mainnet.network?.aggregator;
-  const latest: VerifiedChain = await mainnet.verifyLatest();
-  await mainnet.verifyChain(latest.hash, undefined, { signal: AbortSignal.timeout(1000) });
+  const newest: VerifiedChain = await mainnet.verifyLatest();
+  await mainnet.verifyChain(newest.hash, undefined, { signal: AbortSignal.timeout(1000) });
   await mainnet.verifyTransactionProof({ transactions: ['ab'] });
-  console.log(names, source, url, web.networks().length, bundler.networks().length);
+  console.log(names, keySource, url, web.networks().length, bundler.networks().length);
   // @ts-expect-error the explicit key is a string
   await CertificateVerifier.forNetwork('mainnet', { genesisVerificationKey: 1 });
   const net = mainnet.network;
