@@ -191,6 +191,21 @@ typedef struct mithril_lite_verifier mithril_lite_verifier;
 // A walk is used by one thread at a time (it may move between threads).
 typedef struct mithril_lite_walk mithril_lite_walk;
 
+// A public Mithril network, as `mithril_lite_network_get` and `mithril_lite_network_find`
+// fill it. The four strings are static, NUL-terminated and UTF-8: never free them; they stay
+// valid for the life of the process.
+typedef struct {
+    // Short name: `"mainnet"`, `"preprod"` or `"preview"`.
+    const char *name;
+    // The name Mithril's configuration uses (`"release-mainnet"`, ...).
+    const char *mithril_name;
+    // The published genesis verification key, 64 hex characters (the raw key): what
+    // `mithril_lite_verifier_new` takes.
+    const char *genesis_verification_key;
+    // Base URL of the network's aggregator API (`{aggregator}/certificate/{hash}`).
+    const char *aggregator;
+} mithril_lite_network;
+
 // The default limits of a walk and of a verifier's trust checkpoints: the core's `WalkConfig`
 // defaults and `chain::trust::DEFAULT_MAX_CHECKPOINTS` (`mithril_lite_default_limits`).
 typedef struct {
@@ -396,6 +411,37 @@ mithril_lite_code mithril_lite_last_error_message(char *buf, size_t cap, size_t 
 
 // The library version (`"0.1.0"`), static: never free it.
 const char *mithril_lite_version(void);
+
+// How many public networks the library knows (`mithril_lite_network_get` takes 0 to this
+// minus 1). Mainnet is index 0.
+size_t mithril_lite_network_count(void);
+
+// Fill `*network_out` with network `index` (0: mainnet). An index past the end gives
+// `MITHRIL_LITE_CODE_INVALID_ARGUMENT` and `*network_out` all null.
+//
+// # Safety
+// `network_out` is writable.
+mithril_lite_code mithril_lite_network_get(size_t index, mithril_lite_network *network_out);
+
+// Fill `*network_out` with the network called `name`: its short name (`"mainnet"`,
+// `"preprod"`, `"preview"`) or its Mithril name (`"release-mainnet"`, ...), ASCII case
+// ignored. An unknown name gives `MITHRIL_LITE_CODE_INVALID_ARGUMENT` (the message lists the
+// known ones) and `*network_out` all null.
+//
+// # Safety
+// `name` is a NUL-terminated string; `network_out` is writable.
+mithril_lite_code mithril_lite_network_find(const char *name, mithril_lite_network *network_out);
+
+// Create a verifier with the published genesis verification key of the network called
+// `name` (as `mithril_lite_network_find` reads it), the default limits and no trust
+// checkpoints. To use another key (a key given explicitly always wins over a preset), call
+// `mithril_lite_verifier_new` with it instead. An unknown name gives
+// `MITHRIL_LITE_CODE_INVALID_ARGUMENT`; on failure `*verifier_out` is null.
+//
+// # Safety
+// `name` is a NUL-terminated string; `verifier_out` is writable.
+mithril_lite_code mithril_lite_verifier_new_for_network(const char *name,
+                                                        mithril_lite_verifier **verifier_out);
 
 // Check a v1 transaction proof (`/proof/cardano-transaction` body) against `certificate`
 // (which must be the proof's `certificate_hash`, verified by a walk). `transaction_hashes`

@@ -542,23 +542,41 @@ export declare class CertificateVerifier {
   constructor(genesisVerificationKey: string, options?: VerifierOptions);
   /** Load the wasm if needed (web entry), then construct. */
   static create(genesisVerificationKey: string, options?: VerifierOptions): Promise<CertificateVerifier>;
+  /**
+   * Load the wasm if needed, then construct a verifier of a public network (`mainnet`,
+   * `preprod`, `preview`, or a Mithril name such as `release-mainnet`; ASCII case ignored) with
+   * its published genesis key from the core's table; its aggregator becomes the default source
+   * of every verify method. `options.genesisVerificationKey`, when given, wins over the preset
+   * (`genesisKeySource` is then `'explicit'`).
+   * @throws UsageError with code `invalid_argument` for an unknown name,
+   *   MithrilVerificationError (code invalid_genesis_key) for a bad explicit key.
+   */
+  static forNetwork(name: NetworkName | (string & {}), options?: NetworkVerifierOptions): Promise<CertificateVerifier>;
+  /** The network of `forNetwork`, or null (`create`, the constructor). */
+  readonly network: Readonly<MithrilNetwork> | null;
+  /** The network's aggregator URL (the default source), or undefined without a network. */
+  readonly aggregator: string | undefined;
+  /** Where `genesisKeyHex` came from: the network's preset, or the caller. */
+  readonly genesisKeySource: 'network' | 'explicit';
   /** Raw hex of the genesis verification key. */
   readonly genesisKeyHex: string;
   /** The store key of this genesis key's checkpoints: `mithril-lite/trust/<raw hex>`. */
   readonly trustKey: string;
   /**
    * Verify the chain from `certificateHash` back to genesis, or to a trusted checkpoint.
-   * @param source an aggregator base URL (GET `{url}/certificate/{hash}`) or a CertificateSource.
+   * @param source an aggregator base URL (GET `{url}/certificate/{hash}`) or a CertificateSource;
+   *   undefined: the network's aggregator (`forNetwork`; a UsageError without a network).
    * @throws MithrilVerificationError | AbortError | UsageError
    */
   verifyChain(
     certificateHash: string,
-    source: string | URL | CertificateSource,
+    source?: string | URL | CertificateSource,
     options?: VerifyOptions,
   ): Promise<VerifiedChain>;
-  /** Verify the newest certificate the aggregator lists (`{url}/certificates`).
+  /** Verify the newest certificate the aggregator lists (`{url}/certificates`); without a URL,
+   * the network's aggregator (`forNetwork`).
    * @throws MithrilVerificationError | AggregatorError | AbortError | UsageError */
-  verifyLatest(aggregatorUrl: string | URL, options?: VerifyOptions): Promise<VerifiedChain>;
+  verifyLatest(aggregatorUrl?: string | URL, options?: VerifyOptions): Promise<VerifiedChain>;
   /**
    * Verify a Cardano transactions proof and the chain of the certificate it names: the Merkle
    * proof, that its items are among its leaves, and that the certificate's protocol message
@@ -572,14 +590,14 @@ export declare class CertificateVerifier {
    */
   verifyTransactionProof(
     proof: ProofBody | { transactions: string[] },
-    source: ProofSource,
+    source?: ProofSource,
     options?: TransactionProofOptions,
   ): Promise<TransactionProofResult>;
   /** Verify a `/proof/v2/cardano-block` proof (body, or `{ blocks }` to fetch it) and its
    * certificate's chain. */
   verifyBlockProof(
     proof: ProofBody | { blocks: string[] },
-    source: ProofSource,
+    source?: ProofSource,
     options?: BlockProofOptions,
   ): Promise<BlockProofResult>;
   /** Verify a Mithril stake distribution artifact (body, or `{ hash }` to fetch
@@ -587,21 +605,21 @@ export declare class CertificateVerifier {
    * one its certificate signed. */
   verifyMithrilStakeDistribution(
     artifact: ProofBody | { hash: string },
-    source: ProofSource,
+    source?: ProofSource,
     options?: VerifyOptions,
   ): Promise<MithrilStakeDistributionResult>;
   /** Verify a Cardano stake distribution artifact (body, or `{ hash }` / `{ epoch }` to fetch
    * it): its recomputed Merkle root is the signed one. */
   verifyCardanoStakeDistribution(
     artifact: ProofBody | { hash: string } | { epoch: number },
-    source: ProofSource,
+    source?: ProofSource,
     options?: VerifyOptions,
   ): Promise<CardanoStakeDistributionResult>;
   /** Verify a Cardano database artifact (body, or `{ hash }` to fetch it) and, with
    * `options.digests`, the immutable files' digests against the signed root. */
   verifyCardanoDatabase(
     artifact: ProofBody | { hash: string },
-    source: ProofSource,
+    source?: ProofSource,
     options?: CardanoDatabaseOptions,
   ): Promise<CardanoDatabaseResult>;
   /** The checkpoints stored for this genesis key, validated, newest first. */
@@ -694,6 +712,31 @@ export declare class IndexedDbTrustStore implements TrustStore {
 
 /** The store key of a genesis key's checkpoints (raw hex key). */
 export declare function trustKey(rawGenesisKeyHex: string): string;
+
+/** The short names of the public networks the library knows. */
+export type NetworkName = 'mainnet' | 'preprod' | 'preview';
+
+/** A public Mithril network, from the core's table. */
+export interface MithrilNetwork {
+  /** Short name: `mainnet`, `preprod`, `preview`. */
+  name: NetworkName;
+  /** Mithril's name: `release-mainnet`, `release-preprod`, `pre-release-preview`. */
+  mithrilName: string;
+  /** The published genesis verification key, raw hex (64 characters). */
+  genesisVerificationKey: string;
+  /** The aggregator's base URL (`{aggregator}/certificate/{hash}`). */
+  aggregator: string;
+}
+
+/** `forNetwork`'s options: the verifier's, and an explicit genesis key that wins over the
+ * network's preset (JSON-hex or raw hex). */
+export interface NetworkVerifierOptions extends VerifierOptions {
+  genesisVerificationKey?: string;
+}
+
+/** The public networks the library knows, mainnet first (the core's table; after `init`, web
+ * entry). */
+export declare function networks(): MithrilNetwork[];
 
 /** Validate a genesis verification key (JSON-hex or raw hex) and return its raw hex.
  * @throws MithrilVerificationError with code invalid_genesis_key */

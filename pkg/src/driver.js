@@ -23,6 +23,7 @@ import {
 import { WorkerPool } from './pool.js';
 import { aggregatorBase, readBody, resolveFetch, toFetcher, describe } from './sources.js';
 import { MemoryTrustStore, isTrustStore, storedValue, trustKey } from './trust.js';
+import { lookUpNetwork, networkOptions } from './networks.js';
 
 /**
  * `Symbol.asyncDispose` where the host has it (Node 20+, recent browsers); elsewhere a
@@ -93,6 +94,8 @@ const HASH = /^[0-9a-f]{64}$/;
  * @typedef {{
  *   Walk: new (key: string, hash: string, options: object) => WasmWalk,
  *   KeyCache: new (key: string) => WasmKeyCache,
+ *   networks(): NetworkInfo[],
+ *   network(name: string): NetworkInfo | undefined,
  *   decodeGenesisKey(text: string): string,
  *   defaultLimits(): Limits,
  *   readCheckpoints(bytes: Uint8Array, genesisKey: string): Checkpoint[],
@@ -109,6 +112,7 @@ const HASH = /^[0-9a-f]{64}$/;
  * }} BindingLoader
  * @typedef {{hash: string, epoch: number, aggregateVerificationKey: string}} Link
  * @typedef {import('./trust.js').Checkpoint} Checkpoint
+ * @typedef {import('./networks.js').NetworkInfo} NetworkInfo
  * @typedef {{checkpoints: Checkpoint[], ignored?: {code: string, message: string}}} TrustRead
  *   What the store holds for this genesis key; `ignored`: why a stored value is not trusted.
  * @typedef {{
@@ -197,6 +201,10 @@ export function createApi(binding, threads) {
     #mainThreadChecks = false;
     /** Signer keys earlier walks validated (the core's cache). @type {WasmKeyCache | undefined} */
     #keyCache;
+    /** The network of forNetwork(), whose aggregator is the default source. @type {NetworkInfo | null} */
+    #network = null;
+    /** Whether the genesis key came from the network's preset. */
+    #presetKey = false;
 
     /**
      * @param {string} genesisVerificationKey JSON-hex (the `genesis.vkey` file) or raw hex
@@ -284,6 +292,62 @@ export function createApi(binding, threads) {
     static async create(genesisVerificationKey, options) {
       await binding.init();
       return new CertificateVerifier(genesisVerificationKey, options);
+    }
+
+    /**
+     * A verifier of a public network (`mainnet`, `preprod`, `preview`, or a Mithril name such as
+     * `release-mainnet`) from the core's table: its published genesis key, and its aggregator as
+     * the default source of every verify method. `options.genesisVerificationKey`, if given,
+     * wins over the preset key (`genesisKeySource` says which was used). An unknown name throws
+     * a TypeError with code `invalid_argument`.
+     * @param {string} name
+     * @param {ConstructorParameters<typeof CertificateVerifier>[1] & {genesisVerificationKey?: string}} [options]
+     */
+    static async forNetwork(name, options) {
+      await binding.init();
+      const net = lookUpNetwork(binding.current(), name);
+      const { genesisVerificationKey, rest } = networkOptions(options);
+      const verifier = new CertificateVerifier(
+        genesisVerificationKey ?? net.genesisVerificationKey,
+        rest,
+      );
+      verifier.#network = net;
+      verifier.#presetKey = genesisVerificationKey === undefined;
+      return verifier;
+    }
+
+    /** The network of `forNetwork()` (`{name, mithrilName, genesisVerificationKey, aggregator}`), else null. */
+    get network() {
+      return this.#network;
+    }
+
+    /**
+     * The network's aggregator URL: the source the verify methods use when given none
+     * (undefined without a network).
+     */
+    get aggregator() {
+      return this.#network?.aggregator;
+    }
+
+    /**
+     * Where the genesis key came from: `'network'` (the preset of `forNetwork`) or
+     * `'explicit'` (given by the caller: `create`, the constructor, or `forNetwork` with
+     * `options.genesisVerificationKey`).
+     * @returns {'network' | 'explicit'}
+     */
+    get genesisKeySource() {
+      return this.#presetKey ? 'network' : 'explicit';
+    }
+
+    /**
+     * The source a call gave, or the network's aggregator when it gave none.
+     * @template T
+     * @param {T} source
+     * @returns {T | string}
+     */
+    #sourceOr(source) {
+      if ((source === undefined || source === null) && this.#network) return this.#network.aggregator;
+      return source;
     }
 
     /** Raw hex of the genesis verification key. */
@@ -388,7 +452,8 @@ export function createApi(binding, threads) {
     /**
      * Verify the chain from `certificateHash` back to genesis (or to a trusted checkpoint).
      * @param {string} certificateHash
-     * @param {string | URL | {getCertificate(hash: string, init: {signal: AbortSignal}): Promise<unknown>}} source
+     * @param {string | URL | {getCertificate(hash: string, init: {signal: AbortSignal}): Promise<unknown>}} [source]
+     *   the network's aggregator when undefined (forNetwork)
      * @param {{onProgress?: ProgressListener, signal?: AbortSignal}} [opts]
      */
     async verifyChain(certificateHash, source, opts = {}) {
@@ -397,18 +462,19 @@ export function createApi(binding, threads) {
       if (typeof certificateHash !== 'string' || certificateHash.length === 0) {
         throw usageError('invalid_argument', 'certificateHash must be a non-empty string');
       }
-      const fetcher = this.#certificateFetcher(source);
+      const fetcher = this.#certificateFetcher(this.#sourceOr(source));
       return this.#verify(certificateHash, fetcher, onProgress, signal);
     }
 
     /**
      * Verify the newest certificate the aggregator lists (`{url}/certificates`, first entry).
-     * @param {string | URL} aggregatorUrl
+     * @param {string | URL} [aggregatorUrl] the network's aggregator when undefined (forNetwork)
      * @param {{onProgress?: ProgressListener, signal?: AbortSignal}} [opts]
      */
     async verifyLatest(aggregatorUrl, opts = {}) {
       this.#checkOpen();
       const { signal } = callOptions(opts);
+      aggregatorUrl = this.#sourceOr(aggregatorUrl);
       if (typeof aggregatorUrl !== 'string' && !(aggregatorUrl instanceof URL)) {
         throw usageError('invalid_argument', 'aggregatorUrl must be a string or a URL');
       }
@@ -640,6 +706,7 @@ export function createApi(binding, threads) {
     async #verifyProof(input, source, opts, kind) {
       this.#checkOpen();
       const { onProgress, signal } = callOptions(opts);
+      source = this.#sourceOr(source);
       const fetcher = this.#certificateFetcher(source);
       throwIfAborted(signal);
       const body =
@@ -822,6 +889,8 @@ export function createApi(binding, threads) {
     },
     /** @param {unknown} [input] */
     init: (input) => binding.init(input),
+    /** The public networks, from the core's table (mainnet first). */
+    networks: () => binding.current().networks(),
   };
 }
 

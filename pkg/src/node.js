@@ -27,6 +27,8 @@ const api = createApi(
 
 export const { CertificateVerifier, decodeGenesisKey, version, init, runCheckJob, defaultLimits } =
   api;
+/** The public networks, from the core's table: `{name, mithrilName, genesisVerificationKey, aggregator}[]`. */
+export const { networks } = api;
 /** Nothing to do in Node.js: the module is loaded at import. */
 export function initSync() {}
 export {

@@ -52,6 +52,8 @@ const api = createApi(
 
 export const { CertificateVerifier, decodeGenesisKey, version, init, runCheckJob, defaultLimits } =
   api;
+/** The public networks, from the core's table: `{name, mithrilName, genesisVerificationKey, aggregator}[]`. */
+export const { networks } = api;
 
 /**
  * Instantiate synchronously from the .wasm bytes or a compiled WebAssembly.Module (e.g. one a

@@ -32,6 +32,7 @@ pub mod code;
 pub mod diagnostics;
 #[cfg(feature = "fault-injection")]
 pub mod fault;
+pub mod network;
 pub mod proofs;
 pub mod verifier;
 pub mod walk;
@@ -42,6 +43,7 @@ pub use code::*;
 pub use diagnostics::*;
 #[cfg(feature = "fault-injection")]
 pub use fault::*;
+pub use network::*;
 pub use proofs::*;
 pub use verifier::*;
 pub use walk::*;

@@ -31,6 +31,20 @@ pub(crate) struct Verifier {
     pub keys: Arc<Mutex<KeyCache>>,
 }
 
+impl Verifier {
+    /// A verifier of `key` with the default limits, no checkpoints and an empty key cache.
+    pub(crate) fn new(key: GenesisVerificationKey) -> Self {
+        let trust = TrustCheckpoints::new(&key);
+        let keys = Arc::new(Mutex::new(KeyCache::new(&key)));
+        Verifier {
+            key,
+            config: WalkConfig::default(),
+            trust,
+            keys,
+        }
+    }
+}
+
 impl Opaque for mithril_lite_verifier {
     type Inner = Verifier;
     const MAGIC: u64 = u64::from_le_bytes(*b"mlVERIFR");
@@ -53,17 +67,7 @@ pub unsafe extern "C" fn mithril_lite_verifier_new(
         prepare_out(verifier_out)?;
         let text = c_str(genesis_vkey, "the genesis verification key")?;
         let key = GenesisVerificationKey::decode(text)?;
-        let trust = TrustCheckpoints::new(&key);
-        let keys = Arc::new(Mutex::new(KeyCache::new(&key)));
-        give_out(
-            verifier_out,
-            Verifier {
-                key,
-                config: WalkConfig::default(),
-                trust,
-                keys,
-            },
-        );
+        give_out(verifier_out, Verifier::new(key));
         Ok(mithril_lite_code::Ok)
     })
 }

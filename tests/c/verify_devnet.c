@@ -13,7 +13,10 @@
  * 3. exports trust checkpoints, imports them into a fresh verifier, and checks that walks
  *    stop there; refuses malformed, future-version and other-key checkpoints;
  * 4. verifies every artifact and proof of the fixture against its certificate (walked first),
- *    and checks that tampered ones are refused with their specific codes.
+ *    and checks that tampered ones are refused with their specific codes;
+ * 5. reads the public networks (the core's table) and compares their keys and aggregators with
+ *    FIXTURE_DIR/../networks.json; an unknown name gives MITHRIL_LITE_CODE_INVALID_ARGUMENT; a
+ *    verifier made for mainnet refuses the devnet chain's genesis certificate.
  *
  * With --trust-file IN OUT: only the trust round trip (see trust_file below).
  *
@@ -698,6 +701,68 @@ static int trust_file(const char *genesis, const json_map *certs, const char *la
     return failures == 0 ? 0 : 1;
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* Public networks: the table against the published keys (networks.json, beside the fixture). */
+
+static void test_networks(const char *dir, const json_map *certs, const char *latest) {
+    char parent[4096];
+    snprintf(parent, sizeof parent, "%s/..", dir);
+    json_map published = load_map(parent, "networks.json");
+    size_t count = mithril_lite_network_count();
+    expect_true(count == 3, "three networks: mainnet, preprod, preview");
+    for (size_t i = 0; i < count; i++) {
+        mithril_lite_network n;
+        if (!expect(mithril_lite_network_get(i, &n), MITHRIL_LITE_CODE_OK, "network_get")) continue;
+        const entry *e = find(&published, n.mithril_name);
+        char key[80] = {0}, aggregator[160] = {0};
+        if (!e || !string_field(e->value, e->len, "genesis_vkey_raw_hex", key, sizeof key) ||
+            !string_field(e->value, e->len, "aggregator", aggregator, sizeof aggregator)) {
+            fail("networks.json has no entry %s", n.mithril_name);
+            continue;
+        }
+        expect_true(strcmp(n.genesis_verification_key, key) == 0, "the published genesis key");
+        expect_true(strcmp(n.aggregator, aggregator) == 0, "the published aggregator");
+        /* Found by either name: the same static strings. */
+        mithril_lite_network by_name, by_mithril_name;
+        expect(mithril_lite_network_find(n.name, &by_name), MITHRIL_LITE_CODE_OK, "network_find");
+        expect(mithril_lite_network_find(n.mithril_name, &by_mithril_name), MITHRIL_LITE_CODE_OK,
+               "network_find (Mithril name)");
+        expect_true(by_name.genesis_verification_key == n.genesis_verification_key &&
+                        by_mithril_name.aggregator == n.aggregator,
+                    "find gives the table's strings");
+        printf("  ok   %-8s %-20s %.16s... %s\n", n.name, n.mithril_name,
+               n.genesis_verification_key, n.aggregator);
+    }
+    mithril_lite_network mainnet = {NULL, NULL, NULL, NULL};
+    if (expect(mithril_lite_network_find("mainnet", &mainnet), MITHRIL_LITE_CODE_OK, "mainnet")) {
+        expect_true(strcmp(mainnet.name, "mainnet") == 0, "mainnet is mainnet");
+    }
+    /* Unknown names: the documented code, the known names in the message, the struct nulled. */
+    mithril_lite_network unknown = mainnet;
+    expect(mithril_lite_network_find("devnet-test", &unknown), MITHRIL_LITE_CODE_INVALID_ARGUMENT,
+           "unknown network");
+    expect_true(strstr(last_message(), "mainnet, preprod, preview") != NULL,
+                "the message lists the known networks");
+    expect_true(unknown.name == NULL && unknown.genesis_verification_key == NULL,
+                "an unknown network leaves the struct null");
+    expect(mithril_lite_network_get(count, &unknown), MITHRIL_LITE_CODE_INVALID_ARGUMENT,
+           "index past the end");
+    expect(mithril_lite_network_find(NULL, &unknown), MITHRIL_LITE_CODE_NULL_POINTER, "null name");
+    expect(mithril_lite_network_find("mainnet", NULL), MITHRIL_LITE_CODE_NULL_POINTER, "null out");
+    mithril_lite_verifier *verifier = NULL;
+    expect(mithril_lite_verifier_new_for_network("nowhere", &verifier),
+           MITHRIL_LITE_CODE_INVALID_ARGUMENT, "verifier for an unknown network");
+    expect_true(verifier == NULL, "no verifier for an unknown network");
+    /* The preset key is used: the devnet chain's genesis does not verify with mainnet's key. */
+    if (expect(mithril_lite_verifier_new_for_network("release-mainnet", &verifier),
+               MITHRIL_LITE_CODE_OK, "verifier_new_for_network")) {
+        expect_verdict(verifier, certs, latest, NULL, MITHRIL_LITE_CODE_GENESIS_SIGNATURE_INVALID,
+                       "devnet chain under mainnet's key");
+    }
+    mithril_lite_verifier_free(&verifier);
+    free_map(&published);
+}
+
 int main(int argc, char **argv) {
     int trust_mode = argc == 5 && strcmp(argv[2], "--trust-file") == 0;
     if (argc != 2 && !trust_mode &&
@@ -757,6 +822,8 @@ int main(int argc, char **argv) {
             printf("== artifacts and proofs\n");
             test_artifacts(dir, &certs, verifier);
             printf("  %zu certificates verified for the artifacts\n", cached_count);
+            printf("== networks\n");
+            test_networks(dir, &certs, latest);
         }
         for (size_t i = 0; i < cached_count; i++) mithril_lite_certificate_free(&cache[i].cert);
         mithril_lite_verifier_free(&verifier);

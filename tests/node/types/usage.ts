@@ -9,11 +9,14 @@ import {
   MemoryTrustStore,
   decodeGenesisKey,
   init,
+  networks,
   initSync,
   trustKey,
   runCheckJob,
   version,
   type CheckExecutor,
+  type MithrilNetwork,
+  type NetworkName,
   type PoolStats,
   type AbortError,
   type AggregatorError,
@@ -223,6 +226,27 @@ async function main(): Promise<void> {
   new CertificateVerifier(raw, { workers: 'auto' });
   // @ts-expect-error an executor has run(job, init)
   new CertificateVerifier(raw, { executor: { post: () => {} } });
+
+  // Networks: the core's table, a verifier from a preset, an explicit key that wins.
+  const known: MithrilNetwork[] = networks();
+  const names: NetworkName[] = known.map((n) => n.name);
+  const mainnet = await CertificateVerifier.forNetwork('mainnet', { workers: 1 });
+  const pinned = await CertificateVerifier.forNetwork('release-preprod', {
+    genesisVerificationKey: raw,
+  });
+  const keySource: 'network' | 'explicit' = pinned.genesisKeySource;
+  const url: string | undefined = mainnet.aggregator ?? mainnet.network?.aggregator;
+  const newest: VerifiedChain = await mainnet.verifyLatest();
+  await mainnet.verifyChain(newest.hash, undefined, { signal: AbortSignal.timeout(1000) });
+  await mainnet.verifyTransactionProof({ transactions: ['ab'] });
+  console.log(names, keySource, url, web.networks().length, bundler.networks().length);
+  // @ts-expect-error the explicit key is a string
+  await CertificateVerifier.forNetwork('mainnet', { genesisVerificationKey: 1 });
+  const net = mainnet.network;
+  if (net) {
+    // @ts-expect-error the network object is read-only
+    net.name = 'preview';
+  }
 }
 
 void main;
