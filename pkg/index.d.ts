@@ -745,8 +745,8 @@ export declare function decodeGenesisKey(text: string): string;
 /** The version of the wasm verifier. */
 export declare function version(): string;
 
-/** The core's default limits: every field of its walk configuration, and the checkpoint bound
- * (what `VerifierOptions` falls back to). */
+/** The core's default limits: every field of its walk configuration, the checkpoint bound
+ * (what `VerifierOptions` falls back to) and the proof body bound. */
 export interface Limits {
   maxChainLength: number;
   maxCertificateBytes: number;
@@ -755,6 +755,10 @@ export interface Limits {
   maxIndicesPerCertificate: number;
   maxIndicesPerSignature: number;
   maxCheckpoints: number;
+  /** The largest proof or artifact body read, in bytes. */
+  maxProofBytes: number;
+  /** The largest certificate list read (`verifyLatest`), in bytes. */
+  maxListBytes: number;
 }
 
 /** The core's default limits (after `init`, web entry). */

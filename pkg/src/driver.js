@@ -11,14 +11,11 @@ import {
   throwIfAborted,
   usageError,
 } from './errors.js';
-import { listHashes } from './json-scan.js';
 import {
   bodyBytes,
   fetchBody,
   hashList,
   listQuery,
-  readProof,
-  transactionsProofVersion,
 } from './proofs.js';
 import { WorkerPool } from './pool.js';
 import { aggregatorBase, readBody, resolveFetch, toFetcher, describe } from './sources.js';
@@ -42,8 +39,6 @@ const abandoned =
     ? new FinalizationRegistry((/** @type {WorkerPool} */ pool) => void pool.close())
     : undefined;
 
-/** Largest certificate list verifyLatest reads (the aggregator's list is a few hundred KB). */
-const MAX_LIST_BYTES = 16 * 1024 * 1024;
 const HASH = /^[0-9a-f]{64}$/;
 
 /**
@@ -80,10 +75,12 @@ const HASH = /^[0-9a-f]{64}$/;
  *   what: string,
  *   unavailable: 'proof_unavailable' | 'artifact_unavailable',
  *   route: (request: Record<string, unknown>) => string,
- *   check: (certificate: WasmCertificate, body: Uint8Array, text: string) => object,
+ *   check: (certificate: WasmCertificate, body: Uint8Array, envelope: ProofEnvelope) => object,
  * }} ProofKind
  *   What a proof method verifies: `route` is the aggregator path of a request object (it
  *   throws a usage error for a bad request), `check` the wasm check of the body.
+ * @typedef {{certificateHash: string, transactionsVersion: 1 | 2}} ProofEnvelope
+ *   What a body names before it is verified, read by the core (`readProofEnvelope`).
  * @typedef {{onProgress?: ProgressListener, signal?: AbortSignal}} VerifyCallOptions
  * @typedef {{
  *   size(): number,
@@ -98,6 +95,8 @@ const HASH = /^[0-9a-f]{64}$/;
  *   network(name: string): NetworkInfo | undefined,
  *   decodeGenesisKey(text: string): string,
  *   defaultLimits(): Limits,
+ *   readProofEnvelope(body: Uint8Array, what: string): {certificateHash: string, transactionsVersion: 1 | 2},
+ *   listHashes(body: Uint8Array): string[] | undefined,
  *   readCheckpoints(bytes: Uint8Array, genesisKey: string): Checkpoint[],
  *   mergeCheckpoints(stored: Uint8Array | undefined, fresh: Uint8Array, max: number): Uint8Array,
  *   runCheckJob(job: Uint8Array): Uint8Array,
@@ -138,9 +137,11 @@ const HASH = /^[0-9a-f]{64}$/;
  * @typedef {{
  *   maxChainLength: number, maxCertificateBytes: number, pairingBatch: number,
  *   maxSignaturesPerCertificate: number, maxIndicesPerCertificate: number,
- *   maxIndicesPerSignature: number, maxCheckpoints: number,
+ *   maxIndicesPerSignature: number, maxCheckpoints: number, maxProofBytes: number,
+ *   maxListBytes: number,
  * }} Limits
- *   The core's default limits (WalkConfig and the checkpoint bound), from `defaultLimits()`.
+ *   The core's default limits (WalkConfig, the checkpoint and proof body bounds), from
+ *   `defaultLimits()`.
  * @typedef {{
  *   run(job: Uint8Array, init: {signal: AbortSignal}): Promise<Uint8Array | ArrayBuffer>,
  *   concurrency?: number,
@@ -479,7 +480,7 @@ export function createApi(binding, threads) {
         throw usageError('invalid_argument', 'aggregatorUrl must be a string or a URL');
       }
       const base = aggregatorBase(String(aggregatorUrl));
-      const hash = await latestHash(base, resolveFetch(this.#fetch), signal);
+      const hash = await latestHash(base, resolveFetch(this.#fetch), signal, binding.current());
       return this.verifyChain(hash, base, opts);
     }
 
@@ -711,11 +712,13 @@ export function createApi(binding, threads) {
       throwIfAborted(signal);
       const body =
         bodyBytes(input) ?? (await this.#fetchProof(input, source, signal, onProgress, kind));
-      const { text, certificateHash } = readProof(body, kind.what);
+      // The core reads what the body names (and refuses what its check would refuse first).
+      const envelope = binding.current().readProofEnvelope(body, kind.what);
+      const certificateHash = envelope.certificateHash;
       const walked = await this.#walk(certificateHash, fetcher, onProgress, signal, true);
       const certificate = /** @type {WasmCertificate} */ (walked.certificate);
       try {
-        return { ...kind.check(certificate, body, text), certificate: walked.chain };
+        return { ...kind.check(certificate, body, envelope), certificate: walked.chain };
       } finally {
         certificate.free();
       }
@@ -752,7 +755,13 @@ export function createApi(binding, threads) {
         );
       }
       const url = `${aggregatorBase(String(source))}${route}`;
-      const bytes = await fetchBody(url, resolveFetch(this.#fetch), signal, kind.unavailable);
+      const bytes = await fetchBody(
+        url,
+        binding.current().defaultLimits().maxProofBytes,
+        resolveFetch(this.#fetch),
+        signal,
+        kind.unavailable,
+      );
       throwIfAborted(signal);
       onProgress?.({ type: 'proof-fetched', url, bytes: bytes.byteLength });
       return bytes;
@@ -777,8 +786,8 @@ export function createApi(binding, threads) {
           const path = explicit === 1 ? '/proof/cardano-transaction' : '/proof/v2/cardano-transaction';
           return path + listQuery('transaction_hashes', hashes);
         },
-        check: (certificate, body, text) => {
-          const version = explicit ?? transactionsProofVersion(text);
+        check: (certificate, body, envelope) => {
+          const version = explicit ?? envelope.transactionsVersion;
           const items =
             version === 1
               ? certificate.verifyTransactionsProofV1(body, requested)
@@ -1238,12 +1247,14 @@ function yieldToEventLoop() {
 }
 
 /**
- * The first hash of the aggregator's certificate list, read without parsing any number.
+ * The first hash of the aggregator's certificate list, read by the core (`listHashes`).
  * @param {string} base
  * @param {FetchFunction} fetchImpl
  * @param {AbortSignal | undefined} signal
+ * @param {WasmBinding} wasm
  */
-async function latestHash(base, fetchImpl, signal) {
+async function latestHash(base, fetchImpl, signal, wasm) {
+  const maxBytes = wasm.defaultLimits().maxListBytes;
   throwIfAborted(signal);
   const url = `${base}/certificates`;
   const aborted = abortPromise(signal);
@@ -1273,7 +1284,7 @@ async function latestHash(base, fetchImpl, signal) {
       );
     }
     try {
-      bytes = await Promise.race([readBody(response, MAX_LIST_BYTES + 1), aborted.promise]);
+      bytes = await Promise.race([readBody(response, maxBytes + 1), aborted.promise]);
     } catch (e) {
       throwIfAborted(signal);
       throw aggregatorError('certificate_list_unavailable', `error reading ${url}: ${describe(e)}`, {
@@ -1285,18 +1296,12 @@ async function latestHash(base, fetchImpl, signal) {
     aborted.dispose();
   }
   throwIfAborted(signal);
-  if (bytes.byteLength > MAX_LIST_BYTES) {
-    throw aggregatorError('certificate_list_malformed', `${url}: larger than ${MAX_LIST_BYTES} bytes`, {
+  if (bytes.byteLength > maxBytes) {
+    throw aggregatorError('certificate_list_malformed', `${url}: larger than ${maxBytes} bytes`, {
       url,
     });
   }
-  let text;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (e) {
-    throw aggregatorError('certificate_list_malformed', `${url}: not UTF-8`, { url, error: e });
-  }
-  const hashes = listHashes(text);
+  const hashes = wasm.listHashes(bytes);
   if (!hashes) {
     throw aggregatorError(
       'certificate_list_malformed',

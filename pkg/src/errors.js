@@ -85,24 +85,6 @@ export function abortPromise(signal) {
 }
 
 /**
- * A proof or artifact refused before the wasm saw it (too large, not UTF-8, no
- * `certificate_hash` to walk from), shaped like the wasm's proof verdicts: name
- * "MithrilVerificationError", the core's `code` and `numericCode` for the same failure.
- * @param {'input_too_large' | 'proof_malformed'} code
- * @param {string} message
- */
-export function proofInputError(code, message) {
-  const err = /** @type {Error & {code: string, numericCode: number}} */ (
-    new Error(message, { cause: {} })
-  );
-  err.name = 'MithrilVerificationError';
-  err.code = code;
-  // ProofError::numeric_code's number for the code, from the wasm module's table.
-  err.numericCode = numericCodes[code];
-  return err;
-}
-
-/**
  * The verdict of a walk whose check could be run neither by a worker nor inline, when even the
  * wasm walk cannot record it: shaped like the wasm's verdicts, the core's `internal_error` (98).
  * @param {string} message

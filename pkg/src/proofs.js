@@ -1,15 +1,10 @@
 // Light-wallet proofs and artifacts on the JavaScript side: getting the body (given, or fetched
-// from an aggregator route), reading the one field the driver needs before the wasm does (the
-// `certificate_hash` to walk from) and, for transaction proofs, which version a body is. Bodies
-// stay bytes/text: never JSON.parse'd (stakes and block numbers can exceed 2^53). Every
-// verdict on a proof is the wasm's.
+// from an aggregator route) and the requested hashes. Bodies stay bytes: never JSON.parse'd
+// (stakes and block numbers can exceed 2^53). What a body names (the certificate to walk from,
+// a transactions proof's version) and every verdict on it are the wasm's.
 
-import { abortPromise, aggregatorError, proofInputError, throwIfAborted, usageError } from './errors.js';
-import { stringValue, topLevelMembers } from './json-scan.js';
+import { abortPromise, aggregatorError, throwIfAborted, usageError } from './errors.js';
 import { describe, readBody } from './sources.js';
-
-/** Largest proof or artifact body: the core's limit (proofs::MAX_BODY_BYTES, 16 MiB). */
-export const MAX_PROOF_BYTES = 16 * 1024 * 1024;
 
 const encoder = new TextEncoder();
 
@@ -43,59 +38,17 @@ export function hashList(value, name) {
 }
 
 /**
- * Refuse what the core would refuse before it could name a certificate, and read the
- * certificate the body names.
- * @param {Uint8Array} bytes
- * @param {string} what e.g. "transactions proof"
- * @returns {{text: string, certificateHash: string}}
- */
-export function readProof(bytes, what) {
-  if (bytes.byteLength > MAX_PROOF_BYTES) {
-    throw proofInputError(
-      'input_too_large',
-      `the ${what} is over the limit of ${MAX_PROOF_BYTES} bytes`,
-    );
-  }
-  let text;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw proofInputError('proof_malformed', `cannot decode the ${what}: not UTF-8`);
-  }
-  const members = topLevelMembers(text, ['certificate_hash']);
-  if (!members) throw proofInputError('proof_malformed', `cannot decode the ${what}: not a JSON object`);
-  const certificateHash = stringValue(members.get('certificate_hash'));
-  if (certificateHash === undefined || certificateHash.length === 0) {
-    throw proofInputError(
-      'proof_malformed',
-      `cannot decode the ${what}: no certificate_hash string`,
-    );
-  }
-  return { text, certificateHash };
-}
-
-/**
- * The version of a transactions proof body: v1 lists its sets in an array
- * (`certified_transactions: [...]`), v2 has one set object or null.
- * @param {string} text
- * @returns {1 | 2}
- */
-export function transactionsProofVersion(text) {
-  const set = topLevelMembers(text, ['certified_transactions'])?.get('certified_transactions');
-  return set !== undefined && set.startsWith('[') ? 1 : 2;
-}
-
-/**
- * GET an aggregator route's body (at most MAX_PROOF_BYTES + 1 bytes: one over is enough for
- * the limit check). Failures are AggregatorErrors with `code`; an abort rejects with an
- * AbortError.
+ * GET an aggregator route's body (at most `maxBytes` + 1 bytes, `maxBytes` being the core's
+ * bound: one over is enough for its limit check). Failures are AggregatorErrors with `code`;
+ * an abort rejects with an AbortError.
  * @param {string} url
+ * @param {number} maxBytes
  * @param {import('./sources.js').FetchFunction} fetchImpl
  * @param {AbortSignal | undefined} signal
  * @param {'proof_unavailable' | 'artifact_unavailable'} code
  * @returns {Promise<Uint8Array>}
  */
-export async function fetchBody(url, fetchImpl, signal, code) {
+export async function fetchBody(url, maxBytes, fetchImpl, signal, code) {
   throwIfAborted(signal);
   const aborted = abortPromise(signal);
   try {
@@ -120,7 +73,7 @@ export async function fetchBody(url, fetchImpl, signal, code) {
       });
     }
     try {
-      return await Promise.race([readBody(response, MAX_PROOF_BYTES + 1), aborted.promise]);
+      return await Promise.race([readBody(response, maxBytes + 1), aborted.promise]);
     } catch (e) {
       throwIfAborted(signal);
       throw aggregatorError(code, `error reading ${url}: ${describe(e)}`, { url, error: e });

@@ -9,6 +9,7 @@
 mod convert;
 mod fault;
 mod key_cache;
+mod list;
 mod networks;
 mod proofs;
 mod split;
@@ -17,8 +18,9 @@ mod walk;
 
 pub use convert::error_codes;
 pub use key_cache::KeyCacheHandle;
+pub use list::list_hashes;
 pub use networks::{network, networks};
-pub use proofs::VerifiedCertificateHandle;
+pub use proofs::{read_proof_envelope, VerifiedCertificateHandle};
 pub use trust::{merge_checkpoints, read_checkpoints};
 pub use walk::{decode_genesis_key, default_limits, run_check_job, version, Walk};
 

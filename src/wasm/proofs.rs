@@ -322,3 +322,40 @@ impl VerifiedCertificateHandle {
         }))
     }
 }
+
+/// What a proof or artifact body names before it is verified (`proofs::read_envelope`):
+/// `{certificateHash, transactionsVersion}` (the version means something for a transactions
+/// proof only). `what` names the body in messages: "transactions proof", "blocks proof",
+/// "mithril stake distribution", "cardano stake distribution" or "cardano database". Throws
+/// the core's `input_too_large` or `proof_malformed`, as the full check would.
+#[wasm_bindgen(js_name = readProofEnvelope)]
+pub fn read_proof_envelope(body: &[u8], what: &str) -> Result<JsValue, JsValue> {
+    // The core's messages name a static kind.
+    let what: &'static str = match what {
+        "transactions proof" => "transactions proof",
+        "blocks proof" => "blocks proof",
+        "mithril stake distribution" => "mithril stake distribution",
+        "cardano stake distribution" => "cardano stake distribution",
+        "cardano database" => "cardano database",
+        _ => {
+            return Err(convert::usage_error(
+                "invalid_argument",
+                "unknown body kind",
+            ))
+        }
+    };
+    let envelope = proofs::read_envelope(what, body).map_err(|e| convert::proof_error(&e))?;
+    let out = js_sys::Object::new();
+    let set = |k: &str, v: JsValue| {
+        let _ = js_sys::Reflect::set(&out, &JsValue::from_str(k), &v);
+    };
+    set(
+        "certificateHash",
+        JsValue::from_str(&envelope.certificate_hash),
+    );
+    set(
+        "transactionsVersion",
+        JsValue::from_f64(f64::from(envelope.transactions_version())),
+    );
+    Ok(out.into())
+}

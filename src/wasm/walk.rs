@@ -320,8 +320,10 @@ pub fn decode_genesis_key(text: &str) -> Result<String, JsValue> {
 
 /// The default limits, every one the core has: `WalkConfig`'s fields (`maxChainLength`,
 /// `maxCertificateBytes`, `pairingBatch`, `maxSignaturesPerCertificate`,
-/// `maxIndicesPerCertificate`, `maxIndicesPerSignature`) and `maxCheckpoints` (how many trust
-/// checkpoints a store keeps, `chain::trust::DEFAULT_MAX_CHECKPOINTS`).
+/// `maxIndicesPerCertificate`, `maxIndicesPerSignature`), `maxCheckpoints` (how many trust
+/// checkpoints a store keeps, `chain::trust::DEFAULT_MAX_CHECKPOINTS`) and `maxProofBytes`
+/// (the largest proof or artifact body, `proofs::MAX_BODY_BYTES`) and `maxListBytes` (the largest
+/// certificate list, `certificate::MAX_LIST_BYTES`).
 #[wasm_bindgen(js_name = defaultLimits)]
 pub fn default_limits() -> JsValue {
     let d = WalkConfig::default();
@@ -333,6 +335,8 @@ pub fn default_limits() -> JsValue {
         max_indices_per_certificate: d.max_indices_per_certificate as u64,
         max_indices_per_signature: d.max_indices_per_signature as u64,
         max_checkpoints: DEFAULT_MAX_CHECKPOINTS as u64,
+        max_proof_bytes: crate::proofs::MAX_BODY_BYTES as u64,
+        max_list_bytes: crate::certificate::MAX_LIST_BYTES as u64,
     })
 }
 
@@ -347,6 +351,8 @@ struct LimitsView {
     max_indices_per_certificate: u64,
     max_indices_per_signature: u64,
     max_checkpoints: u64,
+    max_proof_bytes: u64,
+    max_list_bytes: u64,
 }
 
 /// `{kind, hash?, result?, error?}`: `step()`'s answer. The result (already a JS object) and

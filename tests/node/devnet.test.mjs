@@ -270,6 +270,8 @@ describe('devnet chain', () => {
       maxIndicesPerCertificate: 65_536,
       maxIndicesPerSignature: 32_768,
       maxCheckpoints: 1_000,
+      maxProofBytes: 16 * 1024 * 1024,
+      maxListBytes: 16 * 1024 * 1024,
     });
     // No maxCertificateBytes given: one byte above the core's bound is refused, the bound
     // itself is read and parsed (blanks: certificate_malformed), and reading stops early.

@@ -3,8 +3,8 @@
 //! like `tests/fixtures/devnet` (`ctx-proofs-v2.json` and the like: id -> exact body).
 //!
 //! Bodies stay bytes: the core reads them (block numbers and stakes exceed 2^53). This module
-//! reads only what it needs to know where to go next: a list's newest hash, the certificate a
-//! body names, an artifact's epoch.
+//! reads only what it needs to know where to go next: a list's newest hash, an artifact's
+//! epoch (the certificate a body names is the core's `proofs::read_envelope`).
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -104,19 +104,7 @@ fn field(body: &[u8], name: &str) -> Option<Value> {
     value.get(name).cloned()
 }
 
-/// The certificate a body names (`certificate_hash`), when it names one.
-pub fn certificate_hash(body: &[u8]) -> Option<String> {
-    field(body, "certificate_hash")
-        .and_then(|v| v.as_str().map(String::from))
-        .filter(|h| !h.is_empty())
-}
-
 /// A stake distribution body's `epoch`, when it has one.
 pub fn epoch(body: &[u8]) -> Option<u64> {
     field(body, "epoch").and_then(|v| v.as_u64())
-}
-
-/// Whether a transactions proof body is v1: its sets are in an array (v2: one object or null).
-pub fn is_transactions_v1(body: &[u8]) -> bool {
-    matches!(field(body, "certified_transactions"), Some(Value::Array(_)))
 }

@@ -108,12 +108,10 @@ fn walk(
     verifier: &mut Verifier,
     sources: &mut Sources,
 ) -> Result<(Option<String>, Result<VerifiedChain, Failure>), String> {
-    let Some(certificate) = bodies::certificate_hash(body) else {
-        let e = proofs::ProofError::Malformed {
-            what,
-            detail: "no certificate_hash string".into(),
-        };
-        return Ok((None, Err((e.code().to_string(), e.to_string()))));
+    // The core reads what the body names, and refuses what its check would refuse first.
+    let certificate = match proofs::read_envelope(what, body) {
+        Ok(envelope) => envelope.certificate_hash,
+        Err(e) => return Ok((None, Err((e.code().to_string(), e.to_string())))),
     };
     let mut progress = Progress::new(0, 1, &certificate);
     let chain = verifier
@@ -229,7 +227,9 @@ fn check_items(
     let verified = &chain.certificate;
     let fail = |e: proofs::ProofError| (e.code().to_string(), e.to_string());
     let v1 = kind == ItemKind::TransactionsV1
-        || (kind == ItemKind::Transactions && bodies::is_transactions_v1(body));
+        || (kind == ItemKind::Transactions
+            && proofs::read_envelope(kind.what(), body)
+                .is_ok_and(|e| e.transactions_version() == 1));
     let result = if kind == ItemKind::Blocks {
         proofs::verify_blocks_proof(body, verified, requested).map(|items| Proven {
             version: 2,
