@@ -614,6 +614,24 @@ mithril_lite_code mithril_lite_proof_result_block_number_offset(const mithril_li
 mithril_lite_code mithril_lite_proof_result_epoch(const mithril_lite_proof_result *result,
                                                   uint64_t *epoch_out);
 
+// What a proof or artifact body names before it is verified (the core's
+// `proofs::read_envelope`): the certificate whose chain the app walks first, written to `buf`
+// (buffer rules as `mithril_lite_last_error_message`: `*len_out`, if not null, gets the length
+// without the NUL; 65 bytes are enough for a real hash), and, for a transactions proof, its
+// version in `*transactions_version_out` (1: its sets are an array, the v1 route; 2 otherwise;
+// null if not wanted). A body the checks would refuse before naming a certificate (over the
+// body limit, not JSON, no `certificate_hash` string) gives their code (100 or 400) here.
+//
+// # Safety
+// `body` is readable for `body_len` bytes; `buf` is null with `cap` 0, or writable for `cap`
+// bytes; `len_out` and `transactions_version_out` are null or writable.
+mithril_lite_code mithril_lite_proof_certificate_hash(const uint8_t *body,
+                                                      size_t body_len,
+                                                      char *buf,
+                                                      size_t cap,
+                                                      size_t *len_out,
+                                                      uint8_t *transactions_version_out);
+
 // Create a verifier from a genesis verification key (the aggregator's `genesis.vkey` text:
 // JSON-hex, or 64 hex characters of the raw key), with the default limits and no trust
 // checkpoints. On success `*verifier_out` is the new verifier (free it with

@@ -582,3 +582,38 @@ pub unsafe extern "C" fn mithril_lite_proof_result_epoch(
 ) -> mithril_lite_code {
     unsafe { optional_u64(result, epoch_out, "epoch", |r| r.epoch) }
 }
+
+/// What a proof or artifact body names before it is verified (the core's
+/// `proofs::read_envelope`): the certificate whose chain the app walks first, written to `buf`
+/// (buffer rules as `mithril_lite_last_error_message`: `*len_out`, if not null, gets the length
+/// without the NUL; 65 bytes are enough for a real hash), and, for a transactions proof, its
+/// version in `*transactions_version_out` (1: its sets are an array, the v1 route; 2 otherwise;
+/// null if not wanted). A body the checks would refuse before naming a certificate (over the
+/// body limit, not JSON, no `certificate_hash` string) gives their code (100 or 400) here.
+///
+/// # Safety
+/// `body` is readable for `body_len` bytes; `buf` is null with `cap` 0, or writable for `cap`
+/// bytes; `len_out` and `transactions_version_out` are null or writable.
+#[no_mangle]
+pub unsafe extern "C" fn mithril_lite_proof_certificate_hash(
+    body: *const u8,
+    body_len: usize,
+    buf: *mut c_char,
+    cap: usize,
+    len_out: *mut usize,
+    transactions_version_out: *mut u8,
+) -> mithril_lite_code {
+    guard(|| unsafe {
+        let body = byte_slice(body, body_len, "body")?;
+        // The message names the body generically: the C caller did not say which kind it is.
+        let envelope = proofs::read_envelope("proof or artifact", body)?;
+        if !transactions_version_out.is_null() {
+            write_out(
+                transactions_version_out,
+                envelope.transactions_version(),
+                "transactions_version_out",
+            )?;
+        }
+        write_str(&envelope.certificate_hash, buf, cap, len_out)
+    })
+}

@@ -139,16 +139,18 @@ static void check_chain(const char *dir, const char *valid_dir, worker_pool *poo
         if (expected.data)
             string_field(expected.data, expected.len, "reference_error", reference_error,
                          sizeof reference_error);
+        /* Every negative variant is really tampered: a copy of the valid chain would pass
+         * this test for the wrong reason. */
         int unchanged = valid_dir && same_file(dir, valid_dir, "certificates.json") &&
                         same_file(dir, valid_dir, "genesis.vkey");
-        if (valid || unchanged) {
+        expect_true(!unchanged, "a negative variant differs from the valid chain");
+        if (valid) {
             expect(inline_verdict.code, MITHRIL_LITE_CODE_OK, dir);
             /* (expected.json's "certificates" counts the file's certificates, not the walk's.) */
             const char *n = strstr(inline_verdict.text, "\"certificates_checked\":");
-            printf("  ok   %-44s verified, %ld certificates%s (inline = 4 jobs runs)\n",
+            printf("  ok   %-44s verified, %ld certificates (inline = 4 jobs runs)\n",
                    strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir,
-                   n ? strtol(n + strlen("\"certificates_checked\":"), NULL, 10) : -1L,
-                   unchanged ? ": the fixture ships the valid chain" : "");
+                   n ? strtol(n + strlen("\"certificates_checked\":"), NULL, 10) : -1L);
         } else {
             expect_true(inline_verdict.code != MITHRIL_LITE_CODE_OK, "a negative case fails");
             expect_true(in_reference_class(reference_error, inline_verdict.code),

@@ -540,17 +540,50 @@ static void expect_refused(enum kind kind, const mithril_lite_certificate *cert,
     mithril_lite_proof_result_free(&r);
 }
 
+/* mithril_lite_proof_certificate_hash refuses what the checks refuse first, with their codes. */
+static void test_proof_certificate_hash(void) {
+    static const char *bad[] = {"", "[]", "{}", "{\"certificate_hash\":\"\"}", "{\"certificate_hash\":7}",
+                                "{\"certificate_hash\":\"ab\",\"certificate_hash\":\"cd\"}"};
+    char buf[65];
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        expect(mithril_lite_proof_certificate_hash((const uint8_t *)bad[i], strlen(bad[i]), buf, sizeof buf,
+                                                   NULL, NULL),
+               MITHRIL_LITE_CODE_PROOF_MALFORMED, bad[i]);
+    const char *ok = "{\"certified_transactions\":[],\"certificate_hash\":\"abcd\"}";
+    size_t len = 0;
+    uint8_t version = 0;
+    expect(mithril_lite_proof_certificate_hash((const uint8_t *)ok, strlen(ok), buf, sizeof buf, &len, &version),
+           MITHRIL_LITE_CODE_OK, "proof_certificate_hash");
+    expect_true(len == 4 && strcmp(buf, "abcd") == 0 && version == 1, "proof_certificate_hash: hash and version");
+    expect(mithril_lite_proof_certificate_hash((const uint8_t *)ok, strlen(ok), buf, 3, &len, NULL),
+           MITHRIL_LITE_CODE_BUFFER_TOO_SMALL, "proof_certificate_hash: small buffer");
+    expect_true(len == 4, "proof_certificate_hash: the length needed");
+    expect(mithril_lite_proof_certificate_hash(NULL, 5, buf, sizeof buf, NULL, NULL), MITHRIL_LITE_CODE_NULL_POINTER,
+           "proof_certificate_hash: null body");
+}
+
 static void test_artifacts(const char *dir, const json_map *certs, mithril_lite_verifier *verifier) {
+    test_proof_certificate_hash();
     for (size_t k = 0; k < sizeof KINDS / sizeof KINDS[0]; k++) {
         json_map m = load_map(dir, KINDS[k].file);
         size_t valid = 0;
         for (size_t i = 0; i < m.count; i++) {
             const entry *e = &m.entries[i];
+            /* The certificate the body names, read by the library (no JSON parser here). */
             char cert_hash[65];
-            if (!string_field(e->value, e->len, "certificate_hash", cert_hash, sizeof cert_hash)) {
-                fail("%s %s: no certificate_hash", KINDS[k].file, e->key);
+            uint8_t version = 0;
+            if (!expect(mithril_lite_proof_certificate_hash((const uint8_t *)e->value, e->len, cert_hash,
+                                                            sizeof cert_hash, NULL, &version),
+                        MITHRIL_LITE_CODE_OK, "proof_certificate_hash")) {
                 continue;
             }
+            char scanned[65];
+            expect_true(string_field(e->value, e->len, "certificate_hash", scanned, sizeof scanned) &&
+                            strcmp(scanned, cert_hash) == 0,
+                        "proof_certificate_hash: the body's certificate_hash");
+            if (KINDS[k].kind == TX_V1 || KINDS[k].kind == TX_V2)
+                expect_true(version == (KINDS[k].kind == TX_V1 ? 1 : 2),
+                            "proof_certificate_hash: the transactions proof's version");
             const mithril_lite_certificate *cert = certificate_for(verifier, certs, cert_hash);
             if (!cert) continue;
             mithril_lite_proof_result *r = NULL;

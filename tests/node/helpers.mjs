@@ -13,6 +13,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FIXTURES = join(ROOT, 'tests', 'fixtures');
 export const DEVNET = join(FIXTURES, 'devnet');
 export const TWO_PER_EPOCH = join(FIXTURES, 'reference-chains', 'two-per-epoch');
+export const MAINNET_PARAMS = join(FIXTURES, 'reference-chains', 'mainnet-params');
 export const DEVNET_GENESIS_PREFIX = '57c16dc2';
 
 // ---------------------------------------------------------------------------------------
@@ -411,40 +412,6 @@ export function expectedCodes(referenceError) {
   }
   if (referenceError.includes('infinite loop')) return ['chain_infinite_loop'];
   throw new Error(`unmapped reference error ${referenceError}`);
-}
-
-/**
- * The tampering four `latest_*` fixtures describe but ship unapplied (their certificates are
- * byte-identical to the valid chain's), applied to the latest certificate's text, as
- * tests/chains.rs does.
- * @param {string} name
- * @param {string} cert the latest certificate's exact text
- */
-export function applyDescribedTampering(name, cert) {
-  switch (name) {
-    case 'latest_epoch_changed_json':
-      return editMember(cert, 'epoch', (old) => String(Number(old) + 1));
-    case 'latest_signed_message_changed':
-      return editMember(cert, 'signed_message', (old) => {
-        const m = JSON.parse(old);
-        return JSON.stringify((m.startsWith('0') ? '1' : '0') + m.slice(1));
-      });
-    case 'latest_previous_hash_changed':
-      return editMember(cert, 'previous_hash', () => JSON.stringify(stringMember(cert, 'hash')));
-    case 'latest_multisig_hex_digit_changed':
-      return editMember(cert, 'multi_signature', (old) => {
-        // Change the last digit of the first sigma byte (inside a JSON number).
-        let text = Buffer.from(JSON.parse(old), 'hex').toString('utf8');
-        const at = text.indexOf('"sigma":[') + '"sigma":['.length;
-        const end = text.indexOf(',', at);
-        const digit = text[end - 1];
-        const replacement = digit === '0' ? '1' : String(Number(digit) - 1);
-        text = text.slice(0, end - 1) + replacement + text.slice(end);
-        return JSON.stringify(Buffer.from(text, 'utf8').toString('hex'));
-      });
-    default:
-      throw new Error(`${name}: fixture identical to the valid chain and no known tampering`);
-  }
 }
 
 /**
