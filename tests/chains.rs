@@ -93,7 +93,10 @@ fn check_negatives(chain_name: &str, expected_count: usize) {
         let latest = chain.latest.clone().unwrap();
         // Every variant is really tampered (an unchanged copy of the valid chain would make
         // this test pass for the wrong reason).
-        assert!(!untampered(&chain, chain_name), "{name}: identical to the valid chain");
+        assert!(
+            !untampered(&chain, chain_name),
+            "{name}: identical to the valid chain"
+        );
         let err = match chain.walk(&latest) {
             Ok(_) => panic!("{name}: accepted, the reference rejects it"),
             Err(e) => e,
