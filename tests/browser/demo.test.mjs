@@ -3,8 +3,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { DEVNET, launchBrowser, outputDir, startServer, waitFor } from './harness.mjs';
+import { DEVNET, launchBrowser, screenshot, startServer, waitFor, watchedPage } from './harness.mjs';
 import { packageEntry, packageGraph } from './specifiers.mjs';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */
@@ -28,14 +27,7 @@ const WORKERS = process.env.DEMO_WORKERS;
 before(async () => {
   server = await startServer();
   browser = await launchBrowser();
-  page = await browser.context.newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    // 404s the tests provoke on purpose are logged by Chromium as resource errors.
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) {
-      problems.push(`console error: ${m.text()}`);
-    }
-  });
+  page = await watchedPage(browser, problems);
   page.on('request', (r) => {
     const u = new URL(r.url());
     if (u.pathname.startsWith('/node_modules/')) packageRequests.push(u.pathname);
@@ -106,13 +98,6 @@ const logCount = (kind) => page.locator(`#log li.log-${kind}`).count();
 
 const trustCount = async () => Number(await page.locator('#trust-summary').getAttribute('data-count'));
 
-/** @param {string} name */
-async function screenshot(name) {
-  const file = path.join(await outputDir(), name);
-  await page.screenshot({ path: file, fullPage: true });
-  return path.relative(process.cwd(), file);
-}
-
 test("the page loads the verifier through the package's browser entry", async () => {
   assert.match(await text('#version'), /^\d+\.\d+\.\d+/);
   assert.equal(await page.locator('#verify').isEnabled(), true);
@@ -161,7 +146,7 @@ test('verifies the newest devnet certificate back to genesis', async (t) => {
   assert.equal(await logCount('chain'), 1);
   assert.equal(await trustCount(), DEVNET.chainLength, 'every visited certificate became a checkpoint');
   t.diagnostic(`walk of ${checked} certificates: ${await text('#r-time')} (page timer)`);
-  t.diagnostic(`screenshot: ${await screenshot('demo.png')}`);
+  t.diagnostic(`screenshot: ${await screenshot(page, 'demo.png')}`);
 });
 
 test('the result says where the STM checks ran', async (t) => {
@@ -191,7 +176,7 @@ test('a second walk stops at a trusted checkpoint', async (t) => {
   assert.match(await text('#trusted-note'), /trusted checkpoint of epoch 25/);
   assert.equal(await text('#progress-text'), '100%');
   t.diagnostic(`walk from the checkpoint: ${await text('#r-checked')} certificate(s) in ${await text('#r-time')}`);
-  t.diagnostic(`screenshot: ${await screenshot('demo-trusted.png')}`);
+  t.diagnostic(`screenshot: ${await screenshot(page, 'demo-trusted.png')}`);
 });
 
 test('"Clear trust" forgets the checkpoints', async () => {
@@ -224,7 +209,7 @@ test('the tampered aggregator fails with certificate_hash_mismatch at the tamper
   assert.ok(Number(await text('#progress-text').then((s) => s.replace('%', ''))) < 100);
   assert.equal(await trustCount(), 0, 'a failed walk stores nothing');
   t.diagnostic(`tampered certificate ${tampered}: ${await text('#f-message')}`);
-  t.diagnostic(`screenshot: ${await screenshot('demo-failure.png')}`);
+  t.diagnostic(`screenshot: ${await screenshot(page, 'demo-failure.png')}`);
 });
 
 test('Cancel aborts a walk in progress and leaves the trust store untouched', async (t) => {
@@ -232,7 +217,7 @@ test('Cancel aborts a walk in progress and leaves the trust store untouched', as
   await waitFor(async () => (await logCount('fetched')) >= 2, { what: 'two fetched certificates' });
   assert.equal(await page.locator('#cancel').isEnabled(), true);
   assert.equal(await page.locator('#result').getAttribute('data-state'), 'running');
-  t.diagnostic(`screenshot: ${await screenshot('demo-running.png')}`);
+  t.diagnostic(`screenshot: ${await screenshot(page, 'demo-running.png')}`);
   const t0 = Date.now();
   await page.click('#cancel');
   assert.equal(await outcome(), 'aborted');

@@ -154,3 +154,34 @@ export async function waitFor(probe, options = {}) {
     await new Promise((r) => setTimeout(r, interval));
   }
 }
+
+/**
+ * A new page of `browser` whose uncaught errors and console errors are collected in
+ * `problems` (Chromium's own "Failed to load resource" lines are left out: the tests provoke
+ * 404s on purpose).
+ * @param {Awaited<ReturnType<typeof launchBrowser>>} browser
+ * @param {string[]} problems
+ */
+export async function watchedPage(browser, problems) {
+  const page = await browser.context.newPage();
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) {
+      problems.push(`console error: ${m.text()}`);
+    }
+  });
+  return page;
+}
+
+/**
+ * A full-page screenshot into tests/output/NAME; returns its path relative to the working
+ * directory (for the test's diagnostics).
+ * @param {import('playwright-core').Page} page
+ * @param {string} name
+ */
+export async function screenshot(page, name) {
+  const file = path.join(await outputDir(), name);
+  await page.screenshot({ path: file, fullPage: true });
+  return path.relative(process.cwd(), file);
+}
+

@@ -5,7 +5,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEVNET, launchBrowser, startServer } from './harness.mjs';
+import { DEVNET, launchBrowser, startServer, watchedPage } from './harness.mjs';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */
 let server;
@@ -76,13 +76,7 @@ async function setUpPage() {
 before(async () => {
   server = await startServer();
   browser = await launchBrowser();
-  page = await browser.context.newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) {
-      problems.push(`console error: ${m.text()}`);
-    }
-  });
+  page = await watchedPage(browser, problems);
   // Any page of the server: the tests import the package themselves.
   await page.goto(server.url);
   await setUpPage();

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, launchBrowser, outputDir, startServer } from './harness.mjs';
+import { ROOT, launchBrowser, screenshot, startServer, watchedPage } from './harness.mjs';
 
 const FIXTURES = path.join(ROOT, 'tests', 'fixtures', 'devnet');
 /** @param {string} file */
@@ -44,13 +44,7 @@ const problems = [];
 before(async () => {
   server = await startServer();
   browser = await launchBrowser();
-  page = await browser.context.newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) {
-      problems.push(`console error: ${m.text()}`);
-    }
-  });
+  page = await watchedPage(browser, problems);
   await page.goto(server.url);
   await page.waitForSelector('body[data-wasm="ready"]', { timeout: 30_000 });
 });
@@ -82,13 +76,6 @@ async function check() {
     { timeout: 60_000 },
   );
   return page.locator('#tx-results').getAttribute('data-state');
-}
-
-/** @param {string} name */
-async function screenshot(name) {
-  const file = path.join(await outputDir(), name);
-  await page.screenshot({ path: file, fullPage: true });
-  return path.relative(process.cwd(), file);
 }
 
 test('the panel is prefilled with the devnet transactions and a made-up hash', async () => {
@@ -137,7 +124,7 @@ test('Check: each devnet transaction certified in its block, the made-up hash no
   assert.match(await text('#tx-status'), new RegExp(`^${listed.length} of ${listed.length + 1} certified, 1 not certified `));
   assert.ok(Number(await page.locator('#trust-summary').getAttribute('data-count')) > 0, 'the walks recorded checkpoints');
   t.diagnostic(await text('#tx-status'));
-  t.diagnostic(`screenshot: ${await screenshot('tx-panel.png')}`);
+  t.diagnostic(`screenshot: ${await screenshot(page, 'tx-panel.png')}`);
 });
 
 test('the tampered proof option: every proof refused with item_not_certified', async (t) => {
@@ -165,7 +152,7 @@ test('the tampered proof option: every proof refused with item_not_certified', a
   for (const h of listed) assert.equal(await field(h, 'concerns'), h);
   assert.notEqual(await field(UNKNOWN, 'concerns'), UNKNOWN);
   assert.match(await text('#tx-status'), new RegExp(`^0 of ${listed.length + 1} certified, ${listed.length + 1} failed `));
-  t.diagnostic(`screenshot: ${await screenshot('tx-panel-tampered.png')}`);
+  t.diagnostic(`screenshot: ${await screenshot(page, 'tx-panel-tampered.png')}`);
 });
 
 test('input that is not transaction hashes is refused before any request', async () => {
