@@ -698,3 +698,97 @@ JNIEXPORT jlong JNICALL Java_io_mithril_lite_Mithril_proofResultEpoch(JNIEnv *en
     (void)c;
     return result_u64(env, h, mithril_lite_proof_result_epoch);
 }
+
+/* ---- networks, limits, progress, what a proof names --------------------------------------- */
+
+/* A Java String[] of the four strings of a network entry. */
+static jobjectArray network_out(JNIEnv *env, const mithril_lite_network *n) {
+    jclass string_class = (*env)->FindClass(env, "java/lang/String");
+    if (!string_class) return NULL;
+    jobjectArray out = (*env)->NewObjectArray(env, 4, string_class, NULL);
+    if (!out) return NULL;
+    const char *fields[4] = {n->name, n->mithril_name, n->genesis_verification_key, n->aggregator};
+    for (jsize i = 0; i < 4; i++) {
+        jstring s = utf8_string(env, fields[i], strlen(fields[i]));
+        if (!s) return NULL;
+        (*env)->SetObjectArrayElement(env, out, i, s);
+        (*env)->DeleteLocalRef(env, s);
+    }
+    return out;
+}
+
+JNIEXPORT jobjectArray JNICALL Java_io_mithril_lite_Mithril_networkFind(JNIEnv *env, jclass c, jstring name) {
+    (void)c;
+    const char *n = get_chars(env, name);
+    if (name && !n) return NULL;
+    mithril_lite_network net;
+    mithril_lite_code rc = mithril_lite_network_find(n, &net);
+    release_chars(env, name, n);
+    return ok(env, rc) ? network_out(env, &net) : NULL;
+}
+
+JNIEXPORT jlong JNICALL Java_io_mithril_lite_Mithril_verifierNewForNetwork(JNIEnv *env, jclass c,
+                                                                          jstring name) {
+    (void)c;
+    const char *n = get_chars(env, name);
+    if (name && !n) return 0;
+    mithril_lite_verifier *v = NULL;
+    mithril_lite_code rc = mithril_lite_verifier_new_for_network(n, &v);
+    release_chars(env, name, n);
+    return ok(env, rc) ? JHANDLE(v) : 0;
+}
+
+JNIEXPORT jlongArray JNICALL Java_io_mithril_lite_Mithril_defaultLimits(JNIEnv *env, jclass c) {
+    (void)c;
+    mithril_lite_limits l;
+    if (!ok(env, mithril_lite_default_limits(&l))) return NULL;
+    jlong v[7] = {size_out(l.max_chain_length),
+                  size_out(l.max_certificate_bytes),
+                  size_out(l.pairing_batch),
+                  size_out(l.max_signatures_per_certificate),
+                  size_out(l.max_indices_per_certificate),
+                  size_out(l.max_indices_per_signature),
+                  size_out(l.max_checkpoints)};
+    jlongArray out = (*env)->NewLongArray(env, 7);
+    if (out) (*env)->SetLongArrayRegion(env, out, 0, 7, v);
+    return out;
+}
+
+/* An epoch that may be unset, as Java sees it: -1 when unset. */
+static jlong epoch_out(uint64_t epoch, bool set) { return set && epoch <= (uint64_t)INT64_MAX ? (jlong)epoch : -1; }
+
+JNIEXPORT jlongArray JNICALL Java_io_mithril_lite_Mithril_walkProgress(JNIEnv *env, jclass c, jlong w) {
+    (void)c;
+    mithril_lite_progress p;
+    if (!ok(env, mithril_lite_walk_progress(HANDLE(const mithril_lite_walk, w), &p))) return NULL;
+    jlong v[8] = {size_out(p.certificates_fetched),
+                  size_out(p.certificates_checked),
+                  size_out(p.certificates_verified),
+                  size_out(p.pending_checks),
+                  epoch_out(p.current_epoch, p.has_current_epoch),
+                  epoch_out(p.anchor_epoch, p.has_anchor_epoch),
+                  p.anchor_verified ? 1 : 0,
+                  /* The fraction in millionths, -1 while the anchor's epoch is unknown. */
+                  p.has_fraction ? (jlong)(p.fraction * 1e6 + 0.5) : -1};
+    jlongArray out = (*env)->NewLongArray(env, 8);
+    if (out) (*env)->SetLongArrayRegion(env, out, 0, 8, v);
+    return out;
+}
+
+JNIEXPORT jstring JNICALL Java_io_mithril_lite_Mithril_proofCertificateHash(JNIEnv *env, jclass c,
+                                                                           jbyteArray body) {
+    (void)c;
+    if (!body) {
+        throw_shim(env, MITHRIL_LITE_CODE_NULL_POINTER, "the body is null");
+        return NULL;
+    }
+    size_t len;
+    jbyte *b = get_bytes(env, body, &len);
+    if ((*env)->ExceptionCheck(env)) return NULL;
+    char hash[256];
+    size_t n = 0;
+    mithril_lite_code rc =
+        mithril_lite_proof_certificate_hash((const uint8_t *)b, len, hash, sizeof hash, &n, NULL);
+    release_bytes(env, body, b);
+    return ok(env, rc) ? utf8_string(env, hash, n) : NULL;
+}

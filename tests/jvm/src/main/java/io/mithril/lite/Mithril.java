@@ -187,4 +187,32 @@ public final class Mithril {
 
     /** The artifact's epoch (stake distributions, Cardano databases). */
     public static native long proofResultEpoch(long result) throws MithrilException;
+
+    // Networks, limits, progress, what a proof names.
+
+    /**
+     * A public network by name (short or Mithril name, case ignored): {@code {name, mithrilName,
+     * genesisVerificationKey, aggregator}}, from the library's table.
+     */
+    public static native String[] networkFind(String name) throws MithrilException;
+
+    /** A verifier for a public network's published genesis key. */
+    public static native long verifierNewForNetwork(String name) throws MithrilException;
+
+    /**
+     * The library's default limits: {@code {maxChainLength, maxCertificateBytes, pairingBatch,
+     * maxSignaturesPerCertificate, maxIndicesPerCertificate, maxIndicesPerSignature,
+     * maxCheckpoints}}.
+     */
+    public static native long[] defaultLimits() throws MithrilException;
+
+    /**
+     * A walk's progress, the library's view: {@code {fetched, checked, verified, pendingChecks,
+     * currentEpoch, anchorEpoch, anchorVerified (0 or 1), fraction in millionths}}; an epoch or
+     * the fraction is -1 while unknown.
+     */
+    public static native long[] walkProgress(long walk) throws MithrilException;
+
+    /** The certificate a proof or artifact body names (its chain is walked first). */
+    public static native String proofCertificateHash(byte[] body) throws MithrilException;
 }

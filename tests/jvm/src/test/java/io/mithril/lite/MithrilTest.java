@@ -427,7 +427,11 @@ public final class MithrilTest {
                 for (Map.Entry<String, byte[]> e : bodies.entrySet()) {
                     String id = e.getKey();
                     byte[] body = e.getValue();
-                    long cert = certificateFor(verifier, walked, Fixture.stringField(body, "certificate_hash"));
+                    // The certificate the body names, as the library reads it.
+                    String named = Mithril.proofCertificateHash(body);
+                    check(named.equals(Fixture.stringField(body, "certificate_hash")),
+                            kind.file + " " + id + ": proofCertificateHash is the body's certificate_hash");
+                    long cert = certificateFor(verifier, walked, named);
                     if (cert == 0) continue;
                     long result = 0;
                     try {
@@ -580,8 +584,58 @@ public final class MithrilTest {
             testProofs(verifier);
             if (!quiet) System.out.println("== trust checkpoints");
             testCheckpoints(verifier);
+            if (!quiet) System.out.println("== networks, limits and a walk's progress");
+            testNetworksAndProgress(verifier);
         } finally {
             Mithril.verifierFree(verifier);
+        }
+    }
+
+    // ---- 5b. networks, limits, progress --------------------------------------------------------
+
+    private static void testNetworksAndProgress(long verifier) throws Exception {
+        Map<String, byte[]> networks = Fixture.map(dir.resolve("../networks.json"));
+        String[] mainnet = Mithril.networkFind("MAINNET");
+        String published = Fixture.stringField(networks.get("release-mainnet"), "genesis_vkey_raw_hex");
+        check(mainnet.length == 4 && mainnet[0].equals("mainnet") && mainnet[1].equals("release-mainnet")
+                && mainnet[2].equals(published) && mainnet[3].startsWith("https://"),
+                "networkFind: mainnet's published key");
+        ok("networkFind(\"MAINNET\"): " + mainnet[1] + ", key " + mainnet[2].substring(0, 16) + "...");
+        expectCode(15, "an unknown network", () -> Mithril.networkFind("testnet"));
+        long preset = Mithril.verifierNewForNetwork("preprod");
+        try {
+            expectCode(303, "the devnet chain under preprod's key", () -> Mithril.certificateFree(walk(preset, latest, Mode.INLINE, null)));
+        } finally {
+            Mithril.verifierFree(preset);
+        }
+
+        long[] limits = Mithril.defaultLimits();
+        check(limits.length == 7 && limits[0] == 10_000 && limits[1] == 8L * 1024 * 1024 && limits[6] == 1_000,
+                "defaultLimits: the core's defaults");
+        ok(String.format("defaultLimits: chain %d, certificate %d bytes, checkpoints %d", limits[0], limits[1], limits[6]));
+
+        // A fresh verifier (no checkpoints): the walk goes to genesis; progress counts as it goes.
+        long fresh = Mithril.verifierNew(genesisKey);
+        long walk = Mithril.walkNew(fresh, latest);
+        try {
+            long[] before = Mithril.walkProgress(walk);
+            check(before[0] == 0 && before[2] == 0 && before[4] == -1 && before[7] == -1, "progress: nothing before the first feed");
+            String needed;
+            int fed = 0;
+            while ((needed = Mithril.walkNextNeeded(walk)) != null) {
+                Mithril.walkFeed(walk, certificates.get(needed));
+                fed++;
+                long[] p = Mithril.walkProgress(walk);
+                check(p[0] == fed && p[2] <= p[1] && p[1] <= p[0], "progress: fetched >= checked >= verified");
+            }
+            long[] done = Mithril.walkProgress(walk);
+            check(done[0] == fed && done[2] == fed && done[6] == 1 && done[7] == 1_000_000,
+                    "progress: every certificate verified, the anchor reached");
+            ok(String.format("walkProgress: %d fetched, %d verified, anchor epoch %d, fraction %d/1e6", done[0], done[2], done[5], done[7]));
+            Mithril.certificateFree(Mithril.walkResult(walk));
+        } finally {
+            Mithril.walkFree(walk);
+            Mithril.verifierFree(fresh);
         }
     }
 
