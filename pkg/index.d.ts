@@ -140,8 +140,13 @@ export type ProofErrorCode =
   /** 409: the artifact's AVK, epoch or beacon is not what the certificate signed. */
   | 'artifact_mismatch';
 
-/** The verifier's verdict when a chain does not verify (thrown by the wasm walk). */
-export interface MithrilVerificationError extends Error {
+/** The verifier's verdict when a chain, a proof or an artifact does not verify. `instanceof`
+ * holds for every such error, whichever entry of the package (or copy of it) made it. */
+export declare class MithrilVerificationError extends Error {
+  constructor(
+    message: string,
+    fields: { code: VerificationErrorCode; numericCode: number; cause?: MithrilVerificationError['cause'] },
+  );
   name: 'MithrilVerificationError';
   code: VerificationErrorCode;
   /** Stable numeric code (100s: input and fetch, 200s: STM, 300s: certificate and chain rules,
@@ -167,7 +172,8 @@ export interface AbortError extends Error {
 
 /** verifyLatest could not learn the newest certificate from the aggregator, or a proof or
  * artifact requested by hash could not be fetched. */
-export interface AggregatorError extends Error {
+export declare class AggregatorError extends Error {
+  constructor(message: string, fields: { code: AggregatorError['code']; cause: AggregatorError['cause'] });
   name: 'AggregatorError';
   code:
     | 'certificate_list_unavailable'

@@ -19,6 +19,64 @@ export function useNumericCodes(table) {
 }
 
 /**
+ * Whether `value` is an error of this package named `name`: its name and a string `code`.
+ * The classes below answer `instanceof` with it, so an error made by the wasm module (a plain
+ * `Error` with the name set), by another entry of the package or by another copy of it in the
+ * same program is an instance too.
+ * @param {unknown} value
+ * @param {string} name
+ */
+function branded(value, name) {
+  return value instanceof Error && value.name === name && typeof (/** @type {{code?: unknown}} */ (value).code) === 'string';
+}
+
+/**
+ * The verifier's verdict when a chain, a proof or an artifact does not verify: `code` and
+ * `numericCode` from the core's tables, `cause` with what the failure concerns.
+ */
+export class MithrilVerificationError extends Error {
+  /**
+   * @param {string} message
+   * @param {{code: string, numericCode: number, cause?: object}} fields
+   */
+  constructor(message, { code, numericCode, cause = {} }) {
+    super(message, { cause });
+    this.name = 'MithrilVerificationError';
+    /** @type {string} */
+    this.code = code;
+    /** @type {number} */
+    this.numericCode = numericCode;
+  }
+
+  /** @param {unknown} value */
+  static [Symbol.hasInstance](value) {
+    return branded(value, 'MithrilVerificationError');
+  }
+}
+
+/**
+ * The aggregator could not say which certificate to verify, or could not give a proof or
+ * artifact asked for by hash: `code` and `cause: {url, status?, error?}`.
+ */
+export class AggregatorError extends Error {
+  /**
+   * @param {string} message
+   * @param {{code: string, cause: {url: string, status?: number, error?: unknown}}} fields
+   */
+  constructor(message, { code, cause }) {
+    super(message, { cause });
+    this.name = 'AggregatorError';
+    /** @type {string} */
+    this.code = code;
+  }
+
+  /** @param {unknown} value */
+  static [Symbol.hasInstance](value) {
+    return branded(value, 'AggregatorError');
+  }
+}
+
+/**
  * The error an aborted call rejects with: `name` "AbortError", `code` "aborted", and the
  * signal's reason as `cause`.
  * @param {unknown} reason
@@ -57,10 +115,7 @@ export function usageError(code, message) {
  * @param {{url: string, status?: number, error?: unknown}} cause
  */
 export function aggregatorError(code, message, cause) {
-  const err = /** @type {Error & {code: string}} */ (new Error(message, { cause }));
-  err.name = 'AggregatorError';
-  err.code = code;
-  return err;
+  return new AggregatorError(message, { code, cause });
 }
 
 /**
@@ -90,11 +145,8 @@ export function abortPromise(signal) {
  * @param {string} message
  */
 export function internalError(message) {
-  const err = /** @type {Error & {code: string, numericCode: number}} */ (
-    new Error(message, { cause: {} })
-  );
-  err.name = 'MithrilVerificationError';
-  err.code = 'internal_error';
-  err.numericCode = numericCodes.internal_error;
-  return err;
+  return new MithrilVerificationError(message, {
+    code: 'internal_error',
+    numericCode: numericCodes.internal_error,
+  });
 }

@@ -29,6 +29,7 @@ export const { CertificateVerifier, decodeGenesisKey, version, init, runCheckJob
   api;
 /** The public networks, from the core's table: `{name, mithrilName, genesisVerificationKey, aggregator}[]`. */
 export const { networks } = api;
+export { AggregatorError, MithrilVerificationError } from './errors.js';
 /** Nothing to do in Node.js: the module is loaded at import. */
 export function initSync() {}
 export {

@@ -54,6 +54,7 @@ export const { CertificateVerifier, decodeGenesisKey, version, init, runCheckJob
   api;
 /** The public networks, from the core's table: `{name, mithrilName, genesisVerificationKey, aggregator}[]`. */
 export const { networks } = api;
+export { AggregatorError, MithrilVerificationError } from './errors.js';
 
 /**
  * Instantiate synchronously from the .wasm bytes or a compiled WebAssembly.Module (e.g. one a

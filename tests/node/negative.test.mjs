@@ -7,7 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
-import { CertificateVerifier, MemoryTrustStore } from 'mithril-lite';
+import { CertificateVerifier, MemoryTrustStore, MithrilVerificationError } from 'mithril-lite';
+import * as web from 'mithril-lite/web';
 
 import { MAINNET_PARAMS, TWO_PER_EPOCH, expectedCodes, loadChain, mapSource } from './helpers.mjs';
 
@@ -55,6 +56,9 @@ function negatives(root) {
         }),
         (/** @type {any} */ e) => {
           assert.equal(e.name, 'MithrilVerificationError', `${name}: ${e.stack}`);
+          // One class, whichever entry is asked (the verdict was made by the wasm module).
+          assert.ok(e instanceof MithrilVerificationError && e instanceof web.MithrilVerificationError);
+          assert.ok(!(e instanceof web.AggregatorError));
           assert.ok(codes.includes(e.code), `${name}: got ${e.code} (${e.message}), want one of ${codes}`);
           assert.equal(typeof e.numericCode, 'number');
           assert.equal(typeof e.cause, 'object');
@@ -93,3 +97,20 @@ describe('reference chain mainnet-params', () => {
   });
   negatives(MAINNET_PARAMS);
 });
+
+test('the error classes answer instanceof for errors of any entry, and only for theirs', () => {
+  const made = new web.MithrilVerificationError('m', { code: 'chain_too_long', numericCode: 107 });
+  assert.ok(made instanceof MithrilVerificationError && made instanceof Error);
+  assert.equal(made.name, 'MithrilVerificationError');
+  assert.equal(made.numericCode, 107);
+  // A wasm-made verdict is a plain Error with the name and a code: an instance.
+  const plain = Object.assign(new Error('x'), { name: 'MithrilVerificationError', code: 'stm_lottery_lost' });
+  assert.ok(plain instanceof MithrilVerificationError);
+  // A DOM-style AbortError (numeric code) or an unrelated error is not.
+  const dom = Object.assign(new Error('x'), { name: 'AggregatorError', code: 20 });
+  assert.ok(!(dom instanceof web.AggregatorError));
+  assert.ok(!(new TypeError('x') instanceof MithrilVerificationError));
+  const agg = new web.AggregatorError('a', { code: 'certificate_list_empty', cause: { url: 'u' } });
+  assert.ok(agg instanceof web.AggregatorError && !(agg instanceof MithrilVerificationError));
+});
+
