@@ -40,6 +40,8 @@ const abandoned =
     : undefined;
 
 const HASH = /^[0-9a-f]{64}$/;
+/** The brand of a CertificateVerifier of any entry (a registered symbol: one per program). */
+const VERIFIER_BRAND = Symbol.for('mithril-lite.CertificateVerifier');
 
 /**
  * @typedef {{
@@ -172,6 +174,15 @@ const HASH = /^[0-9a-f]{64}$/;
  */
 export function createApi(binding, threads) {
   class CertificateVerifier {
+    /**
+     * Every entry of the package makes this class around its own way of loading the module:
+     * verifiers carry one brand, so `instanceof` holds whichever entry made them.
+     * @param {unknown} value
+     */
+    static [Symbol.hasInstance](value) {
+      return typeof value === 'object' && value !== null && VERIFIER_BRAND in value;
+    }
+
     /** @type {string} */
     #genesisKey;
     /** @type {number | undefined} */
@@ -215,6 +226,7 @@ export function createApi(binding, threads) {
      */
     constructor(genesisVerificationKey, options) {
       const wasm = binding.current();
+      Object.defineProperty(this, VERIFIER_BRAND, { value: true });
       if (typeof genesisVerificationKey !== 'string') {
         throw usageError('invalid_argument', 'the genesis verification key must be a string');
       }

@@ -98,7 +98,7 @@ describe('reference chain mainnet-params', () => {
   negatives(MAINNET_PARAMS);
 });
 
-test('the error classes answer instanceof for errors of any entry, and only for theirs', () => {
+test('the classes answer instanceof for objects of any entry, and only for theirs', () => {
   const made = new web.MithrilVerificationError('m', { code: 'chain_too_long', numericCode: 107 });
   assert.ok(made instanceof MithrilVerificationError && made instanceof Error);
   assert.equal(made.name, 'MithrilVerificationError');
@@ -110,6 +110,10 @@ test('the error classes answer instanceof for errors of any entry, and only for 
   const dom = Object.assign(new Error('x'), { name: 'AggregatorError', code: 20 });
   assert.ok(!(dom instanceof web.AggregatorError));
   assert.ok(!(new TypeError('x') instanceof MithrilVerificationError));
+  // Verifiers too: the node entry's verifier is an instance of the web entry's class.
+  const verifier = new CertificateVerifier(loadChain(TWO_PER_EPOCH).genesisKey, { trustStore: null });
+  assert.ok(verifier instanceof web.CertificateVerifier && verifier instanceof CertificateVerifier);
+  assert.ok(!({} instanceof web.CertificateVerifier));
   const agg = new web.AggregatorError('a', { code: 'certificate_list_empty', cause: { url: 'u' } });
   assert.ok(agg instanceof web.AggregatorError && !(agg instanceof MithrilVerificationError));
 });
