@@ -255,7 +255,7 @@ fn saving_is_due_by_count_or_time() {
     let walk = ChainWalk::new(&latest, key(&dir), config.clone());
     assert!(!walk.pending_save_due(u64::MAX), "nothing verified yet");
     // Feed and check one certificate: due by time only.
-    let mut d = drive(&dir, walk, 2);
+    let d = drive(&dir, walk, 2);
     assert!(!d.walk.pending_save_due(999));
     assert!(d.walk.pending_save_due(1_000));
     // Three: due by count.
@@ -267,5 +267,4 @@ fn saving_is_due_by_count_or_time() {
     // Not once the walk is over.
     let d2 = to_end(&dir, ChainWalk::new(&latest, key(&dir), config));
     assert!(!d2.walk.pending_save_due(u64::MAX));
-    let _ = &mut d;
 }

@@ -328,6 +328,13 @@ impl ChainWalk {
     /// skipped, and the walk goes on from its predecessor as usual. Segments are not trust:
     /// the walk still ends only at genesis or a checkpoint.
     pub fn with_pending<I: IntoIterator<Item = PendingSegment>>(mut self, segments: I) -> Self {
+        self.use_pending(segments);
+        self
+    }
+
+    /// [`ChainWalk::with_pending`] on a walk already made (before its first feed, for the
+    /// segments to serve every certificate).
+    pub fn use_pending<I: IntoIterator<Item = PendingSegment>>(&mut self, segments: I) {
         for seg in segments {
             let s = self.segments.len();
             for (p, (hash, _)) in seg.iter().enumerate() {
@@ -342,7 +349,6 @@ impl ChainWalk {
             }
             self.segments.push(seg);
         }
-        self
     }
 
     /// The certificates of this walk that form a pending segment (see `chain::trust`): the
