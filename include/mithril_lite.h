@@ -770,6 +770,32 @@ mithril_lite_code mithril_lite_walk_pending_checks(const mithril_lite_walk *walk
 mithril_lite_code mithril_lite_walk_result(const mithril_lite_walk *walk,
                                            mithril_lite_certificate **certificate_out);
 
+// Whether the host should save the walk's progress now, `elapsed_ms` after it last did (or
+// after the walk started), in `*due_out`: the core's cadence (every 8 more certificates
+// checked, or 2 seconds with at least one; never once the walk is done). Save with
+// `mithril_lite_walk_save_pending`.
+//
+// # Safety
+// `walk` is a live walk; `due_out` is writable.
+mithril_lite_code mithril_lite_walk_pending_save_due(const mithril_lite_walk *walk,
+                                                     uint64_t elapsed_ms,
+                                                     bool *due_out);
+
+// Record the walk's progress in `verifier` as a pending segment (`chain::trust`: the
+// certificates it fully checked so far; never trust, and not counted by
+// `mithril_lite_verifier_checkpoint_count`), for the host to store with
+// `mithril_lite_verifier_export_checkpoints` in one write. A later walk of `verifier` (or of
+// a verifier that imported those bytes) skips their multi-signature checks and commits them
+// only when it reaches genesis or a checkpoint (`mithril_lite_verifier_trust`). Call it when
+// `mithril_lite_walk_pending_save_due` says so and before dropping an unfinished walk; a
+// successful walk adds nothing (trust its result instead). Another genesis key:
+// `MITHRIL_LITE_CODE_CHECKPOINT_GENESIS_KEY_MISMATCH`.
+//
+// # Safety
+// `walk` and `verifier` are live handles.
+mithril_lite_code mithril_lite_walk_save_pending(mithril_lite_walk *walk,
+                                                 mithril_lite_verifier *verifier);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

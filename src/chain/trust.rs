@@ -61,8 +61,9 @@
 //!
 //! # A trust root
 //!
-//! Whoever can write the stored bytes can make a walk stop at a certificate of their choice:
-//! keep them where only the wallet can write. Bytes that do not decode, or that hold another
+//! Whoever can write the stored bytes can make a walk stop at a certificate of their choice, or
+//! skip the checks of certificates they list as a pending segment: keep them where only the
+//! wallet can write. Bytes that do not decode, or that hold another
 //! genesis key, are never trusted: bindings ignore them (a full walk) and say so.
 //!
 //! [`ChainWalk::with_trusted`]: super::ChainWalk::with_trusted
@@ -289,7 +290,8 @@ impl TrustCheckpoints {
                 _ => break,
             }
         }
-        let index = SortedMap::from_entries(seg.iter().map(|(h, _)| (h.clone(), ())).collect());
+        // (The map type the entries use: no new instantiation in the wasm module.)
+        let index = SortedMap::from_entries(seg.clone());
         if index.len() != seg.len() {
             // A hash twice: not a chain; nothing to resume over.
             return Ok(());
@@ -535,7 +537,7 @@ fn decode_segments(mut bytes: &[u8]) -> Result<Vec<PendingSegment>, CheckpointEr
             }
             seg.push((hex::encode(hash), epoch));
         }
-        let distinct = SortedMap::from_entries(seg.iter().map(|(h, _)| (h.clone(), ())).collect());
+        let distinct = SortedMap::from_entries(seg.clone());
         if distinct.len() != seg.len() {
             return Err(malformed("a pending segment holds a hash twice"));
         }

@@ -145,6 +145,11 @@ pub struct VerifiedChain {
     pub resumed: Vec<(String, u64)>,
 }
 
+/// (segment, position) of a packed `ChainWalk::resume` value.
+fn unpack(v: u64) -> (usize, usize) {
+    ((v >> 32) as usize, (v & 0xffff_ffff) as usize)
+}
+
 // Positions of checks in the reference's order. For certificate j: fetching j+1 comes first,
 // then j's own checks (steps 1-5), then the chaining rules between j and j+1 (rules 1-5).
 fn fetch_pos(j: usize) -> u64 {
@@ -209,8 +214,9 @@ pub struct ChainWalk {
     /// Pending segments of earlier walks ([`ChainWalk::with_pending`]).
     segments: Vec<PendingSegment>,
     /// Hash to (segment, position) for every certificate of `segments`: the position that
-    /// leaves the most of a segment to skip.
-    resume: SortedMap<String, (usize, usize)>,
+    /// leaves the most of a segment to skip. Packed in a u64 (segment in the high half) so the
+    /// map is a type the trust checkpoints already instantiate (wasm size).
+    resume: SortedMap<String, u64>,
     /// Jumps over segments: the position of the link a jump starts from, and the certificates
     /// it skipped (newest first).
     jumps: Vec<(usize, Vec<(String, u64)>)>,
@@ -339,12 +345,13 @@ impl ChainWalk {
             let s = self.segments.len();
             for (p, (hash, _)) in seg.iter().enumerate() {
                 let left = seg.len() - p;
-                let better = match self.resume.get(hash) {
-                    Some(&(t, q)) => self.segments.get(t).is_none_or(|o| left > o.len() - q),
+                let better = match self.resume.get(hash).map(|&v| unpack(v)) {
+                    Some((t, q)) => self.segments.get(t).is_none_or(|o| left > o.len() - q),
                     None => true,
                 };
                 if better {
-                    self.resume.insert(hash.clone(), (s, p));
+                    self.resume
+                        .insert(hash.clone(), ((s as u64) << 32) | p as u64);
                 }
             }
             self.segments.push(seg);
@@ -697,13 +704,15 @@ impl ChainWalk {
         let passed = self.record_first_failure(j, checks);
         if !(linked && passed) {
             self.set_state(j, false);
-        } else if let Some(&(s, p)) = self.resume.get(hash) {
+        } else if let Some((s, p)) = self.resume.get(hash).map(|&v| unpack(v)) {
             // Checked by an earlier walk: no multi-signature check, and on to the segment's end.
             self.set_state(j, true);
-            let seg = &self.segments[s];
-            if let Some((end, _)) = seg.last().filter(|_| p + 1 < seg.len()) {
+            let seg = self.segments.get(s).map_or(&[][..], |v| &v[..]);
+            if let (Some((end, _)), Some(skipped)) =
+                (seg.last(), seg.get(p + 1..seg.len().saturating_sub(1)))
+            {
                 self.expected = Some(end.clone());
-                let skipped = seg[p + 1..seg.len() - 1].to_vec();
+                let skipped = skipped.to_vec();
                 self.skipped += skipped.len();
                 self.jumps.push((j, skipped));
             }
