@@ -50,8 +50,7 @@ const HASH = /^[0-9a-f]{64}$/;
  *   step(): {kind: 'fetch', hash: string} | {kind: 'verify'} | {kind: 'done', result?: WasmChain, error?: Error},
  *   verifiedCheckpoints(): Uint8Array | undefined,
  *   resumeFrom(stored: Uint8Array): void,
- *   pendingSaveDue(elapsedMs: number): boolean,
- *   pendingCheckpoints(): Uint8Array | undefined,
+ *   pendingCheckpoints(elapsedMs: number): Uint8Array | undefined,
  *   feed(hash: string, body: Uint8Array): number | undefined,
  *   runCheck(id: number): void,
  *   checkJob(id: number): Uint8Array,
@@ -581,10 +580,10 @@ export function createApi(binding, threads) {
       let lastSave = Date.now();
       const tick = this.#store
         ? () => {
-            if (!walk.pendingSaveDue(Date.now() - lastSave)) return;
+            const bytes = walk.pendingCheckpoints(Date.now() - lastSave);
+            if (!bytes) return;
             lastSave = Date.now();
-            const bytes = walk.pendingCheckpoints();
-            if (bytes) void this.#commit(bytes);
+            void this.#commit(bytes);
           }
         : undefined;
       // Keys earlier walks validated: a new certificate of a known epoch skips their
@@ -620,7 +619,7 @@ export function createApi(binding, threads) {
         try {
           // Interrupted (the caller's abort, close()): what it checked is kept. A verdict of
           // failure keeps only what was saved on the way.
-          if (this.#store && signal.aborted) pending = walk.pendingCheckpoints();
+          if (this.#store && signal.aborted) pending = walk.pendingCheckpoints(Infinity);
         } catch {
           // A module that trapped: nothing to save.
         }

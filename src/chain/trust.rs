@@ -263,9 +263,10 @@ impl TrustCheckpoints {
     }
 
     /// Record a pending segment: certificates an interrupted walk fully checked, newest first
-    /// (what `ChainWalk::pending_segment` gives; never anything else). A segment that continues
-    /// another (its last certificate is in it) takes that one's rest; segments it contains go;
-    /// then only the newest [`MAX_PENDING_SEGMENTS`] stay. Hashes must be 32 bytes of hex; an
+    /// (what `ChainWalk::pending_segment` gives; never anything else). Segments it contains go
+    /// (a walk that resumed over a segment lists its certificates; one that ends inside
+    /// another segment needs no joining: a walk jumps from one to the next); then only the
+    /// newest [`MAX_PENDING_SEGMENTS`] stay. Hashes must be 32 bytes of hex; an
     /// empty segment, or one longer than [`MAX_SEGMENT_LENGTH`], adds nothing.
     pub fn add_pending(&mut self, segment: &[(String, u64)]) -> Result<(), CheckpointError> {
         let mut seg: PendingSegment = Vec::with_capacity(segment.len());
@@ -274,21 +275,6 @@ impl TrustCheckpoints {
         }
         if seg.is_empty() || seg.len() > MAX_SEGMENT_LENGTH {
             return Ok(());
-        }
-        // Follow on into the segments that continue this one (a bounded number of times: each
-        // step makes it longer by a segment's rest).
-        for _ in 0..self.pending.len() {
-            let Some(last) = seg.last().map(|(h, _)| h.clone()) else {
-                break;
-            };
-            let rest = self.pending.iter().find_map(|other| {
-                let p = other.iter().position(|(h, _)| *h == last)?;
-                (p + 1 < other.len()).then(|| other[p + 1..].to_vec())
-            });
-            match rest {
-                Some(rest) if seg.len() + rest.len() <= MAX_SEGMENT_LENGTH => seg.extend(rest),
-                _ => break,
-            }
         }
         // (The map type the entries use: no new instantiation in the wasm module.)
         let index = SortedMap::from_entries(seg.clone());
@@ -935,10 +921,15 @@ pub(crate) mod tests {
     fn pending_segments_join_shrink_and_stay_bounded() {
         let mut t = TrustCheckpoints::new(&key());
         t.add_pending(&seg(&[3, 4, 5], 10)).unwrap();
-        // A segment that ends inside another takes its rest.
+        // A segment that ends inside another: both stay (walks jump from one to the next).
         t.add_pending(&seg(&[1, 2, 3], 12)).unwrap();
+        assert_eq!(
+            t.pending_segments(),
+            [seg(&[1, 2, 3], 12), seg(&[3, 4, 5], 10)]
+        );
+        // One that contains others replaces them; a contained one changes nothing.
+        t.add_pending(&seg(&[1, 2, 3, 4, 5], 12)).unwrap();
         assert_eq!(t.pending_segments(), [seg(&[1, 2, 3, 4, 5], 12)]);
-        // Contained: nothing changes.
         t.add_pending(&seg(&[2, 3], 11)).unwrap();
         assert_eq!(t.pending_segments().len(), 1);
         // Empty: nothing; a bad hash: refused.

@@ -16,6 +16,13 @@
 //! certificate of the same epoch (in this walk, or in a later one the host gives the cache
 //! to) skips their decompression and subgroup checks.
 //!
+//! A walk can resume where an interrupted one stopped: [`ChainWalk::save_pending`] records what
+//! it fully checked as a pending segment (`chain::trust`, never trust), when
+//! [`ChainWalk::pending_save_due`] says so and when the host drops it; a later walk given the
+//! segments ([`ChainWalk::with_pending`]) skips their multi-signature checks and the
+//! certificates between their ends, and its [`VerifiedChain::resumed`] lists those for the
+//! host to commit with the rest once it reaches an anchor.
+//!
 //! Whatever the order in which checks finish, the reported error is the one the reference
 //! verifier reports: every check has a position in the reference's order, and the walk only
 //! concludes once every check before the earliest failure has passed. The reference fetches a

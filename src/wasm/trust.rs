@@ -75,19 +75,17 @@ impl Walk {
         }
     }
 
-    /// Whether the host should save the walk's progress now, `elapsedMs` after it last did
-    /// (the core's cadence: `ChainWalk::pending_save_due`).
-    #[wasm_bindgen(js_name = pendingSaveDue)]
-    pub fn pending_save_due(&self, elapsed_ms: f64) -> bool {
-        // Negative or NaN: no time passed.
-        self.inner.pending_save_due(elapsed_ms.max(0.0) as u64)
-    }
-
     /// The walk's progress as checkpoint bytes holding only its pending segment, for
-    /// `mergeCheckpoints` into the store (counted as saved for `pendingSaveDue`). `undefined`
-    /// when the walk succeeded (commit `verifiedCheckpoints()` instead) or nothing is checked.
+    /// `mergeCheckpoints` into the store, if a save is due `elapsedMs` after the last one (the
+    /// core's cadence, `ChainWalk::pending_save_due`; `Infinity` when the walk is dropped:
+    /// whatever it checked since). `undefined` when no save is due, the walk is over (commit
+    /// `verifiedCheckpoints()` after a success) or nothing new is checked.
     #[wasm_bindgen(js_name = pendingCheckpoints)]
-    pub fn pending_checkpoints(&mut self) -> Option<Vec<u8>> {
+    pub fn pending_checkpoints(&mut self, elapsed_ms: f64) -> Option<Vec<u8>> {
+        // Negative or NaN: no time passed (the cast saturates).
+        if !self.inner.pending_save_due(elapsed_ms as u64) {
+            return None;
+        }
         let mut set = TrustCheckpoints::new(self.inner.genesis_key());
         self.inner.save_pending(&mut set).ok()?;
         (!set.pending_segments().is_empty()).then(|| set.encode())
