@@ -605,8 +605,6 @@ export function createApi(binding, threads) {
       /** This walk's chain as checkpoint bytes, made by the core from the walk itself. */
       /** @type {Uint8Array | undefined} */
       let fresh;
-      /** An interrupted or failed walk's progress, saved before its error is thrown. */
-      let stopped;
       try {
         chain = runner
           ? await drivePooled(walk, fetcher, fetches.signal, aborted.promise, signal, emit, runner, tick)
@@ -623,7 +621,10 @@ export function createApi(binding, threads) {
         } catch {
           // A module that trapped: nothing to save.
         }
-        stopped = { error, pending };
+        // What an interrupted walk checked stays pending (never trust). Its fetches and jobs
+        // were aborted with the signal already.
+        if (pending) await this.#commit(pending);
+        throw error;
       } finally {
         fetches.abort();
         signal?.removeEventListener('abort', relay);
@@ -635,11 +636,6 @@ export function createApi(binding, threads) {
           // A module that trapped: the walk's own error says what happened.
         }
         walk.free();
-      }
-      if (stopped) {
-        // What an interrupted walk checked stays pending (never trust).
-        if (stopped.pending) await this.#commit(stopped.pending);
-        throw stopped.error;
       }
       try {
         if (keep && !certificate) {
