@@ -629,7 +629,8 @@ mithril_lite_code mithril_lite_verifier_cached_keys(const mithril_lite_verifier 
                                                     size_t *count_out);
 
 // Export the trust checkpoints as versioned bytes (format in `chain::trust`: magic `MLTC`,
-// version 2, genesis key, sorted entries, SHA-256 checksum) for the app's own storage: the same
+// version 2, genesis key, sorted entries, SHA-256 checksum; version 3 when they hold the
+// pending progress of unfinished walks, `mithril_lite_walk_save_pending`) for the app's own storage: the same
 // bytes the CLI's `--trust FILE` and the npm package's stores keep. `*len_out` gets the
 // length; the bytes are written only if `cap` is enough, else
 // `MITHRIL_LITE_CODE_BUFFER_TOO_SMALL` (call with `buf` null and `cap` 0 to ask the size).
@@ -643,7 +644,8 @@ mithril_lite_code mithril_lite_verifier_export_checkpoints(const mithril_lite_ve
                                                            size_t *len_out);
 
 // Add checkpoints exported earlier (by any verifier with the same genesis key, the CLI or the
-// npm package; format version 1 or 2), keeping the newest 1,000. Malformed or corrupted
+// npm package; format version 1, 2 or 3, pending progress included), keeping the newest
+// 1,000. Malformed or corrupted
 // bytes give `MITHRIL_LITE_CODE_CHECKPOINT_MALFORMED`, another format version
 // `MITHRIL_LITE_CODE_CHECKPOINT_UNSUPPORTED_VERSION`, another genesis key
 // `MITHRIL_LITE_CODE_CHECKPOINT_GENESIS_KEY_MISMATCH`; nothing is added then.
@@ -654,7 +656,7 @@ mithril_lite_code mithril_lite_verifier_import_checkpoints(mithril_lite_verifier
                                                            const uint8_t *bytes,
                                                            size_t len);
 
-// Forget every trust checkpoint (later walks go back to genesis).
+// Forget every trust checkpoint and pending progress (later walks go back to genesis).
 //
 // # Safety
 // `verifier` is a live verifier.
