@@ -243,13 +243,11 @@ impl TrustCheckpoints {
         }
         // All or nothing: check every hash before inserting any.
         let mut decoded = Vec::with_capacity(chain.links.len() + chain.resumed.len());
-        for (hash, epoch) in chain
-            .links
-            .iter()
-            .map(|l| (&l.hash, l.epoch))
-            .chain(chain.resumed.iter().map(|(h, e)| (h, *e)))
-        {
-            decoded.push((hex::encode(&hash_bytes(hash)?), epoch));
+        for link in &chain.links {
+            decoded.push((hex::encode(&hash_bytes(&link.hash)?), link.epoch));
+        }
+        for (hash, epoch) in &chain.resumed {
+            decoded.push((hex::encode(&hash_bytes(hash)?), *epoch));
         }
         self.entries.extend(decoded);
         self.evict();

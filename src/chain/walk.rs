@@ -436,6 +436,16 @@ impl ChainWalk {
         Ok(())
     }
 
+    /// Every certificate the walk skipped over segments, newest first (a plain loop: an
+    /// iterator adapter costs the wasm module more).
+    fn resumed(&self) -> Vec<(String, u64)> {
+        let mut all = Vec::new();
+        for (_, skipped) in &self.jumps {
+            all.extend_from_slice(skipped);
+        }
+        all
+    }
+
     fn verified_count(&self) -> usize {
         self.states
             .iter()
@@ -553,11 +563,7 @@ impl ChainWalk {
                         aggregate_verification_key: l.avk.clone(),
                     })
                     .collect(),
-                resumed: self
-                    .jumps
-                    .iter()
-                    .flat_map(|(_, skipped)| skipped.iter().cloned())
-                    .collect(),
+                resumed: self.resumed(),
             })),
             // Unreachable by construction (a walk always expects, waits, fails or anchors);
             // answer with an error rather than panic.
