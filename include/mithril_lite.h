@@ -693,7 +693,8 @@ mithril_lite_code mithril_lite_verifier_cached_keys(const mithril_lite_verifier 
                                                     size_t *count_out);
 
 // Export the trust checkpoints as versioned bytes (format in `chain::trust`: magic `MLTC`,
-// version 2, genesis key, sorted entries, SHA-256 checksum) for the app's own storage: the same
+// version 2, genesis key, sorted entries, SHA-256 checksum; version 3 when they hold the
+// pending progress of unfinished walks, `mithril_lite_walk_save_pending`) for the app's own storage: the same
 // bytes the CLI's `--trust FILE` and the npm package's stores keep. `*len_out` gets the
 // length; the bytes are written only if `cap` is enough, else
 // `MITHRIL_LITE_CODE_BUFFER_TOO_SMALL` (call with `buf` null and `cap` 0 to ask the size).
@@ -707,7 +708,8 @@ mithril_lite_code mithril_lite_verifier_export_checkpoints(const mithril_lite_ve
                                                            size_t *len_out);
 
 // Add checkpoints exported earlier (by any verifier with the same genesis key, the CLI or the
-// npm package; format version 1 or 2), keeping the newest 1,000. Malformed or corrupted
+// npm package; format version 1, 2 or 3, pending progress included), keeping the newest
+// 1,000. Malformed or corrupted
 // bytes give `MITHRIL_LITE_CODE_CHECKPOINT_MALFORMED`, another format version
 // `MITHRIL_LITE_CODE_CHECKPOINT_UNSUPPORTED_VERSION`, another genesis key
 // `MITHRIL_LITE_CODE_CHECKPOINT_GENESIS_KEY_MISMATCH`; nothing is added then.
@@ -718,7 +720,7 @@ mithril_lite_code mithril_lite_verifier_import_checkpoints(mithril_lite_verifier
                                                            const uint8_t *bytes,
                                                            size_t len);
 
-// Forget every trust checkpoint (later walks go back to genesis).
+// Forget every trust checkpoint and pending progress (later walks go back to genesis).
 //
 // # Safety
 // `verifier` is a live verifier.
@@ -833,6 +835,32 @@ mithril_lite_code mithril_lite_walk_pending_checks(const mithril_lite_walk *walk
 // `walk` is a live walk; `certificate_out` is writable.
 mithril_lite_code mithril_lite_walk_result(const mithril_lite_walk *walk,
                                            mithril_lite_certificate **certificate_out);
+
+// Whether the host should save the walk's progress now, `elapsed_ms` after it last did (or
+// after the walk started), in `*due_out`: the core's cadence (every 8 more certificates
+// checked, or 2 seconds with at least one; never once the walk is done). Save with
+// `mithril_lite_walk_save_pending`.
+//
+// # Safety
+// `walk` is a live walk; `due_out` is writable.
+mithril_lite_code mithril_lite_walk_pending_save_due(const mithril_lite_walk *walk,
+                                                     uint64_t elapsed_ms,
+                                                     bool *due_out);
+
+// Record the walk's progress in `verifier` as a pending segment (`chain::trust`: the
+// certificates it fully checked so far; never trust, and not counted by
+// `mithril_lite_verifier_checkpoint_count`), for the host to store with
+// `mithril_lite_verifier_export_checkpoints` in one write. A later walk of `verifier` (or of
+// a verifier that imported those bytes) skips their multi-signature checks and commits them
+// only when it reaches genesis or a checkpoint (`mithril_lite_verifier_trust`). Call it when
+// `mithril_lite_walk_pending_save_due` says so and before dropping an unfinished walk; a
+// successful walk adds nothing (trust its result instead). Another genesis key:
+// `MITHRIL_LITE_CODE_CHECKPOINT_GENESIS_KEY_MISMATCH`.
+//
+// # Safety
+// `walk` and `verifier` are live handles.
+mithril_lite_code mithril_lite_walk_save_pending(mithril_lite_walk *walk,
+                                                 mithril_lite_verifier *verifier);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1188,3 +1188,107 @@ fn a_100_mb_certificate_file_is_refused_while_reading() {
         eprintln!("/usr/bin/time is not installed: peak memory not checked");
     }
 }
+
+#[test]
+fn a_walk_killed_mid_way_resumes_at_the_next_run() {
+    use mithril_lite::certificate::GenesisVerificationKey;
+    use mithril_lite::chain::TrustCheckpoints;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    let scratch = scratch_dir("resume");
+    let file = scratch.join("trust.bin");
+    let file_s = file.to_str().unwrap().to_string();
+    let newest = devnet_newest();
+    let length = chain_length(&fixture("devnet"), &newest);
+    let key_text = std::fs::read_to_string(fixture("devnet/genesis.vkey")).unwrap();
+    let key = GenesisVerificationKey::decode(&key_text).unwrap();
+    let load = || {
+        std::fs::read(&file)
+            .ok()
+            .and_then(|b| TrustCheckpoints::load(&b, &key).ok())
+    };
+
+    // A slow aggregator that stops answering after 10 certificates (the chain has 12), until
+    // the test is done with it.
+    const SERVED: usize = 10;
+    let served = Arc::new(AtomicUsize::new(0));
+    let release = Arc::new(AtomicBool::new(false));
+    let server = {
+        let (routes, served, release) = (devnet_routes(), served.clone(), release.clone());
+        Server::start(Arc::new(move |path: &str| {
+            if path.starts_with("/certificate/") {
+                if served.fetch_add(1, SeqCst) >= SERVED {
+                    while !release.load(SeqCst) {
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
+                    return (503, Vec::new());
+                }
+                // Slow: the checks of what came before finish while it answers.
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            match routes.get(path) {
+                Some(r) => (r.status, r.body.clone()),
+                None => (404, Vec::new()),
+            }
+        }))
+    };
+    let args = |url: &str| {
+        vec![
+            "verify-chain".to_string(),
+            "--aggregator".into(),
+            url.into(),
+            "--genesis-vkey".into(),
+            devnet_key_file(),
+            "--trust".into(),
+            file_s.clone(),
+            "--json".into(),
+        ]
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mithril-lite"))
+        .args(args(&server.url()))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run mithril-lite");
+    // Wait (without a deadline on the verdict: a generous bound, then a failure) until the run
+    // has saved its progress, then kill it (SIGKILL: no chance to clean up).
+    let mut saved = None;
+    for _ in 0..3000 {
+        if let Some(set) = load().filter(|s| !s.pending_segments().is_empty()) {
+            saved = Some(set);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    release.store(true, SeqCst);
+    drop(server);
+    assert!(saved.is_some(), "the run saved no progress");
+    let set = load().expect("the file decodes after a kill");
+    assert!(set.is_empty(), "no checkpoint from an unfinished walk");
+    let segment = set.pending_segments()[0].len();
+    assert!((2..=SERVED).contains(&segment), "segment of {segment}");
+
+    // The next run resumes: it fetches the segment's ends only, and commits the whole chain.
+    let server = Server::with_routes(devnet_routes());
+    let r = run(args(&server.url()));
+    r.expect_code(0);
+    let v = r.json();
+    assert_eq!(v["valid"], true, "{}", r.describe());
+    let resumed = v["certificates_resumed"].as_u64().unwrap() as usize;
+    let checked = v["certificates_checked"].as_u64().unwrap() as usize;
+    assert_eq!(resumed, segment - 2, "{}", r.describe());
+    assert_eq!(checked + resumed, length, "{}", r.describe());
+    assert_eq!(
+        server.requests().len(),
+        1 + checked,
+        "{:?}",
+        server.requests()
+    );
+    let set = load().unwrap();
+    assert_eq!(set.len(), length);
+    assert!(set.pending_segments().is_empty());
+}

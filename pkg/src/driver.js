@@ -47,6 +47,8 @@ const VERIFIER_BRAND = Symbol.for('mithril-lite.CertificateVerifier');
  * @typedef {{
  *   step(): {kind: 'fetch', hash: string} | {kind: 'verify'} | {kind: 'done', result?: WasmChain, error?: Error},
  *   verifiedCheckpoints(): Uint8Array | undefined,
+ *   resumeFrom(stored: Uint8Array): void,
+ *   pendingCheckpoints(elapsedMs: number): Uint8Array | undefined,
  *   feed(hash: string, body: Uint8Array): number | undefined,
  *   runCheck(id: number): void,
  *   checkJob(id: number): Uint8Array,
@@ -114,8 +116,9 @@ const VERIFIER_BRAND = Symbol.for('mithril-lite.CertificateVerifier');
  * @typedef {{hash: string, epoch: number, aggregateVerificationKey: string}} Link
  * @typedef {import('./trust.js').Checkpoint} Checkpoint
  * @typedef {import('./networks.js').NetworkInfo} NetworkInfo
- * @typedef {{checkpoints: Checkpoint[], ignored?: {code: string, message: string}}} TrustRead
- *   What the store holds for this genesis key; `ignored`: why a stored value is not trusted.
+ * @typedef {{checkpoints: Checkpoint[], bytes?: Uint8Array, ignored?: {code: string, message: string}}} TrustRead
+ *   What the store holds for this genesis key (`bytes`: the stored bytes, once the core read
+ *   them); `ignored`: why a stored value is not trusted.
  * @typedef {{
  *   certificate: {
  *     hash: string, previousHash: string, epoch: number, signedEntityType: object,
@@ -530,7 +533,9 @@ export function createApi(binding, threads) {
       }
       try {
         // The core validates: format, checksum, genesis key.
-        return { checkpoints: binding.current().readCheckpoints(stored.bytes, this.#genesisKey) };
+        const checkpoints = binding.current().readCheckpoints(stored.bytes, this.#genesisKey);
+        // The bytes too: the walk resumes over their pending segments (Walk.resumeFrom).
+        return { checkpoints, bytes: stored.bytes };
       } catch (e) {
         const err = /** @type {{code?: unknown, message?: unknown}} */ (e);
         const code = typeof err?.code === 'string' ? err.code : 'checkpoint_malformed';
@@ -648,6 +653,18 @@ export function createApi(binding, threads) {
       }
       const runner = this.#jobRunner();
       const walk = new wasm.Walk(this.#genesisKey, hash, walkOptions);
+      // Certificates an interrupted walk checked (pending, not trust): skipped, not re-checked.
+      if (trusted.bytes) walk.resumeFrom(trusted.bytes);
+      // The walk's progress goes to the store as it goes, when the core says it is due.
+      let lastSave = Date.now();
+      const tick = this.#store
+        ? () => {
+            const bytes = walk.pendingCheckpoints(Date.now() - lastSave);
+            if (!bytes) return;
+            lastSave = Date.now();
+            void this.#commit(bytes);
+          }
+        : undefined;
       // Keys earlier walks validated: a new certificate of a known epoch skips their
       // decompression and subgroup checks (the warm path).
       const keyCache = this.#liveKeyCache() ?? new wasm.KeyCache(this.#genesisKey);
@@ -669,10 +686,24 @@ export function createApi(binding, threads) {
       let fresh;
       try {
         chain = runner
-          ? await drivePooled(walk, fetcher, fetches.signal, aborted.promise, signal, emit, runner)
-          : await drive(walk, fetcher, fetches.signal, aborted.promise, signal, emit);
+          ? await drivePooled(walk, fetcher, fetches.signal, aborted.promise, signal, emit, runner, tick)
+          : await drive(walk, fetcher, fetches.signal, aborted.promise, signal, emit, tick);
         if (keep) certificate = walk.verifiedCertificate();
         if (this.#store) fresh = walk.verifiedCheckpoints();
+      } catch (error) {
+        /** @type {Uint8Array | undefined} */
+        let pending;
+        try {
+          // Interrupted (the caller's abort, close()): what it checked is kept. A verdict of
+          // failure keeps only what was saved on the way.
+          if (this.#store && signal.aborted) pending = walk.pendingCheckpoints(Infinity);
+        } catch {
+          // A module that trapped: nothing to save.
+        }
+        // What an interrupted walk checked stays pending (never trust). Its fetches and jobs
+        // were aborted with the signal already.
+        if (pending) await this.#commit(pending);
+        throw error;
       } finally {
         fetches.abort();
         signal?.removeEventListener('abort', relay);
@@ -924,14 +955,15 @@ export function createApi(binding, threads) {
  * @param {Promise<never>} aborted
  * @param {AbortSignal | undefined} signal
  * @param {ProgressListener} emit
+ * @param {(() => void) | undefined} tick
  * @returns {Promise<WasmChain>}
  */
-async function drive(walk, fetcher, fetchSignal, aborted, signal, emit) {
+async function drive(walk, fetcher, fetchSignal, aborted, signal, emit, tick) {
   /** @type {{hash: string, promise: Promise<import('./sources.js').Fetched>} | undefined} */
   let inflight;
   /** STM checks handed out, oldest first. @type {{id: number, index: number}[]} */
   const checks = [];
-  const { certs, report } = progressReporter(walk, emit);
+  const { certs, report } = progressReporter(walk, emit, tick);
   /**
    * @template T
    * @param {Promise<T>} p
@@ -1000,9 +1032,10 @@ async function drive(walk, fetcher, fetchSignal, aborted, signal, emit) {
  * @param {AbortSignal | undefined} signal
  * @param {ProgressListener} emit
  * @param {JobRunner} runner
+ * @param {(() => void) | undefined} tick
  * @returns {Promise<WasmChain>}
  */
-async function drivePooled(walk, fetcher, workSignal, aborted, signal, emit, runner) {
+async function drivePooled(walk, fetcher, workSignal, aborted, signal, emit, runner, tick) {
   /**
    * @typedef {{kind: 'fetched', got: import('./sources.js').Fetched}} Fetched
    * @typedef {{kind: 'checked', id: number, job: Uint8Array, outcome?: unknown, error?: unknown, joined?: boolean}} Checked
@@ -1013,7 +1046,7 @@ async function drivePooled(walk, fetcher, workSignal, aborted, signal, emit, run
   const jobs = new Map();
   /** Checks fed and not yet given to the executor, oldest first. @type {{id: number, index: number}[]} */
   const waiting = [];
-  const { certs, report } = progressReporter(walk, emit);
+  const { certs, report } = progressReporter(walk, emit, tick);
   /**
    * Run check `id` split: its point decoding in parts over the executor, then the rest.
    * @param {number} id
@@ -1180,12 +1213,14 @@ async function drivePooled(walk, fetcher, workSignal, aborted, signal, emit, run
  * hash and epoch of each certificate fed, by index, for the events.
  * @param {WasmWalk} walk
  * @param {ProgressListener} emit
+ * @param {(() => void) | undefined} tick called at each report: saves the walk's progress when due
  */
-function progressReporter(walk, emit) {
+function progressReporter(walk, emit, tick) {
   /** @type {{hash: string, epoch: number | undefined}[]} */
   const certs = [];
   let reported = 0;
   const report = () => {
+    tick?.();
     const progress = walk.progress();
     const verified = Math.min(progress.certificatesChecked, certs.length);
     while (reported < verified) {

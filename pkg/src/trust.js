@@ -5,7 +5,9 @@
 // same bytes the CLI's `--trust FILE` and the C ABI keep.
 //
 // The store is a trust root: whoever can write it can make a forged chain pass. Stores only
-// ever receive what a fully successful walk visited.
+// ever receive what the core made from a walk: the chain a fully successful walk visited
+// (checkpoints), or what an interrupted walk fully checked (a pending segment, never trust:
+// the next walk skips its signature checks and still goes to genesis or a checkpoint).
 
 import { usageError } from './errors.js';
 

@@ -47,6 +47,14 @@ pub struct WalkConfig {
     /// Most lottery indices claimed by one signature entry. Default 32,768: one signer cannot
     /// hold more than `m + 1` distinct indices (20,974 at mainnet's m).
     pub max_indices_per_signature: usize,
+    /// Save a walk's pending segment (`ChainWalk::pending_save_due`) once this many more
+    /// certificates are verified. Default 8: a walk killed loses at most 8 certificates'
+    /// checks (or `pending_save_millis` of work), for a store write every 8 certificates.
+    pub pending_save_certificates: usize,
+    /// ... or once this many milliseconds have passed since the last save (the host measures
+    /// them: the core reads no clock) and at least one more certificate is verified. Default
+    /// 2,000.
+    pub pending_save_millis: u64,
 }
 
 impl Default for WalkConfig {
@@ -58,6 +66,8 @@ impl Default for WalkConfig {
             max_signatures_per_certificate: 4_096,
             max_indices_per_certificate: 65_536,
             max_indices_per_signature: 32_768,
+            pending_save_certificates: 8,
+            pending_save_millis: 2_000,
         }
     }
 }

@@ -13,5 +13,8 @@ pub use config::WalkConfig;
 pub use key_cache::KeyCache;
 pub use networks::{network, Network, NETWORKS};
 pub use progress::Progress;
-pub use trust::{CheckpointError, TrustCheckpoints, DEFAULT_MAX_CHECKPOINTS};
+pub use trust::{
+    CheckpointError, PendingSegment, TrustCheckpoints, DEFAULT_MAX_CHECKPOINTS,
+    MAX_PENDING_SEGMENTS, MAX_SEGMENT_LENGTH,
+};
 pub use walk::{ChainWalk, Fed, Step, VerifiedCertificate, VerifiedChain};

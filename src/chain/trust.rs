@@ -12,18 +12,21 @@
 //!
 //! # Byte format
 //!
-//! [`TrustCheckpoints::encode`] writes version 2; [`TrustCheckpoints::decode`] reads versions 1
-//! and 2, bounds-checked, refusing anything that is not exactly a canonical encoding. Integers
-//! are little-endian:
+//! [`TrustCheckpoints::encode`] writes version 3 when the set holds pending segments (see
+//! below), version 2 otherwise (so that a set without them stays readable by older releases);
+//! [`TrustCheckpoints::decode`] reads versions 1 to 3, bounds-checked, refusing anything that is
+//! not exactly a canonical encoding. Integers are little-endian:
 //!
 //! | bytes | content |
 //! | --- | --- |
 //! | 4 | magic `MLTC` |
-//! | 1 | version (2; 1 for the older form) |
+//! | 1 | version (3, 2; 1 for the oldest form) |
 //! | 32 | the genesis verification key the certificates were verified with |
 //! | 4 | number of entries `n` (u32) |
 //! | 40 × n | entries, by strictly ascending hash: certificate hash (32 bytes), epoch (u64) |
-//! | 32 | version 2 only: SHA-256 of every byte before it |
+//! | 4 | version 3 only: number of pending segments `s` (u32, 1 to [`MAX_PENDING_SEGMENTS`]) |
+//! | | version 3 only, `s` times: length `l` (u32, 1 to [`MAX_SEGMENT_LENGTH`]), then `l` entries as above, newest first (epochs never increase, no hash twice) |
+//! | 32 | versions 2 and 3: SHA-256 of every byte before it |
 //!
 //! Version 2 adds the checksum so that a corrupted store (a flipped bit in a file, a truncated
 //! localStorage value) is refused as a whole instead of trusting a garbled hash or epoch.
@@ -42,10 +45,25 @@
 //! newest certificate backwards and stops at the first checkpoint it meets, so the newest ones
 //! shorten walks the most. Decoding never evicts (it reads what was stored).
 //!
+//! # Pending segments (walks that resume)
+//!
+//! A pending segment is a run of certificates, newest first, that an interrupted walk fed one
+//! after the other and fully checked: each one's own checks (its multi-signature included) and
+//! the chaining rules between each one and the next passed. It is **not** trust: no walk stops
+//! at it, and it says nothing about the chain below its last certificate. A later walk that
+//! meets one of its certificates skips the multi-signature checks of the rest of the segment and
+//! fetches the segment's last certificate next (`ChainWalk::with_pending`); only when that walk
+//! reaches genesis or a checkpoint do the segment's certificates become checkpoints
+//! ([`TrustCheckpoints::add_chain`]), and the segments it made redundant go. A set keeps at most
+//! [`MAX_PENDING_SEGMENTS`] segments (those with the newest first certificate), each at most
+//! [`MAX_SEGMENT_LENGTH`] long (the default chain-length limit). Segments live in the same bytes,
+//! under the same checksum and genesis key, so that one write stores the whole new state.
+//!
 //! # A trust root
 //!
-//! Whoever can write the stored bytes can make a walk stop at a certificate of their choice:
-//! keep them where only the wallet can write. Bytes that do not decode, or that hold another
+//! Whoever can write the stored bytes can make a walk stop at a certificate of their choice, or
+//! skip the checks of certificates they list as a pending segment: keep them where only the
+//! wallet can write. Bytes that do not decode, or that hold another
 //! genesis key, are never trusted: bindings ignore them (a full walk) and say so.
 //!
 //! [`ChainWalk::with_trusted`]: super::ChainWalk::with_trusted
@@ -62,8 +80,13 @@ use crate::error_table::error_table;
 
 /// First bytes of an encoded checkpoint set.
 pub const CHECKPOINT_MAGIC: [u8; 4] = *b"MLTC";
-/// The format version [`TrustCheckpoints::encode`] writes (version 1 is still read).
-pub const CHECKPOINT_VERSION: u8 = 2;
+/// The newest format version (written when the set holds pending segments; versions 1 and 2
+/// are still read, and 2 is written for a set without them).
+pub const CHECKPOINT_VERSION: u8 = 3;
+/// Most pending segments a set keeps (those whose first certificate is the newest).
+pub const MAX_PENDING_SEGMENTS: usize = 4;
+/// Most certificates in one pending segment: a walk's default chain-length limit.
+pub const MAX_SEGMENT_LENGTH: usize = 10_000;
 /// How many checkpoints a set keeps unless told otherwise: the newest 1,000 cover years of
 /// epochs (a few certificates an epoch end up trusted), in 40 KB.
 pub const DEFAULT_MAX_CHECKPOINTS: usize = 1000;
@@ -108,8 +131,13 @@ error_table! {
 #[cfg(feature = "std")]
 impl std::error::Error for CheckpointError {}
 
+/// A pending segment: (hash, epoch) of fully checked, consecutive certificates, newest first
+/// (see the module documentation). Not trust.
+pub type PendingSegment = Vec<(String, u64)>;
+
 /// Certificates verified back to genesis under one genesis key, with their epochs, bounded to
-/// the newest [`max`](TrustCheckpoints::max) (see the module documentation).
+/// the newest [`max`](TrustCheckpoints::max), and the pending segments of interrupted walks
+/// (see the module documentation).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrustCheckpoints {
     genesis_key: [u8; 32],
@@ -117,6 +145,8 @@ pub struct TrustCheckpoints {
     entries: SortedMap<String, u64>,
     /// Most entries kept after an insertion or a merge.
     max: usize,
+    /// Pending segments, newest first segment first.
+    pending: Vec<PendingSegment>,
 }
 
 impl TrustCheckpoints {
@@ -127,6 +157,7 @@ impl TrustCheckpoints {
             genesis_key: genesis_key.to_bytes(),
             entries: SortedMap::new(),
             max: DEFAULT_MAX_CHECKPOINTS,
+            pending: Vec::new(),
         }
     }
 
@@ -198,8 +229,10 @@ impl TrustCheckpoints {
         Ok(())
     }
 
-    /// Trust every certificate of a successful walk. `genesis_key` is the key the walk used:
-    /// a chain verified under another key than these checkpoints' is refused.
+    /// Trust every certificate of a successful walk, the pending segments it resumed over
+    /// included, and drop what of the pending segments it made redundant. `genesis_key` is
+    /// the key the walk used: a chain verified under another key than these checkpoints' is
+    /// refused.
     pub fn add_chain(
         &mut self,
         chain: &VerifiedChain,
@@ -209,13 +242,80 @@ impl TrustCheckpoints {
             return Err(CheckpointError::GenesisKeyMismatch);
         }
         // All or nothing: check every hash before inserting any.
-        let mut decoded = Vec::with_capacity(chain.links.len());
+        let mut decoded = Vec::with_capacity(chain.links.len() + chain.resumed.len());
         for link in &chain.links {
             decoded.push((hex::encode(&hash_bytes(&link.hash)?), link.epoch));
         }
+        for (hash, epoch) in &chain.resumed {
+            decoded.push((hex::encode(&hash_bytes(hash)?), *epoch));
+        }
         self.entries.extend(decoded);
         self.evict();
+        self.prune_pending();
         Ok(())
+    }
+
+    /// The pending segments, the one with the newest first certificate first.
+    pub fn pending_segments(&self) -> &[PendingSegment] {
+        &self.pending
+    }
+
+    /// Record a pending segment: certificates an interrupted walk fully checked, newest first
+    /// (what `ChainWalk::pending_segment` gives; never anything else). Segments it contains go
+    /// (a walk that resumed over a segment lists its certificates; one that ends inside
+    /// another segment needs no joining: a walk jumps from one to the next); then only the
+    /// newest [`MAX_PENDING_SEGMENTS`] stay. Hashes must be 32 bytes of hex; an
+    /// empty segment, or one longer than [`MAX_SEGMENT_LENGTH`], adds nothing.
+    pub fn add_pending(&mut self, segment: &[(String, u64)]) -> Result<(), CheckpointError> {
+        let mut seg: PendingSegment = Vec::with_capacity(segment.len());
+        for (hash, epoch) in segment {
+            seg.push((hex::encode(&hash_bytes(hash)?), *epoch));
+        }
+        if seg.is_empty() || seg.len() > MAX_SEGMENT_LENGTH {
+            return Ok(());
+        }
+        // (The map type the entries use: no new instantiation in the wasm module.)
+        let index = SortedMap::from_entries(seg.clone());
+        if index.len() != seg.len() {
+            // A hash twice: not a chain; nothing to resume over.
+            return Ok(());
+        }
+        if self
+            .pending
+            .iter()
+            .any(|other| seg.iter().all(|(h, _)| other.iter().any(|(o, _)| o == h)))
+        {
+            return Ok(());
+        }
+        // Segments it contains go, and so does one with the same first certificate (the new one
+        // is the later word on it), so that no two segments tie in their order.
+        let first = seg.first().map(|(h, _)| h.clone());
+        self.pending.retain(|other| {
+            other.first().map(|(h, _)| h.clone()) != first
+                && !other.iter().all(|(h, _)| index.contains_key(h))
+        });
+        self.pending.push(seg);
+        self.order_pending();
+        Ok(())
+    }
+
+    /// Newest first segment first (descending epoch, then ascending hash), at most
+    /// [`MAX_PENDING_SEGMENTS`].
+    fn order_pending(&mut self) {
+        sort_by(&mut self.pending, newer_segment);
+        self.pending.truncate(MAX_PENDING_SEGMENTS);
+    }
+
+    /// A segment is cut after its first checkpointed certificate (a walk that meets it stops
+    /// there), and goes when that is its first one.
+    fn prune_pending(&mut self) {
+        let entries = &self.entries;
+        for seg in &mut self.pending {
+            if let Some(p) = seg.iter().position(|(h, _)| entries.contains_key(h)) {
+                seg.truncate(if p == 0 { 0 } else { p + 1 });
+            }
+        }
+        self.pending.retain(|seg| !seg.is_empty());
     }
 
     /// Add the checkpoints of `other` (verified under the same genesis key), then keep the
@@ -226,6 +326,10 @@ impl TrustCheckpoints {
         }
         self.entries.extend(other.entries);
         self.evict();
+        for seg in &other.pending {
+            self.add_pending(seg)?;
+        }
+        self.prune_pending();
         Ok(())
     }
 
@@ -235,9 +339,15 @@ impl TrustCheckpoints {
         self.merge(Self::decode(bytes)?)
     }
 
-    /// Forget every checkpoint.
+    /// Forget every checkpoint and pending segment.
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.pending.clear();
+    }
+
+    /// Forget the pending segments only.
+    pub fn clear_pending(&mut self) {
+        self.pending.clear();
     }
 
     /// Drop the oldest entries beyond `max`.
@@ -254,12 +364,13 @@ impl TrustCheckpoints {
         self.entries = SortedMap::from_entries(kept);
     }
 
-    /// The version-2 encoding (see the module documentation).
+    /// The encoding: version 3 with pending segments, version 2 without (see the module
+    /// documentation).
     pub fn encode(&self) -> Vec<u8> {
         let len = HEADER_LEN + ENTRY_LEN * self.entries.len() + CHECKSUM_LEN;
         let mut out = Vec::with_capacity(len);
         out.extend_from_slice(&CHECKPOINT_MAGIC);
-        out.push(CHECKPOINT_VERSION);
+        out.push(if self.pending.is_empty() { 2 } else { 3 });
         out.extend_from_slice(&self.genesis_key);
         // More than u32::MAX checkpoints would need over 170 GB: not a case to encode.
         out.extend_from_slice(&(self.entries.len() as u32).to_le_bytes());
@@ -268,6 +379,17 @@ impl TrustCheckpoints {
             let bytes = hash_bytes(hash).unwrap_or([0; 32]);
             out.extend_from_slice(&bytes);
             out.extend_from_slice(&epoch.to_le_bytes());
+        }
+        if !self.pending.is_empty() {
+            // Bounded by MAX_PENDING_SEGMENTS and MAX_SEGMENT_LENGTH: the counts fit.
+            out.extend_from_slice(&(self.pending.len() as u32).to_le_bytes());
+            for seg in &self.pending {
+                out.extend_from_slice(&(seg.len() as u32).to_le_bytes());
+                for (hash, epoch) in seg {
+                    out.extend_from_slice(&hash_bytes(hash).unwrap_or([0; 32]));
+                    out.extend_from_slice(&epoch.to_le_bytes());
+                }
+            }
         }
         let sum = Sha256::digest(&out);
         out.extend_from_slice(&sum);
@@ -287,10 +409,10 @@ impl TrustCheckpoints {
         Ok(set)
     }
 
-    /// Read a version-2 (or version-1) encoding, keeping at most [`DEFAULT_MAX_CHECKPOINTS`]
-    /// from the next insertion or merge on. Refuses anything else, including a non-canonical
-    /// encoding (entries out of order or repeated, trailing bytes) and, in version 2, any byte
-    /// that does not match the checksum.
+    /// Read a version-3, 2 or 1 encoding, keeping at most [`DEFAULT_MAX_CHECKPOINTS`] from the
+    /// next insertion or merge on. Refuses anything else, including a non-canonical encoding
+    /// (entries out of order or repeated, trailing bytes, segments out of bounds or out of
+    /// order) and, in versions 2 and 3, any byte that does not match the checksum.
     pub fn decode(bytes: &[u8]) -> Result<Self, CheckpointError> {
         let malformed = |detail| CheckpointError::Malformed { detail };
         if bytes.len() < 5 {
@@ -302,7 +424,7 @@ impl TrustCheckpoints {
         let version = bytes[4];
         let bytes = match version {
             1 => bytes,
-            2 => {
+            2 | 3 => {
                 // Checked first: a corrupted count or entry must not be read at all.
                 if bytes.len() < HEADER_LEN + CHECKSUM_LEN {
                     return Err(malformed("shorter than the header"));
@@ -324,11 +446,17 @@ impl TrustCheckpoints {
         count.copy_from_slice(&bytes[37..41]);
         let count = u32::from_le_bytes(count) as usize;
         let body = &bytes[HEADER_LEN..];
-        match count.checked_mul(ENTRY_LEN) {
-            Some(n) if n == body.len() => {}
-            Some(n) if n > body.len() => return Err(malformed("truncated entries")),
+        let (body, tail) = match count.checked_mul(ENTRY_LEN) {
+            Some(n) if n == body.len() && version < 3 => (body, &[][..]),
+            Some(n) if n < body.len() && version == 3 => body.split_at(n),
+            Some(n) if n >= body.len() => return Err(malformed("truncated entries")),
             _ => return Err(malformed("bytes after the last entry")),
-        }
+        };
+        let pending = if version == 3 {
+            decode_segments(tail)?
+        } else {
+            Vec::new()
+        };
         let mut entries = Vec::with_capacity(count);
         let mut previous: Option<&[u8]> = None;
         for entry in body.chunks_exact(ENTRY_LEN) {
@@ -348,7 +476,73 @@ impl TrustCheckpoints {
             // Strictly ascending (checked above): taken as they are.
             entries: SortedMap::from_entries(entries),
             max: DEFAULT_MAX_CHECKPOINTS,
+            pending,
         })
+    }
+}
+
+/// Read version 3's pending segments (the bytes after the entries, checksum excluded).
+fn decode_segments(mut bytes: &[u8]) -> Result<Vec<PendingSegment>, CheckpointError> {
+    let malformed = |detail| CheckpointError::Malformed { detail };
+    let take_u32 = |bytes: &mut &[u8]| -> Result<usize, CheckpointError> {
+        if bytes.len() < 4 {
+            return Err(malformed("truncated pending segments"));
+        }
+        let (n, rest) = bytes.split_at(4);
+        *bytes = rest;
+        let mut b = [0u8; 4];
+        b.copy_from_slice(n);
+        Ok(u32::from_le_bytes(b) as usize)
+    };
+    let count = take_u32(&mut bytes)?;
+    if count == 0 || count > MAX_PENDING_SEGMENTS {
+        return Err(malformed("a pending segment count out of bounds"));
+    }
+    let mut segments: Vec<PendingSegment> = Vec::with_capacity(count);
+    for _ in 0..count {
+        let len = take_u32(&mut bytes)?;
+        if len == 0 || len > MAX_SEGMENT_LENGTH {
+            return Err(malformed("a pending segment length out of bounds"));
+        }
+        // Bounded above: no overflow.
+        if bytes.len() < len * ENTRY_LEN {
+            return Err(malformed("truncated pending segments"));
+        }
+        let (data, rest) = bytes.split_at(len * ENTRY_LEN);
+        bytes = rest;
+        let mut seg: PendingSegment = Vec::with_capacity(len);
+        for entry in data.chunks_exact(ENTRY_LEN) {
+            let (hash, epoch) = entry.split_at(32);
+            let mut e = [0u8; 8];
+            e.copy_from_slice(epoch);
+            let epoch = u64::from_le_bytes(e);
+            if seg.last().is_some_and(|(_, prev)| *prev < epoch) {
+                return Err(malformed("a pending segment is not newest first"));
+            }
+            seg.push((hex::encode(hash), epoch));
+        }
+        let distinct = SortedMap::from_entries(seg.clone());
+        if distinct.len() != seg.len() {
+            return Err(malformed("a pending segment holds a hash twice"));
+        }
+        segments.push(seg);
+    }
+    if !bytes.is_empty() {
+        return Err(malformed("bytes after the last pending segment"));
+    }
+    // Canonical: strictly in the order a set keeps them.
+    if !segments.windows(2).all(|w| newer_segment(&w[0], &w[1])) {
+        return Err(malformed("pending segments out of order"));
+    }
+    Ok(segments)
+}
+
+/// Whether segment `a` orders before `b`: its first certificate has a higher epoch, or the
+/// same epoch and a lower hash.
+fn newer_segment(a: &PendingSegment, b: &PendingSegment) -> bool {
+    match (a.first(), b.first()) {
+        (Some(x), Some(y)) => x.1 > y.1 || (x.1 == y.1 && x.0 < y.0),
+        _ => false,
     }
 }
 
@@ -535,11 +729,18 @@ pub(crate) mod tests {
         bad[0] = b'X';
         assert_eq!(code(&bad), "checkpoint_malformed");
         let mut bad = good.clone();
-        bad[4] = 3;
+        bad[4] = 4;
         assert_eq!(
             TrustCheckpoints::decode(&bad).unwrap_err(),
-            CheckpointError::UnsupportedVersion { version: 3 }
+            CheckpointError::UnsupportedVersion { version: 4 }
         );
+        // Version 3 without segments is not canonical (a checksum that matches, even).
+        let mut bad = good[..good.len() - CHECKSUM_LEN].to_vec();
+        bad[4] = 3;
+        bad.extend_from_slice(&0u32.to_le_bytes());
+        let sum = Sha256::digest(&bad);
+        bad.extend_from_slice(&sum);
+        assert_eq!(code(&bad), "checkpoint_malformed");
         // Every truncation, and one extra byte.
         for n in 0..good.len() {
             assert!(TrustCheckpoints::decode(&good[..n]).is_err(), "length {n}");
@@ -614,6 +815,152 @@ pub(crate) mod tests {
         assert!(t.is_empty());
     }
 
+    fn h(i: u8) -> String {
+        alloc::format!("{i:02x}").repeat(32)
+    }
+
+    /// Segment of `ids` (hash bytes) at descending epochs from `top`.
+    fn seg(ids: &[u8], top: u64) -> PendingSegment {
+        ids.iter()
+            .enumerate()
+            .map(|(n, i)| (h(*i), top - n as u64))
+            .collect()
+    }
+
+    fn with_segments() -> TrustCheckpoints {
+        let mut t = sample();
+        t.add_pending(&seg(&[0x50, 0x51, 0x52], 40)).unwrap();
+        t.add_pending(&seg(&[0x60], 30)).unwrap();
+        t
+    }
+
+    #[test]
+    fn version_3_round_trip_and_layout() {
+        let t = with_segments();
+        let bytes = t.encode();
+        assert_eq!(bytes[4], 3);
+        let entries_end = HEADER_LEN + 3 * ENTRY_LEN;
+        assert_eq!(&bytes[entries_end..entries_end + 4], &[2, 0, 0, 0]);
+        assert_eq!(&bytes[entries_end + 4..entries_end + 8], &[3, 0, 0, 0]);
+        assert_eq!(
+            bytes.len(),
+            entries_end + 4 + (4 + 3 * ENTRY_LEN) + (4 + ENTRY_LEN) + CHECKSUM_LEN
+        );
+        let back = TrustCheckpoints::decode(&bytes).unwrap();
+        assert_eq!(back, t);
+        assert_eq!(back.pending_segments()[0], seg(&[0x50, 0x51, 0x52], 40));
+        assert_eq!(back.len(), 3, "segments are not checkpoints");
+        assert!(!back.contains(&h(0x50)));
+        // Without segments, version 2 again.
+        let mut cleared = back;
+        cleared.clear_pending();
+        assert_eq!(cleared.encode(), sample().encode());
+    }
+
+    #[test]
+    fn version_3_corruption_anywhere_is_refused() {
+        let good = with_segments().encode();
+        for i in 0..good.len() {
+            for mask in [0x01u8, 0x80, 0xff] {
+                let mut bad = good.clone();
+                bad[i] ^= mask;
+                assert!(TrustCheckpoints::decode(&bad).is_err(), "byte {i} ^ {mask}");
+            }
+            let mut shorter = good.clone();
+            shorter.remove(i);
+            assert!(
+                TrustCheckpoints::decode(&shorter).is_err(),
+                "byte {i} removed"
+            );
+        }
+        // Structural faults under a matching checksum.
+        let content = &good[..good.len() - CHECKSUM_LEN];
+        let resum = |mut c: Vec<u8>| {
+            let sum = Sha256::digest(&c);
+            c.extend_from_slice(&sum);
+            TrustCheckpoints::decode(&c).map(|_| ()).unwrap_err().code()
+        };
+        let seg_at = HEADER_LEN + 3 * ENTRY_LEN;
+        for count in [0u32, 1, 3, 5] {
+            let mut c = content.to_vec();
+            c[seg_at..seg_at + 4].copy_from_slice(&count.to_le_bytes());
+            assert_eq!(resum(c), "checkpoint_malformed", "count {count}");
+        }
+        for len in [0u32, 2, 4, 10_001] {
+            let mut c = content.to_vec();
+            c[seg_at + 4..seg_at + 8].copy_from_slice(&len.to_le_bytes());
+            assert_eq!(resum(c), "checkpoint_malformed", "length {len}");
+        }
+        // Epochs rising within a segment; segments out of order; a hash twice.
+        let mut t = sample();
+        t.pending = vec![vec![(h(1), 5), (h(2), 6)]];
+        assert_eq!(
+            resum(t.encode()[..t.encode().len() - 32].to_vec()),
+            "checkpoint_malformed"
+        );
+        t.pending = vec![seg(&[1], 5), seg(&[2], 6)];
+        assert_eq!(
+            resum(t.encode()[..t.encode().len() - 32].to_vec()),
+            "checkpoint_malformed"
+        );
+        t.pending = vec![vec![(h(1), 5), (h(1), 5)]];
+        assert_eq!(
+            resum(t.encode()[..t.encode().len() - 32].to_vec()),
+            "checkpoint_malformed"
+        );
+        t.pending = vec![seg(&[2], 6), seg(&[1], 5)];
+        assert!(
+            TrustCheckpoints::decode(&t.encode()).is_ok(),
+            "the helper's control"
+        );
+    }
+
+    #[test]
+    fn pending_segments_join_shrink_and_stay_bounded() {
+        let mut t = TrustCheckpoints::new(&key());
+        t.add_pending(&seg(&[3, 4, 5], 10)).unwrap();
+        // A segment that ends inside another: both stay (walks jump from one to the next).
+        t.add_pending(&seg(&[1, 2, 3], 12)).unwrap();
+        assert_eq!(
+            t.pending_segments(),
+            [seg(&[1, 2, 3], 12), seg(&[3, 4, 5], 10)]
+        );
+        // One that contains others replaces them; a contained one changes nothing.
+        t.add_pending(&seg(&[1, 2, 3, 4, 5], 12)).unwrap();
+        assert_eq!(t.pending_segments(), [seg(&[1, 2, 3, 4, 5], 12)]);
+        t.add_pending(&seg(&[2, 3], 11)).unwrap();
+        assert_eq!(t.pending_segments().len(), 1);
+        // Empty: nothing; a bad hash: refused.
+        t.add_pending(&[]).unwrap();
+        assert!(t.add_pending(&[(String::from("xy"), 1)]).is_err());
+        // At most MAX_PENDING_SEGMENTS, the newest.
+        for i in 0..6u8 {
+            t.add_pending(&seg(&[0x80 + i], 100 + u64::from(i)))
+                .unwrap();
+        }
+        assert_eq!(t.pending_segments().len(), MAX_PENDING_SEGMENTS);
+        assert_eq!(t.pending_segments()[0], seg(&[0x85], 105));
+        assert!(!t.pending_segments().contains(&seg(&[1, 2, 3, 4, 5], 12)));
+        // Committing a chain cuts segments at their first checkpoint.
+        let mut t = TrustCheckpoints::new(&key());
+        t.add_pending(&seg(&[1, 2, 3, 4], 12)).unwrap();
+        t.add_pending(&seg(&[7, 8], 20)).unwrap();
+        t.insert(&h(3), 10).unwrap();
+        t.prune_pending();
+        assert_eq!(
+            t.pending_segments(),
+            [seg(&[7, 8], 20), seg(&[1, 2, 3], 12)]
+        );
+        t.insert(&h(7), 20).unwrap();
+        t.prune_pending();
+        assert_eq!(t.pending_segments(), [seg(&[1, 2, 3], 12)]);
+        // Merging brings the other set's segments.
+        let mut other = TrustCheckpoints::new(&key());
+        other.add_pending(&seg(&[9], 30)).unwrap();
+        t.merge(other).unwrap();
+        assert_eq!(t.pending_segments()[0], seg(&[9], 30));
+    }
+
     /// One value of every variant; the match fails to compile when one is added (the C ABI's
     /// code table test uses this list too).
     pub(crate) fn samples() -> Vec<CheckpointError> {
@@ -642,7 +989,7 @@ pub(crate) mod tests {
             assert!(!alloc::string::ToString::to_string(e).is_empty());
         }
         assert!(
-            alloc::format!("{}", all[1]).contains("version 9, this library reads versions 1 to 2")
+            alloc::format!("{}", all[1]).contains("version 9, this library reads versions 1 to 3")
         );
     }
 }

@@ -16,6 +16,13 @@
 //! certificate of the same epoch (in this walk, or in a later one the host gives the cache
 //! to) skips their decompression and subgroup checks.
 //!
+//! A walk can resume where an interrupted one stopped: [`ChainWalk::save_pending`] records what
+//! it fully checked as a pending segment (`chain::trust`, never trust), when
+//! [`ChainWalk::pending_save_due`] says so and when the host drops it; a later walk given the
+//! segments ([`ChainWalk::with_pending`]) skips their multi-signature checks and the
+//! certificates between their ends, and its [`VerifiedChain::resumed`] lists those for the
+//! host to commit with the rest once it reaches an anchor.
+//!
 //! Whatever the order in which checks finish, the reported error is the one the reference
 //! verifier reports: every check has a position in the reference's order, and the walk only
 //! concludes once every check before the earliest failure has passed. The reference fetches a
@@ -29,7 +36,7 @@ use super::config::WalkConfig;
 use super::key_cache::KeyCache;
 use super::progress::Progress;
 use super::rules::{LinkInfo, CHAINING_RULES};
-use super::trust::TrustCheckpoints;
+use super::trust::{CheckpointError, PendingSegment, TrustCheckpoints};
 use crate::certificate::{
     Certificate, CheckOutcome, GenesisVerificationKey, MultiSignatureCheck, ProtocolMessage,
     ProtocolParameters, SignedEntityType,
@@ -139,6 +146,15 @@ pub struct VerifiedChain {
     pub anchor: Anchor,
     /// The certificates visited, newest first.
     pub links: Vec<ChainLink>,
+    /// The certificates the walk did not visit because a pending segment vouched for them
+    /// (hash, epoch), newest first: part of the verified chain, for
+    /// [`TrustCheckpoints::add_chain`] to trust with the links.
+    pub resumed: Vec<(String, u64)>,
+}
+
+/// (segment, position) of a packed `ChainWalk::resume` value.
+fn unpack(v: u64) -> (usize, usize) {
+    ((v >> 32) as usize, (v & 0xffff_ffff) as usize)
 }
 
 // Positions of checks in the reference's order. For certificate j: fetching j+1 comes first,
@@ -202,6 +218,19 @@ pub struct ChainWalk {
     /// The host's secret seed for pairing batches; `None`: fresh OS randomness per batch.
     batch_seed: Option<ScalarSeed>,
     batches: u64,
+    /// Pending segments of earlier walks ([`ChainWalk::with_pending`]).
+    segments: Vec<PendingSegment>,
+    /// Hash to (segment, position) for every certificate of `segments`: the position that
+    /// leaves the most of a segment to skip. Packed in a u64 (segment in the high half) so the
+    /// map is a type the trust checkpoints already instantiate (wasm size).
+    resume: SortedMap<String, u64>,
+    /// Jumps over segments: the position of the link a jump starts from, and the certificates
+    /// it skipped (newest first).
+    jumps: Vec<(usize, Vec<(String, u64)>)>,
+    /// Certificates skipped by jumps (they count towards the chain length).
+    skipped: usize,
+    /// Length of the pending segment last saved ([`ChainWalk::mark_pending_saved`]).
+    saved: usize,
 }
 
 impl ChainWalk {
@@ -226,6 +255,11 @@ impl ChainWalk {
             anchor: None,
             batch_seed: None,
             batches: 0,
+            segments: Vec::new(),
+            resume: SortedMap::new(),
+            jumps: Vec::new(),
+            skipped: 0,
+            saved: 0,
         }
     }
 
@@ -292,18 +326,136 @@ impl ChainWalk {
         self
     }
 
-    /// Trust every checkpoint of `checkpoints` (their hashes and epochs).
+    /// Trust every checkpoint of `checkpoints` (their hashes and epochs), and resume over its
+    /// pending segments ([`ChainWalk::with_pending`]).
     pub fn with_checkpoints(self, checkpoints: &TrustCheckpoints) -> Self {
         self.with_trusted_epochs(checkpoints.entries().map(|(h, e)| (String::from(h), e)))
+            .with_pending(checkpoints.pending_segments().iter().cloned())
+    }
+
+    /// Resume over pending segments (certificates earlier walks fully checked, newest first;
+    /// see `chain::trust`). When the walk feeds a certificate of a segment and its own checks
+    /// and chaining rules pass, its multi-signature check is skipped and the walk asks for the
+    /// segment's last certificate next, skipping the ones between (their checks and the rules
+    /// between them passed before); that one is hash-checked, its multi-signature check
+    /// skipped, and the walk goes on from its predecessor as usual. Segments are not trust:
+    /// the walk still ends only at genesis or a checkpoint.
+    pub fn with_pending<I: IntoIterator<Item = PendingSegment>>(mut self, segments: I) -> Self {
+        self.use_pending(segments);
+        self
+    }
+
+    /// [`ChainWalk::with_pending`] on a walk already made (before its first feed, for the
+    /// segments to serve every certificate).
+    pub fn use_pending<I: IntoIterator<Item = PendingSegment>>(&mut self, segments: I) {
+        for seg in segments {
+            let s = self.segments.len();
+            for (p, (hash, _)) in seg.iter().enumerate() {
+                let left = seg.len() - p;
+                let better = match self.resume.get(hash).map(|&v| unpack(v)) {
+                    Some((t, q)) => self.segments.get(t).is_none_or(|o| left > o.len() - q),
+                    None => true,
+                };
+                if better {
+                    self.resume
+                        .insert(hash.clone(), ((s as u64) << 32) | p as u64);
+                }
+            }
+            self.segments.push(seg);
+        }
+    }
+
+    /// The certificates of this walk that form a pending segment (see `chain::trust`): the
+    /// unbroken run of verified certificates from the starting one, with those it skipped over
+    /// segments, newest first. Empty when none is verified yet.
+    pub fn pending_segment(&self) -> PendingSegment {
+        let verified = self.verified_count();
+        let mut out = Vec::new();
+        for (k, link) in self.links.iter().take(verified).enumerate() {
+            out.push((link.hash.clone(), link.epoch));
+            // The skipped certificates belong to the run once the jump's target is verified.
+            if k + 1 < verified {
+                if let Some((_, skipped)) = self.jumps.iter().find(|(from, _)| *from == k) {
+                    out.extend(skipped.iter().cloned());
+                }
+            }
+        }
+        out
+    }
+
+    /// Length of [`ChainWalk::pending_segment`] once the first `verified` links are verified.
+    fn pending_len(&self, verified: usize) -> usize {
+        verified
+            + self
+                .jumps
+                .iter()
+                .filter(|(from, _)| from + 1 < verified)
+                .map(|(_, skipped)| skipped.len())
+                .sum::<usize>()
+    }
+
+    /// Whether the host should save the walk's pending segment now, `elapsed_ms` after it last
+    /// saved it (or after the walk started): once [`WalkConfig::pending_save_certificates`]
+    /// more certificates are verified, or some more are and [`WalkConfig::pending_save_millis`]
+    /// have passed. Never once the walk is over: a verified chain is committed instead, a
+    /// failed walk keeps what it saved.
+    pub fn pending_save_due(&self, elapsed_ms: u64) -> bool {
+        if !matches!(self.step(), Step::Fetch(_) | Step::AwaitVerification) {
+            return false;
+        }
+        // Certificates waiting only for their pairing batch count: saving checks the batch.
+        let checked = self
+            .states
+            .iter()
+            .take_while(|s| matches!(s, LinkState::Verified | LinkState::Batched))
+            .count();
+        let new = self.pending_len(checked).saturating_sub(self.saved);
+        new >= self.config.pending_save_certificates.max(1)
+            || (new > 0 && elapsed_ms >= self.config.pending_save_millis)
+    }
+
+    /// Record the walk's pending segment in `set` (walks under the same genesis key only), for
+    /// the host to store `set` in one write, and count it as saved for
+    /// [`ChainWalk::pending_save_due`]. Pairing equations waiting for their batch are checked
+    /// first, so the segment holds every certificate checked so far. A walk that succeeded adds nothing: hosts commit its
+    /// chain ([`TrustCheckpoints::add_chain`]).
+    pub fn save_pending(&mut self, set: &mut TrustCheckpoints) -> Result<(), CheckpointError> {
+        if set.genesis_key() != self.genesis_key.to_bytes() {
+            return Err(CheckpointError::GenesisKeyMismatch);
+        }
+        if matches!(self.step(), Step::Done(Ok(_))) {
+            return Ok(());
+        }
+        // The equations waiting for a batch are checked now (a smaller batch), so that what
+        // passed so far is saved whatever the batch size.
+        if !self.deferred.is_empty() {
+            self.check_deferred();
+        }
+        set.add_pending(&self.pending_segment())?;
+        self.saved = self.pending_len(self.verified_count());
+        Ok(())
+    }
+
+    /// Every certificate the walk skipped over segments, newest first (a plain loop: an
+    /// iterator adapter costs the wasm module more).
+    fn resumed(&self) -> Vec<(String, u64)> {
+        let mut all = Vec::new();
+        for (_, skipped) in &self.jumps {
+            all.extend_from_slice(skipped);
+        }
+        all
+    }
+
+    fn verified_count(&self) -> usize {
+        self.states
+            .iter()
+            .take_while(|s| **s == LinkState::Verified)
+            .count()
     }
 
     /// How far the walk has come (see [`Progress`]).
     pub fn progress(&self) -> Progress {
-        let verified = self
-            .states
-            .iter()
-            .take_while(|s| **s == LinkState::Verified)
-            .count();
+        let verified = self.verified_count();
         let checked = self
             .states
             .iter()
@@ -411,6 +563,7 @@ impl ChainWalk {
                         aggregate_verification_key: l.avk.clone(),
                     })
                     .collect(),
+                resumed: self.resumed(),
             })),
             // Unreachable by construction (a walk always expects, waits, fails or anchors);
             // answer with an error rather than panic.
@@ -464,7 +617,8 @@ impl ChainWalk {
                 return Fed::default();
             }
         }
-        if j >= self.config.max_chain_length {
+        // Certificates skipped over pending segments count: the limit is the fresh walk's.
+        if j + self.skipped >= self.config.max_chain_length {
             self.fail(
                 pos,
                 Error::ChainTooLong {
@@ -503,7 +657,10 @@ impl ChainWalk {
 
         let link = LinkInfo::of(&cert);
         let mut linked = true;
-        if j > 0 {
+        // After a jump over a pending segment, the rules between the jump's ends are the
+        // segment's (they passed when it was checked).
+        let jumped_to = self.jumps.last().is_some_and(|(from, _)| from + 1 == j);
+        if j > 0 && !jumped_to {
             let child = self.links[j - 1].clone();
             for (rule, check) in CHAINING_RULES.iter().enumerate() {
                 if let Err(e) = check(&child, &link) {
@@ -560,6 +717,19 @@ impl ChainWalk {
         let passed = self.record_first_failure(j, checks);
         if !(linked && passed) {
             self.set_state(j, false);
+        } else if let Some((s, p)) = self.resume.get(hash).map(|&v| unpack(v)) {
+            // Checked by an earlier walk: no multi-signature check, and on to the segment's end.
+            self.set_state(j, true);
+            let seg = self.segments.get(s).map_or(&[][..], |v| &v[..]);
+            if let (Some((end, _)), Some(skipped)) =
+                (seg.last(), seg.get(p + 1..seg.len().saturating_sub(1)))
+            {
+                self.expected = Some(end.clone());
+                let skipped = skipped.to_vec();
+                self.skipped += skipped.len();
+                self.jumps.push((j, skipped));
+            }
+            return Fed::default();
         }
         let Some(check) = cert.multi_signature_check() else {
             self.set_state(j, false);

@@ -210,7 +210,8 @@ pub unsafe extern "C" fn mithril_lite_verifier_cached_keys(
 }
 
 /// Export the trust checkpoints as versioned bytes (format in `chain::trust`: magic `MLTC`,
-/// version 2, genesis key, sorted entries, SHA-256 checksum) for the app's own storage: the same
+/// version 2, genesis key, sorted entries, SHA-256 checksum; version 3 when they hold the
+/// pending progress of unfinished walks, `mithril_lite_walk_save_pending`) for the app's own storage: the same
 /// bytes the CLI's `--trust FILE` and the npm package's stores keep. `*len_out` gets the
 /// length; the bytes are written only if `cap` is enough, else
 /// `MITHRIL_LITE_CODE_BUFFER_TOO_SMALL` (call with `buf` null and `cap` 0 to ask the size).
@@ -232,7 +233,8 @@ pub unsafe extern "C" fn mithril_lite_verifier_export_checkpoints(
 }
 
 /// Add checkpoints exported earlier (by any verifier with the same genesis key, the CLI or the
-/// npm package; format version 1 or 2), keeping the newest 1,000. Malformed or corrupted
+/// npm package; format version 1, 2 or 3, pending progress included), keeping the newest
+/// 1,000. Malformed or corrupted
 /// bytes give `MITHRIL_LITE_CODE_CHECKPOINT_MALFORMED`, another format version
 /// `MITHRIL_LITE_CODE_CHECKPOINT_UNSUPPORTED_VERSION`, another genesis key
 /// `MITHRIL_LITE_CODE_CHECKPOINT_GENESIS_KEY_MISMATCH`; nothing is added then.
@@ -253,7 +255,7 @@ pub unsafe extern "C" fn mithril_lite_verifier_import_checkpoints(
     })
 }
 
-/// Forget every trust checkpoint (later walks go back to genesis).
+/// Forget every trust checkpoint and pending progress (later walks go back to genesis).
 ///
 /// # Safety
 /// `verifier` is a live verifier.

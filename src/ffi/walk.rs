@@ -454,3 +454,48 @@ pub unsafe extern "C" fn mithril_lite_walk_result(
         }
     })
 }
+
+/// Whether the host should save the walk's progress now, `elapsed_ms` after it last did (or
+/// after the walk started), in `*due_out`: the core's cadence (every 8 more certificates
+/// checked, or 2 seconds with at least one; never once the walk is done). Save with
+/// `mithril_lite_walk_save_pending`.
+///
+/// # Safety
+/// `walk` is a live walk; `due_out` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn mithril_lite_walk_pending_save_due(
+    walk: *const mithril_lite_walk,
+    elapsed_ms: u64,
+    due_out: *mut bool,
+) -> mithril_lite_code {
+    guard(|| unsafe {
+        let w = handle_ref(walk)?;
+        write_out(due_out, w.walk.pending_save_due(elapsed_ms), "due_out")?;
+        Ok(mithril_lite_code::Ok)
+    })
+}
+
+/// Record the walk's progress in `verifier` as a pending segment (`chain::trust`: the
+/// certificates it fully checked so far; never trust, and not counted by
+/// `mithril_lite_verifier_checkpoint_count`), for the host to store with
+/// `mithril_lite_verifier_export_checkpoints` in one write. A later walk of `verifier` (or of
+/// a verifier that imported those bytes) skips their multi-signature checks and commits them
+/// only when it reaches genesis or a checkpoint (`mithril_lite_verifier_trust`). Call it when
+/// `mithril_lite_walk_pending_save_due` says so and before dropping an unfinished walk; a
+/// successful walk adds nothing (trust its result instead). Another genesis key:
+/// `MITHRIL_LITE_CODE_CHECKPOINT_GENESIS_KEY_MISMATCH`.
+///
+/// # Safety
+/// `walk` and `verifier` are live handles.
+#[no_mangle]
+pub unsafe extern "C" fn mithril_lite_walk_save_pending(
+    walk: *mut mithril_lite_walk,
+    verifier: *mut mithril_lite_verifier,
+) -> mithril_lite_code {
+    guard(|| unsafe {
+        let w = handle_mut(walk)?;
+        let v = handle_mut(verifier)?;
+        w.walk.save_pending(&mut v.trust)?;
+        Ok(mithril_lite_code::Ok)
+    })
+}

@@ -42,8 +42,8 @@ pub fn read_checkpoints(bytes: &[u8], genesis_key: &str) -> Result<js_sys::Array
     Ok(list)
 }
 
-/// The bytes to store after a verified walk: `fresh` (a walk's `verifiedCheckpoints()`) merged
-/// into `stored` (what the store held, or `undefined`), keeping the newest `max`. Stored bytes
+/// The bytes to store after a walk: `fresh` (a walk's `verifiedCheckpoints()`, or its
+/// `pendingCheckpoints()`) merged into `stored` (what the store held, or `undefined`), keeping the newest `max`. Stored bytes
 /// that do not load under `fresh`'s genesis key (corrupted, another key, not ours) are dropped,
 /// never merged. Throws a `checkpoint_*` error if `fresh` itself does not decode.
 #[wasm_bindgen(js_name = mergeCheckpoints)]
@@ -64,6 +64,33 @@ pub fn merge_checkpoints(
 
 #[wasm_bindgen]
 impl Walk {
+    /// Resume over the pending segments of stored checkpoint bytes (what the store holds for
+    /// this walk's genesis key; see `chain::trust`), before the first `feed`. Bytes that do not
+    /// load are not used (the store's reader reports them).
+    #[wasm_bindgen(js_name = resumeFrom)]
+    pub fn resume_from(&mut self, stored: &[u8]) {
+        if let Ok(set) = TrustCheckpoints::load(stored, self.inner.genesis_key()) {
+            self.inner
+                .use_pending(set.pending_segments().iter().cloned());
+        }
+    }
+
+    /// The walk's progress as checkpoint bytes holding only its pending segment, for
+    /// `mergeCheckpoints` into the store, if a save is due `elapsedMs` after the last one (the
+    /// core's cadence, `ChainWalk::pending_save_due`; `Infinity` when the walk is dropped:
+    /// whatever it checked since). `undefined` when no save is due, the walk is over (commit
+    /// `verifiedCheckpoints()` after a success) or nothing new is checked.
+    #[wasm_bindgen(js_name = pendingCheckpoints)]
+    pub fn pending_checkpoints(&mut self, elapsed_ms: f64) -> Option<Vec<u8>> {
+        // Negative or NaN: no time passed (the cast saturates).
+        if !self.inner.pending_save_due(elapsed_ms as u64) {
+            return None;
+        }
+        let mut set = TrustCheckpoints::new(self.inner.genesis_key());
+        self.inner.save_pending(&mut set).ok()?;
+        (!set.pending_segments().is_empty()).then(|| set.encode())
+    }
+
     /// Once `step()` said `done` without an error: every certificate of the verified chain as
     /// checkpoint bytes (under the walk's genesis key), for `mergeCheckpoints`. `undefined`
     /// before that, or when the walk failed.

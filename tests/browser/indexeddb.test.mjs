@@ -401,3 +401,54 @@ test('an upgrade blocked by a connection that never closes: the call rejects, th
 test('no page errors', () => {
   assert.deepEqual(problems, []);
 });
+
+test('a walk aborted mid-way resumes after a reload, skipping what it checked', async (t) => {
+  for (const k of [3, 6, 9]) {
+    const databaseName = `resume-${k}`;
+    // Aborted as fetch k starts (the page closing mid-walk does the same to the walk).
+    const stopped = await page.evaluate(
+      async ({ databaseName, k }) => {
+        const { lib, genesisKey, source, newest } = /** @type {any} */ (window);
+        const store = new lib.IndexedDbTrustStore({ databaseName });
+        const verifier = new lib.CertificateVerifier(genesisKey, { trustStore: store, workers: 0 });
+        const controller = new AbortController();
+        const src = source('aggregator');
+        const get = src.getCertificate.bind(src);
+        src.getCertificate = (/** @type {string} */ hash, /** @type {any} */ init) => {
+          if (src.requested.length === k) controller.abort();
+          return get(hash, init);
+        };
+        let checked = 0;
+        try {
+          await verifier.verifyChain(newest, src, {
+            signal: controller.signal,
+            onProgress: (/** @type {any} */ e) => {
+              if (e.type === 'certificate-verified') checked++;
+            },
+          });
+          return { code: 'verified', checked };
+        } catch (e) {
+          const trusted = (await verifier.trustedCheckpoints()).length;
+          return { code: /** @type {any} */ (e).code, checked, trusted };
+        } finally {
+          store.close();
+          await verifier.close();
+        }
+      },
+      { databaseName, k },
+    );
+    assert.equal(stopped.code, 'aborted', JSON.stringify(stopped));
+    assert.equal(stopped.trusted, 0, 'pending progress is never trust');
+    assert.ok(stopped.checked >= 2, JSON.stringify(stopped));
+
+    await page.reload();
+    await setUpPage();
+    const resumed = await verifyInPage({ databaseName });
+    assert.equal(resumed.ok, true, JSON.stringify(resumed));
+    assert.deepEqual(resumed.anchor, { kind: 'genesis', hash: DEVNET.genesis });
+    assert.equal(resumed.fetched, DEVNET.chainLength - (stopped.checked - 2), JSON.stringify(resumed));
+    assert.deepEqual(resumed.ignored, []);
+    assertCheckpointBytes(await rawGet(databaseName, 'trust', resumed.key), DEVNET.chainLength);
+    t.diagnostic(`aborted at fetch ${k} (${stopped.checked} checked): resumed with ${resumed.fetched} fetches`);
+  }
+});

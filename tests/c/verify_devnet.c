@@ -246,6 +246,97 @@ static void test_chain_and_errors(const char *dir, const char *genesis, const js
     (void)dir;
 }
 
+/* Walk from `hash` inline, feeding at most `steps` certificates (then drop the walk after
+ * saving its progress in `verifier`), or to its verdict. Returns the fetches made; *rc_out
+ * gets the result's code when the walk finished (else MITHRIL_LITE_CODE_INVALID_STATE). */
+static size_t walk_steps(mithril_lite_verifier *verifier, const json_map *certs, const char *hash,
+                         size_t steps, mithril_lite_code *rc_out) {
+    mithril_lite_walk *walk = NULL;
+    size_t fetches = 0;
+    *rc_out = MITHRIL_LITE_CODE_INVALID_STATE;
+    if (!expect(mithril_lite_walk_new(verifier, hash, &walk), MITHRIL_LITE_CODE_OK, "walk_new"))
+        return 0;
+    char needed[65];
+    for (;;) {
+        mithril_lite_code rc = mithril_lite_walk_next_needed(walk, needed, sizeof needed, NULL);
+        if (rc == MITHRIL_LITE_CODE_DONE) {
+            mithril_lite_certificate *cert = NULL;
+            *rc_out = mithril_lite_walk_result(walk, &cert);
+            if (*rc_out == MITHRIL_LITE_CODE_OK)
+                expect(mithril_lite_verifier_trust(verifier, cert), MITHRIL_LITE_CODE_OK, "trust");
+            mithril_lite_certificate_free(&cert);
+            break;
+        }
+        if (!expect(rc, MITHRIL_LITE_CODE_OK, "next_needed")) break;
+        if (fetches == steps) {
+            /* Dropped here: what it checked goes to the verifier as pending progress. */
+            expect(mithril_lite_walk_save_pending(walk, verifier), MITHRIL_LITE_CODE_OK,
+                   "walk_save_pending");
+            break;
+        }
+        const entry *e = find(certs, needed);
+        fetches++;
+        if (e) mithril_lite_walk_feed(walk, (const uint8_t *)e->value, e->len);
+        else mithril_lite_walk_fetch_failed(walk, "not in certificates.json");
+    }
+    mithril_lite_walk_free(&walk);
+    return fetches;
+}
+
+/* Drop a walk after every fetch, store its progress as bytes, resume in a fresh verifier: the
+ * same verdict, and the segment's certificates between its ends are not fetched again. */
+static void test_resume(const char *genesis, const json_map *certs, const char *latest) {
+    mithril_lite_verifier *verifier = NULL;
+    mithril_lite_code rc;
+    if (!expect(mithril_lite_verifier_new(genesis, &verifier), MITHRIL_LITE_CODE_OK, "verifier_new"))
+        return;
+    size_t full = walk_steps(verifier, certs, latest, (size_t)-1, &rc);
+    expect(rc, MITHRIL_LITE_CODE_OK, "a fresh walk");
+    mithril_lite_verifier_free(&verifier);
+    size_t resumed = 0;
+    for (size_t k = 1; k < full; k++) {
+        mithril_lite_verifier_new(genesis, &verifier);
+        walk_steps(verifier, certs, latest, k, &rc);
+        size_t count = 1, len = 0;
+        mithril_lite_verifier_checkpoint_count(verifier, &count);
+        expect_true(count == 0, "pending progress is not a checkpoint");
+        mithril_lite_verifier_export_checkpoints(verifier, NULL, 0, &len);
+        uint8_t *bytes = malloc(len);
+        expect(mithril_lite_verifier_export_checkpoints(verifier, bytes, len, &len),
+               MITHRIL_LITE_CODE_OK, "export pending progress");
+        expect_true(bytes[4] == 3, "progress is stored as format version 3");
+        mithril_lite_verifier_free(&verifier);
+
+        /* A flipped byte anywhere is refused whole. */
+        for (size_t i = 0; i < len; i += 7) {
+            mithril_lite_verifier_new(genesis, &verifier);
+            bytes[i] ^= 0x10;
+            if (mithril_lite_verifier_import_checkpoints(verifier, bytes, len) == MITHRIL_LITE_CODE_OK)
+                fail("corrupted progress (byte %zu) was imported", i);
+            bytes[i] ^= 0x10;
+            mithril_lite_verifier_free(&verifier);
+        }
+
+        mithril_lite_verifier_new(genesis, &verifier);
+        expect(mithril_lite_verifier_import_checkpoints(verifier, bytes, len), MITHRIL_LITE_CODE_OK,
+               "import pending progress");
+        size_t fetches = walk_steps(verifier, certs, latest, (size_t)-1, &rc);
+        expect(rc, MITHRIL_LITE_CODE_OK, "the resumed walk verifies");
+        size_t skipped = k > 2 ? k - 2 : 0;
+        if (fetches != full - skipped)
+            fail("dropped after %zu: the resumed walk fetched %zu, not %zu", k, fetches, full - skipped);
+        mithril_lite_verifier_checkpoint_count(verifier, &count);
+        expect_true(count == full, "the resumed walk trusts the whole chain");
+        mithril_lite_verifier_export_checkpoints(verifier, NULL, 0, &len);
+        expect_true(len == 41 + 40 * full + 32, "no pending progress left after the commit");
+        mithril_lite_verifier_free(&verifier);
+        free(bytes);
+        if (skipped > 0) resumed++;
+    }
+    expect_true(resumed > 0, "some walk resumed over a segment");
+    printf("  ok   dropped after each of %zu fetches: resumed with the same verdict\n", full - 1);
+}
+
 /* Export, import and use trust checkpoints. */
 static void test_checkpoints(const char *genesis, const json_map *certs, const char *latest,
                              mithril_lite_verifier *verifier) {
@@ -272,7 +363,7 @@ static void test_checkpoints(const char *genesis, const json_map *certs, const c
     expect(mithril_lite_verifier_new(genesis, &fresh), MITHRIL_LITE_CODE_OK, "verifier_new");
     expect(mithril_lite_verifier_import_checkpoints(fresh, bytes, len - 1),
            MITHRIL_LITE_CODE_CHECKPOINT_MALFORMED, "import truncated checkpoints");
-    bytes[4] = 3;
+    bytes[4] = 4;
     expect(mithril_lite_verifier_import_checkpoints(fresh, bytes, len),
            MITHRIL_LITE_CODE_CHECKPOINT_UNSUPPORTED_VERSION, "import a future version");
     bytes[4] = 2;
@@ -851,6 +942,8 @@ int main(int argc, char **argv) {
             test_progress_and_limits(&certs, latest, verifier);
             printf("== trust checkpoints\n");
             test_checkpoints(key.data, &certs, latest, verifier);
+            printf("== walks that resume\n");
+            test_resume(key.data, &certs, latest);
             mithril_lite_verifier_clear_checkpoints(verifier);
             printf("== artifacts and proofs\n");
             test_artifacts(dir, &certs, verifier);

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
+use std::time::Instant;
 
 use mithril_lite::certificate::{CheckOutcome, GenesisVerificationKey};
 use mithril_lite::chain::walk::PendingCheck;
@@ -134,14 +135,28 @@ fn walk_one(
     workers: &Workers,
     progress: &mut Progress,
     io_failure: &mut Option<String>,
+    mut trust_file: Option<&mut TrustFile>,
 ) -> Result<Result<VerifiedChain, Error>, String> {
+    let pending = trust_file.as_ref().map(|t| t.pending().to_vec());
     let mut walk = ChainWalk::new(hash, key.clone(), config.clone())
         .with_trusted_epochs(carried.trusted.iter().map(|(h, e)| (h.clone(), *e)))
+        .with_pending(pending.unwrap_or_default())
         .with_key_cache(std::mem::replace(&mut carried.keys, KeyCache::new(key)));
+    let mut last_save = Instant::now();
     loop {
         // Take in finished checks without blocking, so progress stays current.
         while let Ok((index, outcome)) = workers.results.try_recv() {
             walk.complete(index, outcome);
+        }
+        // Save the walk's progress when the core says it is due (a kill then loses little).
+        if let Some(file) = trust_file.as_deref_mut() {
+            let elapsed = u64::try_from(last_save.elapsed().as_millis()).unwrap_or(u64::MAX);
+            if walk.pending_save_due(elapsed) {
+                if let Err(e) = file.save_pending(&mut walk) {
+                    eprintln!("warning: {e}");
+                }
+                last_save = Instant::now();
+            }
         }
         match walk.step() {
             Step::Fetch(h) => {
@@ -269,12 +284,14 @@ impl Verifier {
             &self.workers,
             progress,
             &mut io_failure,
+            self.trust_file.as_mut(),
         )?;
         progress.finish(&result);
         if let Ok(chain) = &result {
             self.carried
                 .trusted
                 .extend(chain.links.iter().map(|l| (l.hash.clone(), l.epoch)));
+            self.carried.trusted.extend(chain.resumed.iter().cloned());
             if let Some(file) = self.trust_file.as_mut() {
                 file.add(chain, &self.key)?;
             }

@@ -111,6 +111,7 @@ impl WalkResult {
                 "epoch": chain.certificate.epoch,
                 "signed_entity_type": chain.certificate.signed_entity_type.name(),
                 "certificates_checked": chain.certificates_checked,
+                "certificates_resumed": chain.resumed.len(),
                 "anchor": anchor_hash(&chain.anchor),
                 "error": Value::Null,
             }),
@@ -119,6 +120,7 @@ impl WalkResult {
                 "certificate": self.hash,
                 "epoch": Value::Null,
                 "certificates_checked": Value::Null,
+                "certificates_resumed": Value::Null,
                 "error": {"code": e.code(), "message": e.to_string()},
             }),
         }

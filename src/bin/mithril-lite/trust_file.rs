@@ -8,13 +8,21 @@
 //! Written after each fully verified walk, atomically (a temporary file in the same directory,
 //! then a rename), so a kill leaves either the old file or the new one. A file of another
 //! genesis key is left as it is.
+//!
+//! A walk's progress is saved in the same file as it goes, as a pending segment (never trust:
+//! `mithril_lite::chain::trust`), when the core says a save is due (`WalkConfig`'s
+//! `pending_save_certificates` / `pending_save_millis`: every 8 certificates or 2 seconds); a run
+//! killed mid-walk loses at most that much, and the next run resumes. (Ctrl-C kills the run
+//! like any signal: the CLI installs no handler.)
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use mithril_lite::certificate::GenesisVerificationKey;
-use mithril_lite::chain::{CheckpointError, TrustCheckpoints, VerifiedChain};
+use mithril_lite::chain::{
+    ChainWalk, CheckpointError, PendingSegment, TrustCheckpoints, VerifiedChain,
+};
 
 /// The checkpoints of one run and where they are kept.
 pub struct TrustFile {
@@ -65,6 +73,22 @@ impl TrustFile {
     /// The trusted certificates as (hash, epoch).
     pub fn entries(&self) -> impl Iterator<Item = (String, u64)> + '_ {
         self.checkpoints.entries().map(|(h, e)| (h.to_string(), e))
+    }
+
+    /// The pending segments of interrupted walks, for the next walk to resume over.
+    pub fn pending(&self) -> &[PendingSegment] {
+        self.checkpoints.pending_segments()
+    }
+
+    /// Save `walk`'s pending segment (its progress so far) in the file. Errors are the
+    /// file's; the walk goes on without them.
+    pub fn save_pending(&mut self, walk: &mut ChainWalk) -> Result<(), String> {
+        if !self.writable {
+            return Ok(());
+        }
+        walk.save_pending(&mut self.checkpoints)
+            .map_err(|e| format!("{}: {e}", self.path.display()))?;
+        self.save()
     }
 
     /// Trust a fully verified chain and save the file. Errors are the file's (exit status 2).
