@@ -2,12 +2,14 @@
 # Size budget of the npm package's wasm module (built by scripts/build-wasm.sh): print its raw
 # and gzipped size and fail if either is over the limit.
 #
-#   raw      <= 630 KB    (KB = 1000 bytes)
-#   gzipped  <= 255 KB    (gzip at its default level 6, as a web server would send it)
+#   raw      <= 650 KB    (KB = 1000 bytes)
+#   gzipped  <= 262 KB    (gzip at its default level 6, as a web server would send it)
 #
 # Issue 11 asks for 450 KB / 180 KB. Reading every document with serde derive + serde_json
 # exactly as the reference does (issue 11's first item) took the module from 404,389 / 167,319
-# bytes to 617,441 / 248,190 (629,111 / 253,555 with the trust-checkpoint exports, the error code table and the walk's progress view); no cut found keeps the mirror exact and blst at -O2 within the
+# bytes to 617,441 / 248,190 (647,081 / 260,634 with the trust-checkpoint exports, the error code
+# table, the walk's progress view, the networks table, the proof envelope and certificate list
+# readers and resumable walks); no cut found keeps the mirror exact and blst at -O2 within the
 # issue's figure (README, "Size"). The guard sits just above the measured size so that growth
 # still fails here; the issue's figure is open, not met.
 #
@@ -27,8 +29,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-MAX_RAW="${WASM_MAX_RAW_BYTES:-630000}"
-MAX_GZIP="${WASM_MAX_GZIP_BYTES:-255000}"
+MAX_RAW="${WASM_MAX_RAW_BYTES:-650000}"
+MAX_GZIP="${WASM_MAX_GZIP_BYTES:-262000}"
 
 if [ "${1:-}" = "--breakdown" ]; then
     built="$ROOT/target/wasm32-unknown-unknown/wasm-release/mithril_lite.wasm"
