@@ -229,7 +229,7 @@ pub struct ChainWalk {
     jumps: Vec<(usize, Vec<(String, u64)>)>,
     /// Certificates skipped by jumps (they count towards the chain length).
     skipped: usize,
-    /// Length of the pending segment last saved ([`ChainWalk::mark_pending_saved`]).
+    /// Length of the pending segment last saved ([`ChainWalk::save_pending`]).
     saved: usize,
 }
 
@@ -417,8 +417,8 @@ impl ChainWalk {
     /// Record the walk's pending segment in `set` (walks under the same genesis key only), for
     /// the host to store `set` in one write, and count it as saved for
     /// [`ChainWalk::pending_save_due`]. Pairing equations waiting for their batch are checked
-    /// first, so the segment holds every certificate checked so far. A walk that succeeded adds nothing: hosts commit its
-    /// chain ([`TrustCheckpoints::add_chain`]).
+    /// first, so the segment holds every certificate checked so far. A walk that succeeded
+    /// adds nothing: hosts commit its chain ([`TrustCheckpoints::add_chain`]).
     pub fn save_pending(&mut self, set: &mut TrustCheckpoints) -> Result<(), CheckpointError> {
         if set.genesis_key() != self.genesis_key.to_bytes() {
             return Err(CheckpointError::GenesisKeyMismatch);
