@@ -72,7 +72,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use sha2::{Digest, Sha256};
 
-use super::walk::VerifiedChain;
+pub use super::walk::PendingSegment;
+use super::walk::{ChainWalk, VerifiedChain};
 use crate::certificate::GenesisVerificationKey;
 use crate::codec::hex;
 use crate::codec::sorted::{sort_by, SortedMap};
@@ -131,9 +132,32 @@ error_table! {
 #[cfg(feature = "std")]
 impl std::error::Error for CheckpointError {}
 
-/// A pending segment: (hash, epoch) of fully checked, consecutive certificates, newest first
-/// (see the module documentation). Not trust.
-pub type PendingSegment = Vec<(String, u64)>;
+// What a walk takes from and gives to a checkpoint set. Declared here, beside the set, so that
+// the walk (below trust: it knows nothing of how checkpoints are kept) does not import it.
+impl ChainWalk {
+    /// Trust every checkpoint of `checkpoints` (their hashes and epochs), and resume over its
+    /// pending segments ([`ChainWalk::with_pending`]).
+    pub fn with_checkpoints(self, checkpoints: &TrustCheckpoints) -> Self {
+        self.with_trusted_epochs(checkpoints.entries().map(|(h, e)| (String::from(h), e)))
+            .with_pending(checkpoints.pending_segments().iter().cloned())
+    }
+
+    /// Record the walk's pending segment in `set` (walks under the same genesis key only), for
+    /// the host to store `set` in one write, and count it as saved for
+    /// [`ChainWalk::pending_save_due`]. Pairing equations waiting for their batch are checked
+    /// first, so the segment holds every certificate checked so far. A walk that succeeded
+    /// adds nothing: hosts commit its chain ([`TrustCheckpoints::add_chain`]).
+    pub fn save_pending(&mut self, set: &mut TrustCheckpoints) -> Result<(), CheckpointError> {
+        if set.genesis_key() != self.genesis_key().to_bytes() {
+            return Err(CheckpointError::GenesisKeyMismatch);
+        }
+        if let Some(segment) = self.pending_to_save() {
+            set.add_pending(&segment)?;
+            self.pending_saved();
+        }
+        Ok(())
+    }
+}
 
 /// Certificates verified back to genesis under one genesis key, with their epochs, bounded to
 /// the newest [`max`](TrustCheckpoints::max), and the pending segments of interrupted walks

@@ -36,7 +36,6 @@ use super::config::WalkConfig;
 use super::key_cache::KeyCache;
 use super::progress::Progress;
 use super::rules::{LinkInfo, CHAINING_RULES};
-use super::trust::{CheckpointError, PendingSegment, TrustCheckpoints};
 use crate::certificate::{
     Certificate, CheckOutcome, GenesisVerificationKey, MultiSignatureCheck, ProtocolMessage,
     ProtocolParameters, SignedEntityType,
@@ -148,9 +147,13 @@ pub struct VerifiedChain {
     pub links: Vec<ChainLink>,
     /// The certificates the walk did not visit because a pending segment vouched for them
     /// (hash, epoch), newest first: part of the verified chain, for
-    /// [`TrustCheckpoints::add_chain`] to trust with the links.
+    /// `TrustCheckpoints::add_chain` (`chain::trust`) to trust with the links.
     pub resumed: Vec<(String, u64)>,
 }
+
+/// A pending segment: (hash, epoch) of fully checked, consecutive certificates, newest first
+/// (see `chain::trust`, which stores them). Not trust.
+pub type PendingSegment = Vec<(String, u64)>;
 
 /// (segment, position) of a packed `ChainWalk::resume` value.
 fn unpack(v: u64) -> (usize, usize) {
@@ -326,13 +329,6 @@ impl ChainWalk {
         self
     }
 
-    /// Trust every checkpoint of `checkpoints` (their hashes and epochs), and resume over its
-    /// pending segments ([`ChainWalk::with_pending`]).
-    pub fn with_checkpoints(self, checkpoints: &TrustCheckpoints) -> Self {
-        self.with_trusted_epochs(checkpoints.entries().map(|(h, e)| (String::from(h), e)))
-            .with_pending(checkpoints.pending_segments().iter().cloned())
-    }
-
     /// Resume over pending segments (certificates earlier walks fully checked, newest first;
     /// see `chain::trust`). When the walk feeds a certificate of a segment and its own checks
     /// and chaining rules pass, its multi-signature check is skipped and the walk asks for the
@@ -414,26 +410,26 @@ impl ChainWalk {
             || (new > 0 && elapsed_ms >= self.config.pending_save_millis)
     }
 
-    /// Record the walk's pending segment in `set` (walks under the same genesis key only), for
-    /// the host to store `set` in one write, and count it as saved for
-    /// [`ChainWalk::pending_save_due`]. Pairing equations waiting for their batch are checked
-    /// first, so the segment holds every certificate checked so far. A walk that succeeded
-    /// adds nothing: hosts commit its chain ([`TrustCheckpoints::add_chain`]).
-    pub fn save_pending(&mut self, set: &mut TrustCheckpoints) -> Result<(), CheckpointError> {
-        if set.genesis_key() != self.genesis_key.to_bytes() {
-            return Err(CheckpointError::GenesisKeyMismatch);
-        }
+    /// The pending segment to save now ([`ChainWalk::save_pending`], in `chain::trust`, which
+    /// stores it), `None` once the walk succeeded (its chain is committed instead). Pairing
+    /// equations waiting for their batch are checked first, so the segment holds every
+    /// certificate checked so far.
+    pub(super) fn pending_to_save(&mut self) -> Option<PendingSegment> {
         if matches!(self.step(), Step::Done(Ok(_))) {
-            return Ok(());
+            return None;
         }
         // The equations waiting for a batch are checked now (a smaller batch), so that what
         // passed so far is saved whatever the batch size.
         if !self.deferred.is_empty() {
             self.check_deferred();
         }
-        set.add_pending(&self.pending_segment())?;
+        Some(self.pending_segment())
+    }
+
+    /// Count the segment [`ChainWalk::pending_to_save`] gave as saved, for
+    /// [`ChainWalk::pending_save_due`].
+    pub(super) fn pending_saved(&mut self) {
         self.saved = self.pending_len(self.verified_count());
-        Ok(())
     }
 
     /// Every certificate the walk skipped over segments, newest first (a plain loop: an
