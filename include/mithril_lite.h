@@ -149,6 +149,8 @@ typedef enum {
     MITHRIL_LITE_CODE_STAKE_DISTRIBUTION_INVALID = 408,
     // `artifact_mismatch`
     MITHRIL_LITE_CODE_ARTIFACT_MISMATCH = 409,
+    // `artifact_not_requested`
+    MITHRIL_LITE_CODE_ARTIFACT_NOT_REQUESTED = 410,
     // `checkpoint_malformed`
     MITHRIL_LITE_CODE_CHECKPOINT_MALFORMED = 500,
     // `checkpoint_unsupported_version`

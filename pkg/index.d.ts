@@ -138,7 +138,9 @@ export type ProofErrorCode =
   /** 408: a stake distribution cannot be registered (empty, duplicate key, zero stake). */
   | 'stake_distribution_invalid'
   /** 409: the artifact's AVK, epoch or beacon is not what the certificate signed. */
-  | 'artifact_mismatch';
+  | 'artifact_mismatch'
+  /** 410: a certified artifact, but not the one asked for (another hash or epoch). */
+  | 'artifact_not_requested';
 
 /** The verifier's verdict when a chain, a proof or an artifact does not verify. `instanceof`
  * holds for every such error, whichever entry of the package (or copy of it) made it. */

@@ -129,6 +129,8 @@ pub enum mithril_lite_code {
     StakeDistributionInvalid = 408,
     /// `artifact_mismatch`
     ArtifactMismatch = 409,
+    /// `artifact_not_requested`
+    ArtifactNotRequested = 410,
     /// `checkpoint_malformed`
     CheckpointMalformed = 500,
     /// `checkpoint_unsupported_version`
@@ -204,6 +206,7 @@ const CODES: &[(C, &CStr)] = &[
     (C::SignerKeyInvalid, c"signer_key_invalid"),
     (C::StakeDistributionInvalid, c"stake_distribution_invalid"),
     (C::ArtifactMismatch, c"artifact_mismatch"),
+    (C::ArtifactNotRequested, c"artifact_not_requested"),
     (C::CheckpointMalformed, c"checkpoint_malformed"),
     (
         C::CheckpointUnsupportedVersion,

@@ -97,6 +97,16 @@ pub enum ProofError {
         /// The certificate's value.
         signed: String,
     },
+    /// The aggregator answered with a certified artifact other than the one asked for (another
+    /// hash, or another epoch): valid, but not an answer to the question.
+    NotRequested {
+        /// What was asked by (`hash`, `epoch`).
+        what: &'static str,
+        /// The value asked for.
+        requested: String,
+        /// The artifact's value.
+        answered: String,
+    },
 }
 
 impl ProofError {
@@ -147,6 +157,8 @@ error_table! {
             "invalid stake distribution: {detail}";
         ArtifactMismatch { certificate, what, artifact, signed } => "artifact_mismatch", 409,
             "certificate {certificate} signed {what} {signed}, the artifact has {artifact}";
+        NotRequested { what, requested, answered } => "artifact_not_requested", 410,
+            "asked for the artifact of {what} {requested}, the aggregator answered one of {what} {answered}";
     }
 }
 
@@ -197,6 +209,11 @@ pub(crate) mod tests {
                 artifact: "1".into(),
                 signed: "2".into(),
             },
+            ProofError::NotRequested {
+                what: "epoch",
+                requested: "1".into(),
+                answered: "2".into(),
+            },
         ];
         for e in &all {
             match e {
@@ -210,7 +227,8 @@ pub(crate) mod tests {
                 | ProofError::MessageMismatch { .. }
                 | ProofError::SignerKeyInvalid { .. }
                 | ProofError::StakeDistributionInvalid { .. }
-                | ProofError::ArtifactMismatch { .. } => {}
+                | ProofError::ArtifactMismatch { .. }
+                | ProofError::NotRequested { .. } => {}
             }
         }
         all

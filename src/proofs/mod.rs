@@ -14,6 +14,10 @@
 //! | `/artifact/cardano-stake-distribution/{hash}` | [`verify_cardano_stake_distribution`] |
 //! | `/artifact/cardano-database/{hash}` (+ digests) | [`verify_cardano_database`] |
 //!
+//! [`Question`] names what a wallet asks and picks the check (and the transactions proof's
+//! version) for every host; [`Question::run`] answers it end to end, walking the chain of the
+//! certificate the body names first (the blocking drive, as `ChainWalk::run` for chains).
+//!
 //! The building blocks are public too: the Merkle mountain range ([`mmr`]: roots and
 //! `MKProof` verification), the Merkle map proof ([`MkMapProof`], with its v1 JSON-hex and v2
 //! bincode decoders), the proof-of-possession check ([`SignerKey`]) and the message binding
@@ -31,6 +35,8 @@ pub mod error;
 pub mod json;
 pub mod map_proof;
 pub mod mmr;
+pub mod question;
+pub mod run;
 pub mod signer_key;
 pub mod stake_distribution;
 pub mod transactions;
@@ -46,6 +52,8 @@ pub use envelope::{read_envelope, Envelope};
 pub use error::ProofError;
 pub use map_proof::{BlockRange, MkMapProof, MAX_MAP_PROOF_DEPTH};
 pub use mmr::{mmr_root, MkProof, MmrBuilder};
+pub use question::{Answer, Question};
+pub use run::{QuestionError, QuestionOutcome};
 pub use signer_key::{SignerKey, SignerKeyFault};
 pub use stake_distribution::{
     aggregate_verification_key, cardano_stake_distribution_root, verify_cardano_stake_distribution,

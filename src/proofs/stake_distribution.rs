@@ -47,6 +47,9 @@ pub struct RegisteredSigner {
 /// A Mithril stake distribution certified by its certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CertifiedMithrilStakeDistribution {
+    /// The artifact's hash, as the aggregator names it (not signed: what is certified is the
+    /// epoch and the signers).
+    pub hash: String,
     /// Epoch.
     pub epoch: u64,
     /// The certificate.
@@ -60,6 +63,9 @@ pub struct CertifiedMithrilStakeDistribution {
 /// A Cardano stake distribution certified by its certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CertifiedCardanoStakeDistribution {
+    /// The artifact's hash, as the aggregator names it (not signed: what is certified is the
+    /// epoch and the Merkle root).
+    pub hash: String,
     /// Epoch.
     pub epoch: u64,
     /// The certificate.
@@ -140,7 +146,7 @@ struct WireProtocolParameters {
 
 /// `MithrilStakeDistributionMessage`.
 #[derive(Deserialize)]
-#[allow(dead_code)] // hash, created_at and protocol_parameters are read, not used
+#[allow(dead_code)] // created_at and protocol_parameters are read, not used
 struct WireMithrilStakeDistribution {
     epoch: u64,
     signers: Vec<WireSigner>,
@@ -204,6 +210,7 @@ pub fn verify_mithril_stake_distribution(
         (a.stake, &a.verification_key) < (b.stake, &b.verification_key)
     });
     Ok(CertifiedMithrilStakeDistribution {
+        hash: wire.hash,
         epoch: wire.epoch,
         certificate_hash: wire.certificate_hash,
         signers,
@@ -223,7 +230,7 @@ pub fn cardano_stake_distribution_root(distribution: &SortedMap<String, u64>) ->
 
 /// `CardanoStakeDistributionMessage`.
 #[derive(Deserialize)]
-#[allow(dead_code)] // hash and created_at are read, not used
+#[allow(dead_code)] // created_at is read, not used
 struct WireCardanoStakeDistribution {
     epoch: u64,
     hash: String,
@@ -290,6 +297,7 @@ pub fn verify_cardano_stake_distribution(
         ],
     )?;
     Ok(CertifiedCardanoStakeDistribution {
+        hash: wire.hash,
         epoch: wire.epoch,
         certificate_hash: wire.certificate_hash,
         merkle_root,

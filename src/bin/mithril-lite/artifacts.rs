@@ -4,9 +4,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use mithril_lite::certificate::GenesisVerificationKey;
-use mithril_lite::chain::{ChainWalk, VerifiedCertificate, WalkConfig};
-use mithril_lite::proofs::{self, DigestsCheck};
+use std::convert::Infallible;
+
+use mithril_lite::chain::{ChainWalk, VerifiedChain, WalkConfig};
+use mithril_lite::proofs::{self, Answer, DigestsCheck, Question};
+use mithril_lite::Error;
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
@@ -33,67 +35,64 @@ const KINDS: [(&str, &str); 6] = [
 /// A failure: (code, message).
 type Failure = (String, String);
 
-fn walk(
-    hash: &str,
-    key: &GenesisVerificationKey,
-    source: &mut DirSource,
-) -> Result<VerifiedCertificate, Failure> {
-    ChainWalk::new(hash, key.clone(), WalkConfig::default())
-        .run(|h| match source.certificate(h) {
-            Ok(body) => Ok(body),
-            Err(FetchError::NotFound(d) | FetchError::Io(d)) => Err(d),
-        })
-        .map(|c| c.certificate)
-        .map_err(|e| (e.code().into(), e.to_string()))
+/// The question a file's entry asks: its key is the artifact's hash or the item's hash.
+fn question(file: &str, id: &str) -> Question {
+    let hash = Some(id.to_string());
+    let hashes = vec![id.to_string()];
+    match file {
+        "mithril-stake-distributions.json" => Question::MithrilStakeDistribution { hash },
+        "cardano-stake-distributions.json" => {
+            Question::CardanoStakeDistribution { hash, epoch: None }
+        }
+        "cardano-databases.json" => Question::CardanoDatabase {
+            hash,
+            digests: None,
+        },
+        "ctx-proofs.json" => Question::Transactions {
+            hashes,
+            version: Some(1),
+        },
+        "ctx-proofs-v2.json" => Question::Transactions {
+            hashes,
+            version: Some(2),
+        },
+        _ => Question::Blocks { hashes },
+    }
 }
 
-fn check(file: &str, id: &str, body: &[u8], cert: &VerifiedCertificate) -> Result<String, Failure> {
-    let fail = |e: proofs::ProofError| (e.code().to_string(), e.to_string());
-    match file {
-        "mithril-stake-distributions.json" => proofs::verify_mithril_stake_distribution(body, cert)
-            .map(|d| format!("epoch {}, {} signers", d.epoch, d.signers.len()))
-            .map_err(fail),
-        "cardano-stake-distributions.json" => proofs::verify_cardano_stake_distribution(body, cert)
-            .map(|d| format!("epoch {}, {} pools", d.epoch, d.stake_distribution.len()))
-            .map_err(fail),
-        "cardano-databases.json" => proofs::verify_cardano_database(body, cert, None)
-            .map_err(fail)
-            .map(|d| {
-                let digests = match d.digests {
-                    DigestsCheck::NotIncluded => {
-                        "digests not included: immutable files not checked"
-                    }
-                    _ => "digests verified",
-                };
-                format!(
-                    "epoch {} immutable {}, {digests}",
-                    d.epoch, d.immutable_file_number
-                )
-            }),
-        "ctx-proofs.json" => {
-            let items = proofs::verify_transactions_proof_v1(body, cert, &[id]).map_err(fail)?;
-            Ok(format!(
-                "latest block {}",
-                requested_certified(items)?.latest_block_number
-            ))
+/// A line for people about what an answer certifies; the item a proof file names must be
+/// among the certified ones.
+fn detail(answer: Answer) -> Result<String, Failure> {
+    Ok(match answer {
+        Answer::MithrilStakeDistribution(d) => {
+            format!("epoch {}, {} signers", d.epoch, d.signers.len())
         }
-        "ctx-proofs-v2.json" => {
-            let items = proofs::verify_transactions_proof_v2(body, cert, &[id]).map_err(fail)?;
+        Answer::CardanoStakeDistribution(d) => {
+            format!("epoch {}, {} pools", d.epoch, d.stake_distribution.len())
+        }
+        Answer::CardanoDatabase(d) => {
+            let digests = match d.digests {
+                DigestsCheck::NotIncluded => "digests not included: immutable files not checked",
+                _ => "digests verified",
+            };
+            format!(
+                "epoch {} immutable {}, {digests}",
+                d.epoch, d.immutable_file_number
+            )
+        }
+        Answer::TransactionsV1(items) => format!(
+            "latest block {}",
+            requested_certified(items)?.latest_block_number
+        ),
+        Answer::TransactionsV2(items) => {
             let items = requested_certified(items)?;
-            Ok(finality(
-                items.latest_block_number,
-                items.block_number_offset,
-            ))
+            finality(items.latest_block_number, items.block_number_offset)
         }
-        _ => {
-            let items = proofs::verify_blocks_proof(body, cert, &[id]).map_err(fail)?;
+        Answer::Blocks(items) => {
             let items = requested_certified(items)?;
-            Ok(finality(
-                items.latest_block_number,
-                items.block_number_offset,
-            ))
+            finality(items.latest_block_number, items.block_number_offset)
         }
-    }
+    })
 }
 
 /// The item named by the file's key must be among the certified ones.
@@ -125,7 +124,7 @@ pub fn run(command: &ArtifactsCommand) -> Result<bool, String> {
         &command.dir,
         WalkConfig::default().max_certificate_bytes as u64,
     )?;
-    let mut verified: HashMap<String, Result<VerifiedCertificate, Failure>> = HashMap::new();
+    let mut verified: HashMap<String, Result<VerifiedChain, Error>> = HashMap::new();
     let mut summary: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
     let mut failures: Vec<Value> = Vec::new();
     let mut found_any = false;
@@ -143,19 +142,28 @@ pub fn run(command: &ArtifactsCommand) -> Result<bool, String> {
         for (id, body) in map {
             *checked += 1;
             let body = body.get().as_bytes();
-            let certificate = serde_json::from_slice::<Value>(body)
-                .ok()
-                .and_then(|v| v["certificate_hash"].as_str().map(String::from))
-                .unwrap_or_default();
-            let cert = verified
-                .entry(certificate.clone())
-                .or_insert_with(|| walk(&certificate, &key, &mut source));
-            let outcome = match cert {
-                Ok(cert) => check(file, &id, body, cert),
-                Err((code, message)) => {
-                    Err((code.clone(), format!("certificate chain: {message}")))
-                }
+            // The core's drive; each certificate's chain is walked once (inline, the core's
+            // `ChainWalk::run`) and its verdict reused by every body naming it.
+            let asked = question(file, &id).run_with(body, |certificate| {
+                let chain = verified.entry(certificate.to_string()).or_insert_with(|| {
+                    ChainWalk::new(certificate, key.clone(), WalkConfig::default()).run(|h| {
+                        match source.certificate(h) {
+                            Ok(body) => Ok(body),
+                            Err(FetchError::NotFound(d) | FetchError::Io(d)) => Err(d),
+                        }
+                    })
+                });
+                Ok::<_, Infallible>(chain.clone())
+            });
+            let asked = match asked {
+                Ok(asked) => asked,
+                Err(never) => match never {},
             };
+            let certificate = asked.certificate.clone().unwrap_or_default();
+            let outcome = asked
+                .into_result()
+                .map_err(|e| (e.code().to_string(), e.to_string()))
+                .and_then(|(answer, _)| detail(answer));
             match outcome {
                 Ok(detail) => {
                     *valid += 1;

@@ -1,19 +1,22 @@
 //! The light-wallet subcommands: `verify-transaction`, `verify-block`,
 //! `verify-stake-distribution` and `verify-cardano-database`.
 //!
-//! Each gets the proof or artifact body (see [`crate::bodies`]), walks the chain of the
-//! certificate the body names with the run's [`Verifier`] (trust file, limits, threads), checks
-//! the body against that certificate with the core's `proofs` API, and prints what is
-//! certified. The verdicts and their codes are the core's; this module only gathers them.
+//! Each gets the proof or artifact body (see [`crate::bodies`]) and asks the core's
+//! [`Question`] about it: the core reads the certificate the body names, this module's
+//! [`Verifier`] walks that chain (trust file, limits, threads), and the core checks the body
+//! (including that an artifact is the one asked for). The verdicts and their codes are the
+//! core's; this module only gathers and prints them.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use mithril_lite::chain::VerifiedChain;
-use mithril_lite::proofs::{self, DigestsCheck};
+use mithril_lite::proofs::{
+    Answer, CertifiedItems, DigestsCheck, Question, QuestionError, QuestionOutcome,
+};
 use serde_json::{json, Value};
 
-use crate::args::{Origin, Question, QuestionCommand, StakeKind};
+use crate::args::{self, Origin, QuestionCommand, StakeKind};
 use crate::bodies::{self, Bodies};
 use crate::driver::Verifier;
 use crate::output::Progress;
@@ -56,7 +59,7 @@ pub fn run(command: &QuestionCommand) -> Result<bool, String> {
     let json = command.walking.json;
     let style = Style::detect();
     match &command.question {
-        Question::Transactions { hashes, v1 } => {
+        args::Question::Transactions { hashes, v1 } => {
             let kind = if *v1 {
                 ItemKind::TransactionsV1
             } else {
@@ -64,7 +67,7 @@ pub fn run(command: &QuestionCommand) -> Result<bool, String> {
             };
             items(kind, hashes, &mut verifier, &mut sources, json, style)
         }
-        Question::Blocks { hashes } => items(
+        args::Question::Blocks { hashes } => items(
             ItemKind::Blocks,
             hashes,
             &mut verifier,
@@ -72,7 +75,7 @@ pub fn run(command: &QuestionCommand) -> Result<bool, String> {
             json,
             style,
         ),
-        Question::StakeDistribution { kind, hash, epoch } => {
+        args::Question::StakeDistribution { kind, hash, epoch } => {
             let kind = match kind {
                 StakeKind::Mithril => ArtifactKind::MithrilStakeDistribution,
                 StakeKind::Cardano => ArtifactKind::CardanoStakeDistribution,
@@ -87,7 +90,7 @@ pub fn run(command: &QuestionCommand) -> Result<bool, String> {
                 style,
             )
         }
-        Question::CardanoDatabase { hash } => artifact(
+        args::Question::CardanoDatabase { hash } => artifact(
             ArtifactKind::CardanoDatabase,
             hash.as_deref(),
             None,
@@ -99,25 +102,23 @@ pub fn run(command: &QuestionCommand) -> Result<bool, String> {
     }
 }
 
-/// Walk the chain of the certificate a body names. The certificate is `None` when the body
-/// names none: then the body is malformed (the core's error, as the npm package's proofs.js
-/// reports it), and there is nothing to walk.
-fn walk(
+/// Answer `question` about `body` with the run's [`Verifier`] (threads, trust file, progress):
+/// the core's drive (`Question::run_with`) reads the certificate the body names, verifies its
+/// chain, then checks the body. `Err` for I/O failures (exit status 2).
+fn ask(
+    question: &Question,
     body: &[u8],
-    what: &'static str,
     verifier: &mut Verifier,
     sources: &mut Sources,
-) -> Result<(Option<String>, Result<VerifiedChain, Failure>), String> {
-    // The core reads what the body names, and refuses what its check would refuse first.
-    let certificate = match proofs::read_envelope(what, body) {
-        Ok(envelope) => envelope.certificate_hash,
-        Err(e) => return Ok((None, Err((e.code().to_string(), e.to_string())))),
-    };
-    let mut progress = Progress::new(0, 1, &certificate);
-    let chain = verifier
-        .verify(&certificate, sources.certificates.as_mut(), &mut progress)?
-        .map_err(|e| (e.code().to_string(), format!("certificate chain: {e}")));
-    Ok((Some(certificate), chain))
+) -> Result<QuestionOutcome, String> {
+    question.run_with(body, |certificate| {
+        let mut progress = Progress::new(0, 1, certificate);
+        verifier.verify(certificate, sources.certificates.as_mut(), &mut progress)
+    })
+}
+
+fn failure(e: &QuestionError) -> Failure {
+    (e.code().to_string(), e.to_string())
 }
 
 fn summary(chain: &VerifiedChain) -> ChainSummary {
@@ -152,13 +153,6 @@ impl ItemKind {
         match self {
             ItemKind::Blocks => "cardano-block",
             _ => "cardano-transaction",
-        }
-    }
-
-    fn what(self) -> &'static str {
-        match self {
-            ItemKind::Blocks => "blocks proof",
-            _ => "transactions proof",
         }
     }
 
@@ -213,71 +207,64 @@ fn check_items(
     verifier: &mut Verifier,
     sources: &mut Sources,
 ) -> Result<ProofOutcome, String> {
-    let (certificate, chain) = walk(body, kind.what(), verifier, sources)?;
-    let chain = match chain {
-        Ok(chain) => chain,
-        Err(failure) => {
-            return Ok(ProofOutcome {
-                certificate,
-                chain: None,
-                result: Err(failure),
-            })
-        }
+    let question = match kind {
+        ItemKind::Blocks => Question::Blocks {
+            hashes: requested.to_vec(),
+        },
+        ItemKind::TransactionsV1 => Question::Transactions {
+            hashes: requested.to_vec(),
+            version: Some(1),
+        },
+        ItemKind::Transactions => Question::Transactions {
+            hashes: requested.to_vec(),
+            version: None,
+        },
     };
-    let verified = &chain.certificate;
-    let fail = |e: proofs::ProofError| (e.code().to_string(), e.to_string());
-    let v1 = kind == ItemKind::TransactionsV1
-        || (kind == ItemKind::Transactions
-            && proofs::read_envelope(kind.what(), body)
-                .is_ok_and(|e| e.transactions_version() == 1));
-    let result = if kind == ItemKind::Blocks {
-        proofs::verify_blocks_proof(body, verified, requested).map(|items| Proven {
-            version: 2,
-            merkle_root: items.merkle_root,
-            latest_block_number: items.latest_block_number,
-            block_number_offset: items.block_number_offset,
-            certified: items
-                .certified
-                .into_iter()
-                .map(|b| Item {
-                    hash: b.block_hash.clone(),
-                    block: Some((b.block_number, b.slot_number, b.block_hash)),
-                })
-                .collect(),
-        })
-    } else if v1 {
-        proofs::verify_transactions_proof_v1(body, verified, requested).map(|items| Proven {
-            version: 1,
-            merkle_root: items.merkle_root,
-            latest_block_number: items.latest_block_number,
-            block_number_offset: items.block_number_offset,
-            certified: items
-                .certified
-                .into_iter()
-                .map(|hash| Item { hash, block: None })
-                .collect(),
-        })
-    } else {
-        proofs::verify_transactions_proof_v2(body, verified, requested).map(|items| Proven {
-            version: 2,
-            merkle_root: items.merkle_root,
-            latest_block_number: items.latest_block_number,
-            block_number_offset: items.block_number_offset,
-            certified: items
-                .certified
-                .into_iter()
-                .map(|t| Item {
-                    hash: t.transaction_hash,
-                    block: Some((t.block_number, t.slot_number, t.block_hash)),
-                })
-                .collect(),
-        })
+    let outcome = ask(&question, body, verifier, sources)?;
+    let proven = |items: CertifiedItems<Item>, version| Proven {
+        version,
+        merkle_root: items.merkle_root,
+        latest_block_number: items.latest_block_number,
+        block_number_offset: items.block_number_offset,
+        certified: items.certified,
+    };
+    let result = match outcome.result {
+        Ok(Answer::Blocks(items)) => Ok(proven(
+            items.map(|b| Item {
+                hash: b.block_hash.clone(),
+                block: Some((b.block_number, b.slot_number, b.block_hash)),
+            }),
+            2,
+        )),
+        Ok(Answer::TransactionsV1(items)) => {
+            Ok(proven(items.map(|hash| Item { hash, block: None }), 1))
+        }
+        Ok(Answer::TransactionsV2(items)) => Ok(proven(
+            items.map(|t| Item {
+                hash: t.transaction_hash,
+                block: Some((t.block_number, t.slot_number, t.block_hash)),
+            }),
+            2,
+        )),
+        Ok(other) => Err(unexpected(&other)),
+        Err(e) => Err(failure(&e)),
     };
     Ok(ProofOutcome {
-        certificate,
-        chain: Some(summary(&chain)),
-        result: result.map_err(fail),
+        certificate: outcome.certificate,
+        chain: outcome.chain.as_ref().map(summary),
+        result,
     })
+}
+
+/// An answer of another kind than the question's: the core never gives one.
+fn unexpected(answer: &Answer) -> Failure {
+    (
+        "internal_error".to_string(),
+        format!(
+            "internal error: an answer of another kind (certificate {})",
+            answer.certificate_hash()
+        ),
+    )
 }
 
 /// The proof bodies for `hashes`: one from the aggregator (every hash in one request, as the
@@ -575,47 +562,50 @@ struct Certified {
     details: Value,
 }
 
-fn check_artifact(
-    kind: ArtifactKind,
-    body: &[u8],
-    chain: &VerifiedChain,
-) -> Result<Certified, Failure> {
-    let fail = |e: proofs::ProofError| (e.code().to_string(), e.to_string());
-    let verified = &chain.certificate;
+/// The question an artifact command asks (by hash, by epoch, or the newest: then by nothing).
+fn artifact_question(kind: ArtifactKind, hash: Option<&str>, epoch: Option<u64>) -> Question {
+    let hash = hash.map(String::from);
     match kind {
-        ArtifactKind::MithrilStakeDistribution => {
-            let d = proofs::verify_mithril_stake_distribution(body, verified).map_err(fail)?;
-            let hash = bodies_hash(body);
-            Ok(Certified {
-                text: format!("epoch {}, {} signers", d.epoch, d.signers.len()),
-                details: json!({"epoch": d.epoch, "signers": d.signers.len()}),
-                hash,
-            })
-        }
+        ArtifactKind::MithrilStakeDistribution => Question::MithrilStakeDistribution { hash },
         ArtifactKind::CardanoStakeDistribution => {
-            let d = proofs::verify_cardano_stake_distribution(body, verified).map_err(fail)?;
-            Ok(Certified {
-                hash: bodies_hash(body),
-                text: format!(
-                    "epoch {}, {} pools, Merkle root {}",
-                    d.epoch,
-                    d.stake_distribution.len(),
-                    d.merkle_root
-                ),
-                details: json!({
-                    "epoch": d.epoch,
-                    "pools": d.stake_distribution.len(),
-                    "merkle_root": d.merkle_root,
-                }),
-            })
+            Question::CardanoStakeDistribution { hash, epoch }
         }
-        ArtifactKind::CardanoDatabase => {
-            let d = proofs::verify_cardano_database(body, verified, None).map_err(fail)?;
+        ArtifactKind::CardanoDatabase => Question::CardanoDatabase {
+            hash,
+            digests: None,
+        },
+    }
+}
+
+/// How the CLI shows an artifact answer.
+fn certified(answer: &Answer) -> Result<Certified, Failure> {
+    match answer {
+        Answer::MithrilStakeDistribution(d) => Ok(Certified {
+            hash: d.hash.clone(),
+            text: format!("epoch {}, {} signers", d.epoch, d.signers.len()),
+            details: json!({"epoch": d.epoch, "signers": d.signers.len()}),
+        }),
+        Answer::CardanoStakeDistribution(d) => Ok(Certified {
+            hash: d.hash.clone(),
+            text: format!(
+                "epoch {}, {} pools, Merkle root {}",
+                d.epoch,
+                d.stake_distribution.len(),
+                d.merkle_root
+            ),
+            details: json!({
+                "epoch": d.epoch,
+                "pools": d.stake_distribution.len(),
+                "merkle_root": d.merkle_root,
+            }),
+        }),
+        Answer::CardanoDatabase(d) => {
             let digests = match d.digests {
                 DigestsCheck::NotIncluded => "not_included",
                 DigestsCheck::Verified { .. } => "verified",
             };
             Ok(Certified {
+                hash: d.hash.clone(),
                 text: format!(
                     "epoch {} immutable file {}, Merkle root {} (immutable files' digests not checked)",
                     d.epoch, d.immutable_file_number, d.merkle_root
@@ -626,51 +616,13 @@ fn check_artifact(
                     "merkle_root": d.merkle_root,
                     "digests": digests,
                 }),
-                hash: d.hash,
             })
         }
+        other => Err(unexpected(other)),
     }
 }
 
-/// The aggregator answered what was asked: the artifact of the requested hash or epoch. A
-/// certified artifact of another epoch is not the distribution the user asked about. The
-/// code is the core's for an artifact that disagrees (`artifact_mismatch`).
-fn answered(
-    kind: ArtifactKind,
-    certified: &Certified,
-    hash: Option<&str>,
-    epoch: Option<u64>,
-    chain: &VerifiedChain,
-) -> Result<(), Failure> {
-    let got_epoch = certified.details["epoch"].as_u64();
-    let (what, asked, got) = match (hash, epoch) {
-        (Some(h), _) if !certified.hash.eq_ignore_ascii_case(h) => {
-            ("hash", h.to_string(), certified.hash.clone())
-        }
-        (None, Some(e)) if got_epoch != Some(e) => (
-            "epoch",
-            e.to_string(),
-            got_epoch.map_or_else(|| "none".to_string(), |g| g.to_string()),
-        ),
-        _ => return Ok(()),
-    };
-    let code = proofs::ProofError::ArtifactMismatch {
-        certificate: chain.certificate.hash.clone(),
-        what,
-        artifact: got.clone(),
-        signed: asked.clone(),
-    }
-    .code();
-    Err((
-        code.to_string(),
-        format!(
-            "asked for the {} of {what} {asked}, the aggregator answered one of {what} {got}",
-            kind.what()
-        ),
-    ))
-}
-
-/// An artifact's own `hash` field, for the report (what is certified is the core's answer).
+/// An artifact's own `hash` field, for the report of a refused artifact.
 fn bodies_hash(body: &[u8]) -> String {
     serde_json::from_slice::<Value>(body)
         .ok()
@@ -688,12 +640,13 @@ fn artifact(
     style: Style,
 ) -> Result<bool, String> {
     let body = artifact_body(kind, hash, epoch, sources)?;
-    let (certificate, chain) = walk(&body, kind.what(), verifier, sources)?;
-    let outcome = chain.and_then(|chain| {
-        let certified = check_artifact(kind, &body, &chain)?;
-        answered(kind, &certified, hash, epoch, &chain)?;
-        Ok((certified, summary(&chain)))
-    });
+    let question = artifact_question(kind, hash, epoch);
+    let asked = ask(&question, &body, verifier, sources)?;
+    let certificate = asked.certificate.clone();
+    let outcome = asked
+        .into_result()
+        .map_err(|e| failure(&e))
+        .and_then(|(answer, chain)| Ok((certified(&answer)?, summary(&chain))));
     let valid = outcome.is_ok();
     let shown_hash = match &outcome {
         Ok((c, _)) => c.hash.clone(),
