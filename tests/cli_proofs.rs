@@ -664,7 +664,10 @@ fn an_artifact_other_than_the_one_asked_for_is_refused() {
         let r = ask(&server, "verify-stake-distribution", &args);
         r.expect(1);
         let v = r.json();
-        assert_eq!(v["error"]["code"], "artifact_not_requested", "{args:?}: {v}");
+        assert_eq!(
+            v["error"]["code"], "artifact_not_requested",
+            "{args:?}: {v}"
+        );
         assert!(
             v["error"]["message"]
                 .as_str()

@@ -52,7 +52,7 @@ pub use envelope::{read_envelope, Envelope};
 pub use error::ProofError;
 pub use map_proof::{BlockRange, MkMapProof, MAX_MAP_PROOF_DEPTH};
 pub use mmr::{mmr_root, MkProof, MmrBuilder};
-pub use question::{Answer, Question};
+pub use question::{check_requested, Answer, Question};
 pub use run::{QuestionError, QuestionOutcome};
 pub use signer_key::{SignerKey, SignerKeyFault};
 pub use stake_distribution::{

@@ -126,44 +126,50 @@ impl Question {
             }
             Question::MithrilStakeDistribution { hash } => {
                 let d = verify_mithril_stake_distribution(body, certificate)?;
-                requested_hash(hash.as_deref(), &d.hash)?;
+                check_requested(hash.as_deref(), &d.hash, None, d.epoch)?;
                 Ok(Answer::MithrilStakeDistribution(d))
             }
             Question::CardanoStakeDistribution { hash, epoch } => {
                 let d = verify_cardano_stake_distribution(body, certificate)?;
-                requested_hash(hash.as_deref(), &d.hash)?;
-                if let Some(asked) = epoch {
-                    if *asked != d.epoch {
-                        return Err(ProofError::NotRequested {
-                            what: "epoch",
-                            requested: asked.to_string(),
-                            answered: d.epoch.to_string(),
-                        });
-                    }
-                }
+                check_requested(hash.as_deref(), &d.hash, *epoch, d.epoch)?;
                 Ok(Answer::CardanoStakeDistribution(d))
             }
             Question::CardanoDatabase { hash, digests } => {
                 let list: Option<Vec<ImmutableFileDigest>> =
                     digests.as_deref().map(parse_digests).transpose()?;
                 let d = verify_cardano_database(body, certificate, list.as_deref())?;
-                requested_hash(hash.as_deref(), &d.hash)?;
+                check_requested(hash.as_deref(), &d.hash, None, d.epoch)?;
                 Ok(Answer::CardanoDatabase(d))
             }
         }
     }
 }
 
-/// The artifact's hash is the one asked for (hex: compared case-blind, as requested hashes).
-fn requested_hash(asked: Option<&str>, answered: &str) -> Result<(), ProofError> {
-    match asked {
-        Some(asked) if !asked.trim().eq_ignore_ascii_case(answered) => {
-            Err(ProofError::NotRequested {
+/// The rule "the artifact answered is the one asked for", for hosts that run the checks one by
+/// one (the wasm binding): `asked_hash` (hex, compared case-blind and trimmed, as requested
+/// hashes are) against the artifact's `hash`, then `asked_epoch` against its epoch. `None`
+/// asks nothing.
+pub fn check_requested(
+    asked_hash: Option<&str>,
+    hash: &str,
+    asked_epoch: Option<u64>,
+    epoch: u64,
+) -> Result<(), ProofError> {
+    if let Some(asked) = asked_hash {
+        if !asked.trim().eq_ignore_ascii_case(hash) {
+            return Err(ProofError::NotRequested {
                 what: "hash",
                 requested: String::from(asked),
-                answered: String::from(answered),
-            })
+                answered: String::from(hash),
+            });
         }
+    }
+    match asked_epoch {
+        Some(asked) if asked != epoch => Err(ProofError::NotRequested {
+            what: "epoch",
+            requested: asked.to_string(),
+            answered: epoch.to_string(),
+        }),
         _ => Ok(()),
     }
 }

@@ -124,10 +124,11 @@ struct SignerView<'a> {
     stake: u64,
 }
 
-/// `{epoch, certificateHash, aggregateVerificationKey (JSON-hex), signers}`.
+/// `{hash, epoch, certificateHash, aggregateVerificationKey (JSON-hex), signers}`.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct MithrilStakeDistributionView<'a> {
+    hash: &'a str,
     epoch: f64,
     certificate_hash: &'a str,
     aggregate_verification_key: String,
@@ -147,10 +148,11 @@ impl Serialize for StakesView<'_> {
     }
 }
 
-/// `{epoch, certificateHash, merkleRoot, stakeDistribution: Map<poolId, stake>}`.
+/// `{hash, epoch, certificateHash, merkleRoot, stakeDistribution: Map<poolId, stake>}`.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct CardanoStakeDistributionView<'a> {
+    hash: &'a str,
     epoch: f64,
     certificate_hash: &'a str,
     merkle_root: &'a str,
@@ -254,13 +256,20 @@ impl VerifiedCertificateHandle {
     }
 
     /// Check a `/artifact/mithril-stake-distribution/{hash}` body: the AVK rebuilt from its
-    /// signers is the certificate's signed next AVK. Returns `{epoch, certificateHash,
-    /// aggregateVerificationKey (JSON-hex), signers: [{partyId, verificationKey (hex),
-    /// stake}]}`, signers in registration order.
+    /// signers is the certificate's signed next AVK, and, when `hash` (the one asked for) is
+    /// given, the artifact is that one (`proofs::check_requested`). Returns `{hash, epoch,
+    /// certificateHash, aggregateVerificationKey (JSON-hex), signers: [{partyId,
+    /// verificationKey (hex), stake}]}`, signers in registration order.
     #[wasm_bindgen(js_name = verifyMithrilStakeDistribution)]
-    pub fn verify_mithril_stake_distribution(&self, body: &[u8]) -> Result<JsValue, JsValue> {
+    pub fn verify_mithril_stake_distribution(
+        &self,
+        body: &[u8],
+        hash: Option<String>,
+    ) -> Result<JsValue, JsValue> {
         let msd = proofs::verify_mithril_stake_distribution(body, &self.inner).map_err(thrown)?;
+        proofs::check_requested(hash.as_deref(), &msd.hash, None, msd.epoch).map_err(thrown)?;
         Ok(convert::to_js_bigints(&MithrilStakeDistributionView {
+            hash: &msd.hash,
             epoch: msd.epoch as f64,
             certificate_hash: &msd.certificate_hash,
             aggregate_verification_key: msd.aggregate_verification_key.to_json_hex(),
@@ -277,12 +286,29 @@ impl VerifiedCertificateHandle {
     }
 
     /// Check a `/artifact/cardano-stake-distribution/{hash}` body: its mountain-range root is
-    /// the signed one. Returns `{epoch, certificateHash, merkleRoot, stakeDistribution:
-    /// Map<poolId, stake>}` (a `Map`: pool ids are the aggregator's strings).
+    /// the signed one, and it is the artifact asked for by `hash` or `epoch` when given.
+    /// Returns `{hash, epoch, certificateHash, merkleRoot, stakeDistribution: Map<poolId,
+    /// stake>}` (a `Map`: pool ids are the aggregator's strings).
     #[wasm_bindgen(js_name = verifyCardanoStakeDistribution)]
-    pub fn verify_cardano_stake_distribution(&self, body: &[u8]) -> Result<JsValue, JsValue> {
+    pub fn verify_cardano_stake_distribution(
+        &self,
+        body: &[u8],
+        hash: Option<String>,
+        epoch: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
         let csd = proofs::verify_cardano_stake_distribution(body, &self.inner).map_err(thrown)?;
+        // The JS side passes a safe integer; anything else asks for no epoch that exists.
+        let asked_epoch = epoch.map(|e| {
+            if e >= 0.0 && e <= u64::MAX as f64 {
+                e as u64
+            } else {
+                u64::MAX
+            }
+        });
+        proofs::check_requested(hash.as_deref(), &csd.hash, asked_epoch, csd.epoch)
+            .map_err(thrown)?;
         Ok(convert::to_js_bigints(&CardanoStakeDistributionView {
+            hash: &csd.hash,
             epoch: csd.epoch as f64,
             certificate_hash: &csd.certificate_hash,
             merkle_root: &csd.merkle_root,
@@ -291,7 +317,8 @@ impl VerifiedCertificateHandle {
     }
 
     /// Check a `/artifact/cardano-database/{hash}` body and, when `digests` (the digests list
-    /// body) is given, that they lead to the signed root. Returns `{hash, certificateHash,
+    /// body) is given, that they lead to the signed root; when `hash` (the one asked for) is
+    /// given, that the artifact is that one. Returns `{hash, certificateHash,
     /// merkleRoot, epoch, immutableFileNumber, digests: {status: "verified", immutableFiles} |
     /// {status: "not-included"}}`.
     #[wasm_bindgen(js_name = verifyCardanoDatabase)]
@@ -299,6 +326,7 @@ impl VerifiedCertificateHandle {
         &self,
         body: &[u8],
         digests: Option<Vec<u8>>,
+        hash: Option<String>,
     ) -> Result<JsValue, JsValue> {
         let list = match &digests {
             Some(bytes) => Some(proofs::parse_digests(bytes).map_err(thrown)?),
@@ -306,6 +334,7 @@ impl VerifiedCertificateHandle {
         };
         let db =
             proofs::verify_cardano_database(body, &self.inner, list.as_deref()).map_err(thrown)?;
+        proofs::check_requested(hash.as_deref(), &db.hash, None, db.epoch).map_err(thrown)?;
         let digests = match db.digests {
             DigestsCheck::Verified { immutable_files } => DigestsView::Verified {
                 immutable_files: immutable_files as f64,
