@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, OnceLock};
 
 use common::{fixture, ChainDir, Rng};
@@ -49,14 +49,8 @@ fn certificate(hash: &str) -> VerifiedCertificate {
     verified
 }
 
-/// A fixture file mapping keys to bodies: (key, exact JSON text of the body).
 fn bodies(file: &str) -> Vec<(String, String)> {
-    let text = std::fs::read_to_string(fixture(&format!("devnet/{file}"))).unwrap();
-    let map: BTreeMap<String, Box<serde_json::value::RawValue>> =
-        serde_json::from_str(&text).unwrap();
-    map.into_iter()
-        .map(|(k, v)| (k, v.get().to_string()))
-        .collect()
+    common::devnet_bodies(file)
 }
 
 fn certificate_of(body: &str) -> VerifiedCertificate {

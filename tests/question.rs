@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use common::{fixture, ChainDir};
@@ -24,12 +23,7 @@ fn devnet() -> &'static ChainDir {
 }
 
 fn bodies(file: &str) -> Vec<(String, String)> {
-    let text = std::fs::read_to_string(fixture(&format!("devnet/{file}"))).unwrap();
-    let map: BTreeMap<String, Box<serde_json::value::RawValue>> =
-        serde_json::from_str(&text).unwrap();
-    map.into_iter()
-        .map(|(k, v)| (k, v.get().to_string()))
-        .collect()
+    common::devnet_bodies(file)
 }
 
 /// Ask `question` about `body` inline, fetching from the devnet certificates; also returns

@@ -50,6 +50,17 @@ impl ChainDir {
     }
 }
 
+/// A devnet fixture file mapping keys to bodies: (key, exact JSON text of the body), in key
+/// order (the text is kept: stakes and block numbers exceed 2^53).
+pub fn devnet_bodies(file: &str) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(fixture(&format!("devnet/{file}"))).unwrap();
+    let map: std::collections::BTreeMap<String, Box<serde_json::value::RawValue>> =
+        serde_json::from_str(&text).unwrap();
+    map.into_iter()
+        .map(|(k, v)| (k, v.get().to_string()))
+        .collect()
+}
+
 /// splitmix64 from a fixed seed: random test inputs that are the same on every run.
 pub struct Rng(pub u64);
 
