@@ -36,20 +36,16 @@ describe('abort', () => {
     );
   });
 
-  test('aborting while a fetch is in flight rejects promptly and cancels that fetch', async () => {
+  test('aborting while a fetch is in flight rejects promptly and cancels that fetch', { timeout: 60_000 }, async () => {
     const store = new MemoryTrustStore();
     const verifier = new CertificateVerifier(devnet.genesisKey, { trustStore: store });
     const controller = new AbortController();
-    let abortedAt = 0;
+    // Fetch 3 never answers: the walk can only end through the abort, so rejecting at all
+    // proves the abort reached the pending fetch (asserted by order, not by elapsed time).
     const source = mapSource(devnet.certificates, {
-      delayMs: 200,
+      hangFrom: 3,
       onCall: (_hash, n) => {
-        if (n === 3) {
-          setTimeout(() => {
-            abortedAt = performance.now();
-            controller.abort();
-          }, 20);
-        }
+        if (n === 3) setTimeout(() => controller.abort(), 20);
       },
     });
     /** @type {string[]} */
@@ -61,14 +57,10 @@ describe('abort', () => {
       }),
       isAbort,
     );
-    const latency = performance.now() - abortedAt;
-    assert.ok(abortedAt > 0);
-    assert.ok(latency < 100, `rejected ${latency.toFixed(1)} ms after abort (the fetch takes 200)`);
     assert.equal(source.abortedWhilePending, 1, 'the in-flight getCertificate saw its signal abort');
     assert.equal(source.requested.length, 4);
     assert.ok(!types.includes('chain-verified'));
     assert.deepEqual(await verifier.trustedCheckpoints(), [], 'nothing committed');
-    console.log(`# abort: rejected ${latency.toFixed(1)} ms after abort()`);
   });
 
   test('an abort from a timer lands between checks even when the source answers at once', async () => {

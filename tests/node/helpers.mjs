@@ -288,8 +288,11 @@ export function loadDevnet() {
  *   delayMs?: number,
  *   log?: string[],
  *   failAfter?: number,
+ *   hangFrom?: number,
  *   onCall?: (hash: string, n: number, signal: AbortSignal) => void,
  * }} [opts]
+ * `hangFrom`: calls from this number on answer only by rejecting when their signal aborts (a
+ * walk can get past them only through its abort), which lets abort tests assert by order.
  */
 export function mapSource(certificates, opts = {}) {
   let calls = 0;
@@ -309,6 +312,18 @@ export function mapSource(certificates, opts = {}) {
       opts.onCall?.(hash, n, signal);
       if (opts.failAfter !== undefined && n >= opts.failAfter) {
         throw new Error(`source down after ${opts.failAfter} certificates`);
+      }
+      if (opts.hangFrom !== undefined && n >= opts.hangFrom) {
+        await new Promise((_resolve, reject) => {
+          signal.addEventListener(
+            'abort',
+            () => {
+              source.abortedWhilePending++;
+              reject(signal.reason);
+            },
+            { once: true },
+          );
+        });
       }
       if (opts.delayMs) {
         await new Promise((resolve, reject) => {

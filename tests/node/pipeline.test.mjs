@@ -1,5 +1,6 @@
 // Pipelining: after feeding certificate n, the driver starts fetching n+1 before it runs n's
-// STM check, so downloads overlap verification.
+// STM check, so downloads overlap verification. Asserted by order (the instrumented walk's
+// log), never by elapsed time; the time saved is measured by the benchmarks.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -73,24 +74,5 @@ describe('pipelining', () => {
     // predecessor is genesis, fetched by then).
     assert.equal(inFlightAtCheck.length, checks);
     assert.ok(inFlightAtCheck.slice(0, -1).every((p) => p === 1), String(inFlightAtCheck));
-  });
-
-  test('overlap saves time: total ≈ downloads, not downloads + checks', async () => {
-    const verifier = new CertificateVerifier(devnet.genesisKey, { trustStore: null });
-    // Measure the checks alone (instant source), then with 30 ms downloads.
-    const t0 = performance.now();
-    const chain = await verifier.verifyChain(devnet.latest, mapSource(devnet.certificates));
-    const checksMs = performance.now() - t0;
-    const delayMs = 30;
-    const t1 = performance.now();
-    await verifier.verifyChain(devnet.latest, mapSource(devnet.certificates, { delayMs }));
-    const totalMs = performance.now() - t1;
-    const downloadsMs = chain.certificatesChecked * delayMs;
-    console.log(
-      `# pipeline: ${chain.certificatesChecked} certificates, checks ${checksMs.toFixed(0)} ms, ` +
-        `downloads ${downloadsMs} ms, together ${totalMs.toFixed(0)} ms`,
-    );
-    // Not asserted tightly (shared CI machines): only that it is not fully serial.
-    assert.ok(totalMs < downloadsMs + checksMs + 200);
   });
 });
