@@ -3,6 +3,27 @@
 // only: nothing imports this file at run time.
 
 /**
+ * What a wasm proof check returns: the public result without what the driver adds (the chain
+ * it walked and, for a transactions proof, the version). The shape is the core's (src/wasm):
+ * declared here, checked at run time by tests/node/proofs.test.mjs.
+ * @template T
+ * @typedef {Omit<T, 'certificate' | 'version'>} ProofVerdict
+ */
+
+/**
+ * What a proof method verifies: `route` is the aggregator path of a request object (it throws
+ * a usage error for a bad request), `check` the wasm check of the body, whose result `R` the
+ * method returns with the verified chain.
+ * @template R
+ * @typedef {{
+ *   what: string,
+ *   unavailable: 'proof_unavailable' | 'artifact_unavailable',
+ *   route: (request: Record<string, unknown>) => string,
+ *   check: (certificate: WasmCertificate, body: Uint8Array, envelope: ProofEnvelope) => R,
+ * }} ProofKind
+ */
+
+/**
  * @typedef {{
  *   step(): {kind: 'fetch', hash: string} | {kind: 'verify'} | {kind: 'done', result?: WasmChain, error?: Error},
  *   verifiedCheckpoints(): Uint8Array | undefined,
@@ -26,22 +47,14 @@
  * }} WasmWalk
  * @typedef {{
  *   readonly hash: string,
- *   verifyTransactionsProofV1(body: Uint8Array, requested?: string[]): object,
- *   verifyTransactionsProofV2(body: Uint8Array, requested?: string[]): object,
- *   verifyBlocksProof(body: Uint8Array, requested?: string[]): object,
- *   verifyMithrilStakeDistribution(body: Uint8Array): object,
- *   verifyCardanoStakeDistribution(body: Uint8Array): object,
- *   verifyCardanoDatabase(body: Uint8Array, digests?: Uint8Array): object,
+ *   verifyTransactionsProofV1(body: Uint8Array, requested?: string[]): ProofVerdict<import('../index.js').TransactionProofV1Result>,
+ *   verifyTransactionsProofV2(body: Uint8Array, requested?: string[]): ProofVerdict<import('../index.js').TransactionProofV2Result>,
+ *   verifyBlocksProof(body: Uint8Array, requested?: string[]): ProofVerdict<import('../index.js').BlockProofResult>,
+ *   verifyMithrilStakeDistribution(body: Uint8Array): ProofVerdict<import('../index.js').MithrilStakeDistributionResult>,
+ *   verifyCardanoStakeDistribution(body: Uint8Array): ProofVerdict<import('../index.js').CardanoStakeDistributionResult>,
+ *   verifyCardanoDatabase(body: Uint8Array, digests?: Uint8Array): ProofVerdict<import('../index.js').CardanoDatabaseResult>,
  *   free(): void,
  * }} WasmCertificate
- * @typedef {{
- *   what: string,
- *   unavailable: 'proof_unavailable' | 'artifact_unavailable',
- *   route: (request: Record<string, unknown>) => string,
- *   check: (certificate: WasmCertificate, body: Uint8Array, envelope: ProofEnvelope) => object,
- * }} ProofKind
- *   What a proof method verifies: `route` is the aggregator path of a request object (it
- *   throws a usage error for a bad request), `check` the wasm check of the body.
  * @typedef {{certificateHash: string, transactionsVersion: 1 | 2}} ProofEnvelope
  *   What a body names before it is verified, read by the core (`readProofEnvelope`).
  * @typedef {{onProgress?: ProgressListener, signal?: AbortSignal}} VerifyCallOptions
@@ -80,8 +93,9 @@
  *   them); `ignored`: why a stored value is not trusted.
  * @typedef {{
  *   certificate: {
- *     hash: string, previousHash: string, epoch: number, signedEntityType: object,
- *     signedEntityTypeName: string, protocolMessage: [string, string][], signedMessage: string,
+ *     hash: string, previousHash: string, epoch: number,
+ *     signedEntityType: import('../index.js').SignedEntityType,
+ *     signedEntityTypeName: import('../index.js').SignedEntityTypeName, protocolMessage: [string, string][], signedMessage: string,
  *     aggregateVerificationKey: string, parameters: {m: number, k: number, phi_f: number},
  *     isGenesis: boolean,
  *   },

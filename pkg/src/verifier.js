@@ -24,7 +24,6 @@ import { verifiedChain } from './verified.js';
  * @typedef {import('./types.js').Limits} Limits
  * @typedef {import('./types.js').NetworkInfo} NetworkInfo
  * @typedef {import('./types.js').ProgressListener} ProgressListener
- * @typedef {import('./types.js').ProofKind} ProofKind
  * @typedef {import('./types.js').Threads} Threads
  * @typedef {import('./types.js').TrustRead} TrustRead
  * @typedef {import('./types.js').TrustStore} TrustStore
@@ -34,11 +33,18 @@ import { verifiedChain } from './verified.js';
  * @typedef {import('./types.js').WasmChain} WasmChain
  * @typedef {import('./types.js').WasmKeyCache} WasmKeyCache
  */
+/**
+ * @template R
+ * @typedef {import('./types.js').ProofKind<R>} ProofKind
+ */
 
 /**
  * `Symbol.asyncDispose` where the host has it (Node 20+, recent browsers); elsewhere a
  * registered symbol of the same name, so the method exists either way.
  */
+// Declared (not cast) as the well-known symbol's type: the method below is then typed as
+// `[Symbol.asyncDispose]`, which index.d.ts declares, rather than an anonymous symbol key.
+/** @type {typeof Symbol.asyncDispose} */
 const asyncDispose = /** @type {typeof Symbol.asyncDispose} */ (
   /** @type {{asyncDispose?: symbol}} */ (Symbol).asyncDispose ?? Symbol.for('Symbol.asyncDispose')
 );
@@ -268,6 +274,7 @@ export function createApi(binding, threads) {
      */
     poolStats() {
       const pool = this.#pool?.stats();
+      /** @type {'inline' | 'workers' | 'executor'} */
       const mode = this.#hostExecutor ? 'executor' : this.#workers > 0 ? 'workers' : 'inline';
       return {
         mode,
@@ -631,7 +638,8 @@ export function createApi(binding, threads) {
      * @param {unknown} input the body (text or bytes) or a request object
      * @param {unknown} source
      * @param {unknown} opts
-     * @param {ProofKind} kind
+     * @template R
+     * @param {ProofKind<R>} kind
      */
     async #verifyProof(input, source, opts, kind) {
       this.#checkOpen();
@@ -669,7 +677,7 @@ export function createApi(binding, threads) {
      * @param {unknown} source
      * @param {AbortSignal | undefined} signal
      * @param {ProgressListener | undefined} onProgress
-     * @param {ProofKind} kind
+     * @param {ProofKind<unknown>} kind
      * @returns {Promise<Uint8Array>}
      */
     async #fetchProof(request, source, signal, onProgress, kind) {
@@ -700,7 +708,7 @@ export function createApi(binding, threads) {
      * Verify a Cardano transactions proof (v1 `/proof/cardano-transaction` or v2
      * `/proof/v2/cardano-transaction`) and the chain of the certificate it names.
      * @param {unknown} proof the body (text or bytes), or `{transactions: string[]}` to fetch it
-     * @param {unknown} source
+     * @param {unknown} [source]
      * @param {{transactions?: string[], version?: 1 | 2} & VerifyCallOptions} [opts]
      */
     async verifyTransactionProof(proof, source, opts = {}) {
@@ -717,11 +725,10 @@ export function createApi(binding, threads) {
         },
         check: (certificate, body, envelope) => {
           const version = explicit ?? envelope.transactionsVersion;
-          const items =
-            version === 1
-              ? certificate.verifyTransactionsProofV1(body, requested)
-              : certificate.verifyTransactionsProofV2(body, requested);
-          return { version, ...items };
+          // One literal per branch: the result is then typed as one version or the other.
+          return version === 1
+            ? { version: /** @type {1} */ (1), ...certificate.verifyTransactionsProofV1(body, requested) }
+            : { version: /** @type {2} */ (2), ...certificate.verifyTransactionsProofV2(body, requested) };
         },
       });
     }
@@ -729,7 +736,7 @@ export function createApi(binding, threads) {
     /**
      * Verify a Cardano blocks proof (`/proof/v2/cardano-block`) and its certificate's chain.
      * @param {unknown} proof the body (text or bytes), or `{blocks: string[]}` to fetch it
-     * @param {unknown} source
+     * @param {unknown} [source]
      * @param {{blocks?: string[]} & VerifyCallOptions} [opts]
      */
     async verifyBlockProof(proof, source, opts = {}) {
@@ -750,7 +757,7 @@ export function createApi(binding, threads) {
      * Verify a Mithril stake distribution artifact: the AVK of its signers is the one its
      * certificate signed as next AVK.
      * @param {unknown} artifact the body (text or bytes), or `{hash}` to fetch it
-     * @param {unknown} source
+     * @param {unknown} [source]
      * @param {VerifyCallOptions} [opts]
      */
     async verifyMithrilStakeDistribution(artifact, source, opts = {}) {
@@ -765,7 +772,7 @@ export function createApi(binding, threads) {
     /**
      * Verify a Cardano stake distribution artifact: its Merkle root is the signed one.
      * @param {unknown} artifact the body (text or bytes), or `{hash}` / `{epoch}` to fetch it
-     * @param {unknown} source
+     * @param {unknown} [source]
      * @param {VerifyCallOptions} [opts]
      */
     async verifyCardanoStakeDistribution(artifact, source, opts = {}) {
@@ -789,7 +796,7 @@ export function createApi(binding, threads) {
      * Verify a Cardano database artifact: its beacon and Merkle root are the signed ones and,
      * with `digests` (the immutable files' digests list), the digests lead to that root.
      * @param {unknown} artifact the body (text or bytes), or `{hash}` to fetch it
-     * @param {unknown} source
+     * @param {unknown} [source]
      * @param {{digests?: string | Uint8Array | ArrayBuffer} & VerifyCallOptions} [opts]
      */
     async verifyCardanoDatabase(artifact, source, opts = {}) {

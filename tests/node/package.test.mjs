@@ -230,10 +230,13 @@ describe('package', () => {
   });
 
   for (const [project, what] of [
-    ['tsconfig.dom.json', 'a browser project (DOM types, no @types/node)'],
-    ['tsconfig.node.json', 'a Node.js project (@types/node, no DOM types)'],
+    ['tsconfig.dom.json', 'type-checks with tsc --strict in a browser project (DOM types, no @types/node)'],
+    ['tsconfig.node.json', 'type-checks with tsc --strict in a Node.js project (@types/node, no DOM types)'],
+    // surface.ts: the same exports, members and parameter counts on both sides, and the
+    // implementation's JSDoc types fulfil the declarations.
+    ['tsconfig.surface.json', "agrees with the implementation's JSDoc types (pkg/src, checkJs)"],
   ]) {
-    test(`index.d.ts type-checks with tsc --strict in ${what}`, () => {
+    test(`index.d.ts ${what}`, () => {
       const tsc = join(HERE, 'node_modules', '.bin', 'tsc');
       assert.ok(existsSync(tsc), 'npm ci in tests/node installs typescript');
       try {
