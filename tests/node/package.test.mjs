@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -99,6 +99,29 @@ describe('package', () => {
     ]) {
       assert.ok(existsSync(join(PKG, f)), f);
     }
+  });
+
+  test("src/'s modules import one way: no import cycle among them", () => {
+    const dir = join(PKG, 'src');
+    /** @type {Map<string, string[]>} */
+    const graph = new Map();
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      // Static imports and re-exports of sibling files (JSDoc import() types are not loads).
+      const deps = [...text.matchAll(/^(?:import|export)\b[^;']*'\.\/([\w.-]+\.js)'/gm)].map((m) => m[1]);
+      graph.set(file, deps);
+    }
+    assert.ok(graph.get('node.js')?.includes('verifier.js'), 'the import scan finds the entries\' imports');
+    /** @type {Set<string>} */
+    const done = new Set();
+    /** @param {string} file @param {string[]} path */
+    const visit = (file, path) => {
+      assert.ok(!path.includes(file), `import cycle: ${[...path, file].join(' -> ')}`);
+      if (done.has(file)) return;
+      for (const dep of graph.get(file) ?? []) visit(dep, [...path, file]);
+      done.add(file);
+    };
+    for (const file of graph.keys()) visit(file, []);
   });
 
   test('package.json: license, repository, homepage, bugs, engines, no install scripts', () => {
