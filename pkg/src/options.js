@@ -9,6 +9,8 @@ import { hashList } from './proofs.js';
  */
 
 /**
+ * The options every verify method takes: `onProgress` (a function) and `signal` (an
+ * AbortSignal), both optional.
  * @param {unknown} opts
  * @returns {{onProgress: ProgressListener | undefined, signal: AbortSignal | undefined}}
  */
@@ -76,6 +78,7 @@ export function requestHash(request) {
 }
 
 /**
+ * A verifier option that is a positive integer when given (`options.{name}`).
  * @param {unknown} value
  * @param {string} name
  * @returns {number | undefined}
