@@ -149,6 +149,9 @@ export declare class MithrilVerificationError extends Error {
     message: string,
     fields: { code: VerificationErrorCode; numericCode: number; cause?: MithrilVerificationError['cause'] },
   );
+  /** True for a MithrilVerificationError made by any entry or copy of the package (by name and
+   * code), and for the wasm's verdicts. */
+  static [Symbol.hasInstance](value: unknown): boolean;
   name: 'MithrilVerificationError';
   code: VerificationErrorCode;
   /** Stable numeric code (100s: input and fetch, 200s: STM, 300s: certificate and chain rules,
@@ -176,6 +179,8 @@ export interface AbortError extends Error {
  * artifact requested by hash could not be fetched. */
 export declare class AggregatorError extends Error {
   constructor(message: string, fields: { code: AggregatorError['code']; cause: AggregatorError['cause'] });
+  /** True for an AggregatorError made by any entry or copy of the package (by name and code). */
+  static [Symbol.hasInstance](value: unknown): boolean;
   name: 'AggregatorError';
   code:
     | 'certificate_list_unavailable'
@@ -548,6 +553,8 @@ export declare class CertificateVerifier {
    *   bad options or (web entry) before `init()`.
    */
   constructor(genesisVerificationKey: string, options?: VerifierOptions);
+  /** True for a verifier made by any entry of the package (they carry one brand). */
+  static [Symbol.hasInstance](value: unknown): boolean;
   /** Load the wasm if needed (web entry), then construct. */
   static create(genesisVerificationKey: string, options?: VerifierOptions): Promise<CertificateVerifier>;
   /**

@@ -5,7 +5,8 @@
 # and the C ABI), pipelining, light-wallet proofs and
 # artifacts (every devnet one, tampered ones, fetched ones; proofs.test.mjs), the exports map
 # and the packed tarball installed into an empty project (node ESM import and CommonJS
-# require), the TypeScript declarations (tsc --strict, inside package.test.mjs), and the
+# require), the TypeScript declarations (tsc --strict, inside package.test.mjs, and checked
+# against pkg/src's JSDoc types: tests/node/types/surface.ts), pkg/src's one-way imports, and the
 # prepack check that refuses a missing or stale build (prepack.test.mjs).
 # Before the tests: the tarball `npm pack` makes (prepack checks pkg/dist/web against the
 # sources first) is linted by publint and @arethetypeswrong/cli.

@@ -10,6 +10,15 @@
  */
 let numericCodes = {};
 
+// The codes are the core's (its tables, through the wasm); their names are listed once, in
+// index.d.ts, which these classes are checked against (tests/node/types/surface.ts).
+/**
+ * @typedef {import('../index.js').VerificationErrorCode} VerificationErrorCode
+ * @typedef {import('../index.js').MithrilVerificationError['cause']} VerificationCause
+ * @typedef {import('../index.js').AggregatorError['code']} AggregatorCode
+ * @typedef {import('../index.js').AggregatorError['cause']} AggregatorCause
+ */
+
 /**
  * Record the wasm module's code table (instance.js, when an instance starts).
  * @param {Record<string, number>} table
@@ -35,14 +44,17 @@ function branded(value, name) {
  * `numericCode` from the core's tables, `cause` with what the failure concerns.
  */
 export class MithrilVerificationError extends Error {
+  // A field (not an assignment in the constructor) so that its type is the literal name.
+  /** @type {'MithrilVerificationError'} */
+  name = 'MithrilVerificationError';
+
   /**
    * @param {string} message
-   * @param {{code: string, numericCode: number, cause?: object}} fields
+   * @param {{code: VerificationErrorCode, numericCode: number, cause?: VerificationCause}} fields
    */
   constructor(message, { code, numericCode, cause = {} }) {
     super(message, { cause });
-    this.name = 'MithrilVerificationError';
-    /** @type {string} */
+    /** @type {VerificationErrorCode} */
     this.code = code;
     /** @type {number} */
     this.numericCode = numericCode;
@@ -59,14 +71,17 @@ export class MithrilVerificationError extends Error {
  * artifact asked for by hash: `code` and `cause: {url, status?, error?}`.
  */
 export class AggregatorError extends Error {
+  // A field, typed as the literal name (see MithrilVerificationError).
+  /** @type {'AggregatorError'} */
+  name = 'AggregatorError';
+
   /**
    * @param {string} message
-   * @param {{code: string, cause: {url: string, status?: number, error?: unknown}}} fields
+   * @param {{code: AggregatorCode, cause: AggregatorCause}} fields
    */
   constructor(message, { code, cause }) {
     super(message, { cause });
-    this.name = 'AggregatorError';
-    /** @type {string} */
+    /** @type {AggregatorCode} */
     this.code = code;
   }
 
@@ -110,9 +125,9 @@ export function usageError(code, message) {
 /**
  * A failure to learn which certificate to verify (verifyLatest's certificate list):
  * `name` "AggregatorError", a stable `code`, and `cause: {url, status?, error?}`.
- * @param {string} code
+ * @param {AggregatorCode} code
  * @param {string} message
- * @param {{url: string, status?: number, error?: unknown}} cause
+ * @param {AggregatorCause} cause
  */
 export function aggregatorError(code, message, cause) {
   return new AggregatorError(message, { code, cause });

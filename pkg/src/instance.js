@@ -25,7 +25,7 @@ let replaced = 0;
 let unreplaced;
 /** Wrapped object -> the object and the instance it belongs to. @type {WeakMap<object, {target: object, generation: number}>} */
 const owners = new WeakMap();
-/** @type {import('./driver.js').WasmBinding | undefined} */
+/** @type {import('./types.js').WasmBinding | undefined} */
 let guardedBinding;
 
 /**
@@ -119,7 +119,7 @@ export function isLive(handle) {
 
 /**
  * The wasm exports, every call guarded (see the top of this file). Call after start().
- * @returns {import('./driver.js').WasmBinding}
+ * @returns {import('./types.js').WasmBinding}
  */
 export function binding() {
   if (!guardedBinding) {
@@ -139,7 +139,7 @@ export function binding() {
             }
           : (/** @type {unknown[]} */ ...args) => guarded(() => fn(...args.map(unwrap)));
     }
-    guardedBinding = /** @type {import('./driver.js').WasmBinding} */ (/** @type {unknown} */ (out));
+    guardedBinding = /** @type {import('./types.js').WasmBinding} */ (/** @type {unknown} */ (out));
   }
   return guardedBinding;
 }

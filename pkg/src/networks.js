@@ -6,7 +6,7 @@ import { usageError } from './errors.js';
 
 /**
  * @typedef {{
- *   name: string,
+ *   name: import('../index.js').NetworkName,
  *   mithrilName: string,
  *   genesisVerificationKey: string,
  *   aggregator: string,

@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 
-import { createApi } from './driver.js';
+import { createApi } from './verifier.js';
 import { binding, start } from './instance.js';
 import { defaultWorkers, nodeSpawner } from './threads-node.js';
 

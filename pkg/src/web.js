@@ -5,7 +5,7 @@
 // The compiled WebAssembly.Module is kept: the check pool's workers instantiate it from a
 // postMessage, with no second download or compile.
 
-import { createApi } from './driver.js';
+import { createApi } from './verifier.js';
 import { usageError } from './errors.js';
 import { binding, compile, compiledModule, isStarted, start, startAsync } from './instance.js';
 import { defaultWorkers, webSpawner, workersAvailable } from './threads-web.js';

@@ -34,7 +34,7 @@ const { WorkerPool } = /** @type {typeof import('../../pkg/src/pool.js')} */ (aw
 const { nodeSpawner } = /** @type {typeof import('../../pkg/src/threads-node.js')} */ (
   await import(at('threads-node.js'))
 );
-const wasm = /** @type {import('../../pkg/src/driver.js').WasmBinding & {testPanic(): void}} */ (
+const wasm = /** @type {import('../../pkg/src/types.js').WasmBinding & {testPanic(): void}} */ (
   /** @type {unknown} */ (instance.binding())
 );
 
@@ -127,7 +127,7 @@ describe('a trap in the wasm module', () => {
       const id = walk.feed(hash, new TextEncoder().encode(devnet.certificates.get(hash)));
       if (id !== undefined) walk.runCheck(id);
     }
-    const handle = /** @type {import('../../pkg/src/driver.js').WasmCertificate} */ (walk.verifiedCertificate());
+    const handle = /** @type {import('../../pkg/src/types.js').WasmCertificate} */ (walk.verifiedCertificate());
     walk.free();
     assert.equal(handle.hash, devnet.latest);
     assert.throws(() => wasm.testPanic(), isInternalError);

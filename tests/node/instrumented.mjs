@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 
-import { createApi } from '../../pkg/src/driver.js';
+import { createApi } from '../../pkg/src/verifier.js';
 import * as wasm from '../../pkg/dist/web/mithril_lite.js';
 import { start } from '../../pkg/src/instance.js';
 

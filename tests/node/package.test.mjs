@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -87,13 +87,41 @@ describe('package', () => {
       'src/node.js',
       'src/web.js',
       'src/bundler.js',
-      'src/driver.js',
+      'src/verifier.js',
+      'src/drive.js',
+      'src/latest.js',
+      'src/options.js',
+      'src/verified.js',
+      'src/types.js',
       'src/instance.js',
       'dist/web/mithril_lite.js',
       'dist/web/mithril_lite_bg.wasm',
     ]) {
       assert.ok(existsSync(join(PKG, f)), f);
     }
+  });
+
+  test("src/'s modules import one way: no import cycle among them", () => {
+    const dir = join(PKG, 'src');
+    /** @type {Map<string, string[]>} */
+    const graph = new Map();
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      // Static imports and re-exports of sibling files (JSDoc import() types are not loads).
+      const deps = [...text.matchAll(/^(?:import|export)\b[^;']*'\.\/([\w.-]+\.js)'/gm)].map((m) => m[1]);
+      graph.set(file, deps);
+    }
+    assert.ok(graph.get('node.js')?.includes('verifier.js'), 'the import scan finds the entries\' imports');
+    /** @type {Set<string>} */
+    const done = new Set();
+    /** @param {string} file @param {string[]} path */
+    const visit = (file, path) => {
+      assert.ok(!path.includes(file), `import cycle: ${[...path, file].join(' -> ')}`);
+      if (done.has(file)) return;
+      for (const dep of graph.get(file) ?? []) visit(dep, [...path, file]);
+      done.add(file);
+    };
+    for (const file of graph.keys()) visit(file, []);
   });
 
   test('package.json: license, repository, homepage, bugs, engines, no install scripts', () => {
@@ -225,10 +253,13 @@ describe('package', () => {
   });
 
   for (const [project, what] of [
-    ['tsconfig.dom.json', 'a browser project (DOM types, no @types/node)'],
-    ['tsconfig.node.json', 'a Node.js project (@types/node, no DOM types)'],
+    ['tsconfig.dom.json', 'type-checks with tsc --strict in a browser project (DOM types, no @types/node)'],
+    ['tsconfig.node.json', 'type-checks with tsc --strict in a Node.js project (@types/node, no DOM types)'],
+    // surface.ts: the same exports, members and parameter counts on both sides, and the
+    // implementation's JSDoc types fulfil the declarations.
+    ['tsconfig.surface.json', "agrees with the implementation's JSDoc types (pkg/src, checkJs)"],
   ]) {
-    test(`index.d.ts type-checks with tsc --strict in ${what}`, () => {
+    test(`index.d.ts ${what}`, () => {
       const tsc = join(HERE, 'node_modules', '.bin', 'tsc');
       assert.ok(existsSync(tsc), 'npm ci in tests/node installs typescript');
       try {

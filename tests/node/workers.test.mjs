@@ -11,7 +11,7 @@ import { describe, test } from 'node:test';
 
 import { CertificateVerifier, MemoryTrustStore, runCheckJob } from 'mithril-lite';
 
-import { createApi } from '../../pkg/src/driver.js';
+import { createApi } from '../../pkg/src/verifier.js';
 import { WorkerPool } from '../../pkg/src/pool.js';
 import { nodeSpawner } from '../../pkg/src/threads-node.js';
 import * as wasm from '../../pkg/dist/web/mithril_lite.js';

@@ -1,31 +1,50 @@
-// The async driver shared by every entry (node, web, bundler): it fetches certificates, feeds
-// them to the wasm Walk, runs the STM checks (inline, or as jobs on a worker pool or a host's
-// executor), reports progress, honours AbortSignals and keeps trust checkpoints. It holds no
-// verification logic: the Walk decides every verdict.
+// The public API every entry (node, web, bundler) builds around its own way of loading the
+// wasm: createApi and its CertificateVerifier class. The class keeps a verifier's state
+// (genesis key, trust store, pool, key cache) and wires each call to the walk loops (drive.js);
+// it holds no verification logic: the wasm Walk decides every verdict.
 
-import {
-  abortError,
-  abortPromise,
-  aggregatorError,
-  internalError,
-  throwIfAborted,
-  usageError,
-} from './errors.js';
-import {
-  bodyBytes,
-  fetchBody,
-  hashList,
-  listQuery,
-} from './proofs.js';
+import { abortPromise, throwIfAborted, usageError } from './errors.js';
+import { bodyBytes, fetchBody, hashList, listQuery } from './proofs.js';
 import { WorkerPool } from './pool.js';
-import { aggregatorBase, readBody, resolveFetch, toFetcher, describe } from './sources.js';
+import { aggregatorBase, resolveFetch, toFetcher, describe } from './sources.js';
 import { MemoryTrustStore, isTrustStore, storedValue, trustKey } from './trust.js';
 import { lookUpNetwork, networkOptions } from './networks.js';
+import { drive, drivePooled, executorConcurrency } from './drive.js';
+import { latestHash } from './latest.js';
+import { callOptions, positiveInteger, proofVersion, requestHash, requestHashes } from './options.js';
+import { verifiedChain } from './verified.js';
+
+/**
+ * @typedef {import('./types.js').BindingLoader} BindingLoader
+ * @typedef {import('./types.js').Checkpoint} Checkpoint
+ * @typedef {import('./types.js').CheckExecutor} CheckExecutor
+ * @typedef {import('./types.js').CertificateFetcher} CertificateFetcher
+ * @typedef {import('./types.js').FetchFunction} FetchFunction
+ * @typedef {import('./types.js').JobRunner} JobRunner
+ * @typedef {import('./types.js').Limits} Limits
+ * @typedef {import('./types.js').NetworkInfo} NetworkInfo
+ * @typedef {import('./types.js').ProgressListener} ProgressListener
+ * @typedef {import('./types.js').Threads} Threads
+ * @typedef {import('./types.js').TrustRead} TrustRead
+ * @typedef {import('./types.js').TrustStore} TrustStore
+ * @typedef {import('./types.js').VerifyCallOptions} VerifyCallOptions
+ * @typedef {import('./types.js').WasmBinding} WasmBinding
+ * @typedef {import('./types.js').WasmCertificate} WasmCertificate
+ * @typedef {import('./types.js').WasmChain} WasmChain
+ * @typedef {import('./types.js').WasmKeyCache} WasmKeyCache
+ */
+/**
+ * @template R
+ * @typedef {import('./types.js').ProofKind<R>} ProofKind
+ */
 
 /**
  * `Symbol.asyncDispose` where the host has it (Node 20+, recent browsers); elsewhere a
  * registered symbol of the same name, so the method exists either way.
  */
+// Declared (not cast) as the well-known symbol's type: the method below is then typed as
+// `[Symbol.asyncDispose]`, which index.d.ts declares, rather than an anonymous symbol key.
+/** @type {typeof Symbol.asyncDispose} */
 const asyncDispose = /** @type {typeof Symbol.asyncDispose} */ (
   /** @type {{asyncDispose?: symbol}} */ (Symbol).asyncDispose ?? Symbol.for('Symbol.asyncDispose')
 );
@@ -39,136 +58,9 @@ const abandoned =
     ? new FinalizationRegistry((/** @type {WorkerPool} */ pool) => void pool.close())
     : undefined;
 
-const HASH = /^[0-9a-f]{64}$/;
+
 /** The brand of a CertificateVerifier of any entry (a registered symbol: one per program). */
 const VERIFIER_BRAND = Symbol.for('mithril-lite.CertificateVerifier');
-
-/**
- * @typedef {{
- *   step(): {kind: 'fetch', hash: string} | {kind: 'verify'} | {kind: 'done', result?: WasmChain, error?: Error},
- *   verifiedCheckpoints(): Uint8Array | undefined,
- *   resumeFrom(stored: Uint8Array): void,
- *   pendingCheckpoints(elapsedMs: number): Uint8Array | undefined,
- *   feed(hash: string, body: Uint8Array): number | undefined,
- *   runCheck(id: number): void,
- *   checkJob(id: number): Uint8Array,
- *   completeCheck(id: number, outcome: Uint8Array): void,
- *   failCheck(id: number, detail: string): void,
- *   splitCheck(id: number, parts: number): Uint8Array[],
- *   joinCheck(id: number, outcomes: Uint8Array[]): Uint8Array | undefined,
- *   useKeyCache(cache: WasmKeyCache): void,
- *   hasFailed(): boolean,
- *   fetchFailed(hash: string, detail: string): void,
- *   certificatesFed(): number,
- *   currentEpoch(): number | undefined,
- *   progress(): WalkProgress,
- *   verifiedCertificate(): WasmCertificate | undefined,
- *   free(): void,
- * }} WasmWalk
- * @typedef {{
- *   readonly hash: string,
- *   verifyTransactionsProofV1(body: Uint8Array, requested?: string[]): object,
- *   verifyTransactionsProofV2(body: Uint8Array, requested?: string[]): object,
- *   verifyBlocksProof(body: Uint8Array, requested?: string[]): object,
- *   verifyMithrilStakeDistribution(body: Uint8Array): object,
- *   verifyCardanoStakeDistribution(body: Uint8Array): object,
- *   verifyCardanoDatabase(body: Uint8Array, digests?: Uint8Array): object,
- *   free(): void,
- * }} WasmCertificate
- * @typedef {{
- *   what: string,
- *   unavailable: 'proof_unavailable' | 'artifact_unavailable',
- *   route: (request: Record<string, unknown>) => string,
- *   check: (certificate: WasmCertificate, body: Uint8Array, envelope: ProofEnvelope) => object,
- * }} ProofKind
- *   What a proof method verifies: `route` is the aggregator path of a request object (it
- *   throws a usage error for a bad request), `check` the wasm check of the body.
- * @typedef {{certificateHash: string, transactionsVersion: 1 | 2}} ProofEnvelope
- *   What a body names before it is verified, read by the core (`readProofEnvelope`).
- * @typedef {{onProgress?: ProgressListener, signal?: AbortSignal}} VerifyCallOptions
- * @typedef {{
- *   size(): number,
- *   absorb(walk: WasmWalk): void,
- *   free(): void,
- * }} WasmKeyCache
- *   The core's per-epoch cache of validated signer keys (src/wasm/key_cache.rs).
- * @typedef {{
- *   Walk: new (key: string, hash: string, options: object) => WasmWalk,
- *   KeyCache: new (key: string) => WasmKeyCache,
- *   networks(): NetworkInfo[],
- *   network(name: string): NetworkInfo | undefined,
- *   decodeGenesisKey(text: string): string,
- *   defaultLimits(): Limits,
- *   readProofEnvelope(body: Uint8Array, what: string): {certificateHash: string, transactionsVersion: 1 | 2},
- *   listHashes(body: Uint8Array): string[] | undefined,
- *   readCheckpoints(bytes: Uint8Array, genesisKey: string): Checkpoint[],
- *   mergeCheckpoints(stored: Uint8Array | undefined, fresh: Uint8Array, max: number): Uint8Array,
- *   runCheckJob(job: Uint8Array): Uint8Array,
- *   version(): string,
- *   isLive?(handle: object): boolean,
- * }} WasmBinding
- *   The wasm exports (src/instance.js guards them). `isLive`: whether a handle (a key cache)
- *   belongs to the current instance (not to one replaced after a trap); absent: always.
- * @typedef {{
- *   current(): WasmBinding,
- *   init(input?: unknown): Promise<void>,
- * }} BindingLoader
- * @typedef {{hash: string, epoch: number, aggregateVerificationKey: string}} Link
- * @typedef {import('./trust.js').Checkpoint} Checkpoint
- * @typedef {import('./networks.js').NetworkInfo} NetworkInfo
- * @typedef {{checkpoints: Checkpoint[], bytes?: Uint8Array, ignored?: {code: string, message: string}}} TrustRead
- *   What the store holds for this genesis key (`bytes`: the stored bytes, once the core read
- *   them); `ignored`: why a stored value is not trusted.
- * @typedef {{
- *   certificate: {
- *     hash: string, previousHash: string, epoch: number, signedEntityType: object,
- *     signedEntityTypeName: string, protocolMessage: [string, string][], signedMessage: string,
- *     aggregateVerificationKey: string, parameters: {m: number, k: number, phi_f: number},
- *     isGenesis: boolean,
- *   },
- *   certificatesChecked: number, anchorKind: 'genesis' | 'trusted', anchorHash: string,
- *   links: Link[],
- * }} WasmChain
- * @typedef {import('./sources.js').CertificateFetcher} CertificateFetcher
- * @typedef {import('./sources.js').FetchFunction} FetchFunction
- * @typedef {{get(key: string): Promise<unknown>, set(key: string, value: unknown): Promise<void>, delete?(key: string): Promise<void>}} TrustStore
- * @typedef {(event: object) => void} ProgressListener
- * @typedef {{
- *   certificatesFetched: number, certificatesChecked: number, certificatesVerified: number,
- *   pendingChecks: number, anchorVerified: boolean, currentEpoch?: number, startEpoch?: number,
- *   checkedEpoch?: number, verifiedEpoch?: number, anchorEpoch?: number, fraction?: number,
- * }} WalkProgress
- *   The core's progress view of a walk (src/chain/progress.rs): the driver only passes it on.
- * @typedef {{
- *   maxChainLength: number, maxCertificateBytes: number, pairingBatch: number,
- *   maxSignaturesPerCertificate: number, maxIndicesPerCertificate: number,
- *   maxIndicesPerSignature: number, maxCheckpoints: number, maxProofBytes: number,
- *   maxListBytes: number,
- * }} Limits
- *   The core's default limits (WalkConfig, the checkpoint and proof body bounds), from
- *   `defaultLimits()`.
- * @typedef {{
- *   run(job: Uint8Array, init: {signal: AbortSignal}): Promise<Uint8Array | ArrayBuffer>,
- *   concurrency?: number,
- * }} CheckExecutor
- *   Runs one STM check job (bytes) somewhere and resolves to its outcome (bytes): the package's
- *   WorkerPool, or a host's own (e.g. a wallet's existing worker calling `runCheckJob`).
- * @typedef {{
- *   available(): boolean,
- *   defaultWorkers(): number,
- *   spawner(): import('./pool.js').Spawn,
- *   mainThreadChecks?: boolean,
- * }} Threads
- *   How an entry starts workers (threads-node.js, threads-web.js).
- * @typedef {{
- *   executor: CheckExecutor,
- *   concurrency: number,
- *   maxInFlight: number,
- *   assist: boolean,
- *   inline(job: Uint8Array): Uint8Array,
- *   counts: {jobs: number, inlineRetries: number, mainThread: number, split: number},
- * }} JobRunner
- */
 
 /**
  * Build the public API around a loaded (or loadable) wasm binding.
@@ -382,6 +274,7 @@ export function createApi(binding, threads) {
      */
     poolStats() {
       const pool = this.#pool?.stats();
+      /** @type {'inline' | 'workers' | 'executor'} */
       const mode = this.#hostExecutor ? 'executor' : this.#workers > 0 ? 'workers' : 'inline';
       return {
         mode,
@@ -602,7 +495,7 @@ export function createApi(binding, threads) {
      * @param {ProgressListener | undefined} onProgress
      * @param {AbortSignal | undefined} callerSignal
      * @param {boolean} keep
-     * @returns {Promise<{chain: ReturnType<typeof result>, certificate: WasmCertificate | undefined}>}
+     * @returns {Promise<{chain: ReturnType<typeof verifiedChain>, certificate: WasmCertificate | undefined}>}
      */
     async #walk(hash, fetcher, onProgress, callerSignal, keep) {
       this.#checkOpen();
@@ -629,7 +522,7 @@ export function createApi(binding, threads) {
      * @param {AbortSignal} signal
      * @param {boolean} keep
      * @param {WasmBinding} wasm
-     * @returns {Promise<{chain: ReturnType<typeof result>, certificate: WasmCertificate | undefined}>}
+     * @returns {Promise<{chain: ReturnType<typeof verifiedChain>, certificate: WasmCertificate | undefined}>}
      */
     async #walkUntil(hash, fetcher, onProgress, signal, keep, wasm) {
       throwIfAborted(signal);
@@ -734,7 +627,7 @@ export function createApi(binding, threads) {
         throw e;
       }
       const trustStored = await this.#commit(fresh);
-      return { chain: result(chain, trustStored), certificate };
+      return { chain: verifiedChain(chain, trustStored), certificate };
     }
 
     /**
@@ -745,7 +638,8 @@ export function createApi(binding, threads) {
      * @param {unknown} input the body (text or bytes) or a request object
      * @param {unknown} source
      * @param {unknown} opts
-     * @param {ProofKind} kind
+     * @template R
+     * @param {ProofKind<R>} kind
      */
     async #verifyProof(input, source, opts, kind) {
       this.#checkOpen();
@@ -783,7 +677,7 @@ export function createApi(binding, threads) {
      * @param {unknown} source
      * @param {AbortSignal | undefined} signal
      * @param {ProgressListener | undefined} onProgress
-     * @param {ProofKind} kind
+     * @param {ProofKind<unknown>} kind
      * @returns {Promise<Uint8Array>}
      */
     async #fetchProof(request, source, signal, onProgress, kind) {
@@ -814,7 +708,7 @@ export function createApi(binding, threads) {
      * Verify a Cardano transactions proof (v1 `/proof/cardano-transaction` or v2
      * `/proof/v2/cardano-transaction`) and the chain of the certificate it names.
      * @param {unknown} proof the body (text or bytes), or `{transactions: string[]}` to fetch it
-     * @param {unknown} source
+     * @param {unknown} [source]
      * @param {{transactions?: string[], version?: 1 | 2} & VerifyCallOptions} [opts]
      */
     async verifyTransactionProof(proof, source, opts = {}) {
@@ -831,11 +725,10 @@ export function createApi(binding, threads) {
         },
         check: (certificate, body, envelope) => {
           const version = explicit ?? envelope.transactionsVersion;
-          const items =
-            version === 1
-              ? certificate.verifyTransactionsProofV1(body, requested)
-              : certificate.verifyTransactionsProofV2(body, requested);
-          return { version, ...items };
+          // One literal per branch: the result is then typed as one version or the other.
+          return version === 1
+            ? { version: /** @type {1} */ (1), ...certificate.verifyTransactionsProofV1(body, requested) }
+            : { version: /** @type {2} */ (2), ...certificate.verifyTransactionsProofV2(body, requested) };
         },
       });
     }
@@ -843,7 +736,7 @@ export function createApi(binding, threads) {
     /**
      * Verify a Cardano blocks proof (`/proof/v2/cardano-block`) and its certificate's chain.
      * @param {unknown} proof the body (text or bytes), or `{blocks: string[]}` to fetch it
-     * @param {unknown} source
+     * @param {unknown} [source]
      * @param {{blocks?: string[]} & VerifyCallOptions} [opts]
      */
     async verifyBlockProof(proof, source, opts = {}) {
@@ -864,7 +757,7 @@ export function createApi(binding, threads) {
      * Verify a Mithril stake distribution artifact: the AVK of its signers is the one its
      * certificate signed as next AVK.
      * @param {unknown} artifact the body (text or bytes), or `{hash}` to fetch it
-     * @param {unknown} source
+     * @param {unknown} [source]
      * @param {VerifyCallOptions} [opts]
      */
     async verifyMithrilStakeDistribution(artifact, source, opts = {}) {
@@ -879,7 +772,7 @@ export function createApi(binding, threads) {
     /**
      * Verify a Cardano stake distribution artifact: its Merkle root is the signed one.
      * @param {unknown} artifact the body (text or bytes), or `{hash}` / `{epoch}` to fetch it
-     * @param {unknown} source
+     * @param {unknown} [source]
      * @param {VerifyCallOptions} [opts]
      */
     async verifyCardanoStakeDistribution(artifact, source, opts = {}) {
@@ -903,7 +796,7 @@ export function createApi(binding, threads) {
      * Verify a Cardano database artifact: its beacon and Merkle root are the signed ones and,
      * with `digests` (the immutable files' digests list), the digests lead to that root.
      * @param {unknown} artifact the body (text or bytes), or `{hash}` to fetch it
-     * @param {unknown} source
+     * @param {unknown} [source]
      * @param {{digests?: string | Uint8Array | ArrayBuffer} & VerifyCallOptions} [opts]
      */
     async verifyCardanoDatabase(artifact, source, opts = {}) {
@@ -943,535 +836,5 @@ export function createApi(binding, threads) {
     init: (input) => binding.init(input),
     /** The public networks, from the core's table (mainnet first). */
     networks: () => binding.current().networks(),
-  };
-}
-
-/**
- * The walk loop. After feeding certificate n it starts fetching n+1 (which step() names at
- * once) and only then runs n's STM check, so the download overlaps the verification.
- * @param {WasmWalk} walk
- * @param {CertificateFetcher} fetcher
- * @param {AbortSignal} fetchSignal
- * @param {Promise<never>} aborted
- * @param {AbortSignal | undefined} signal
- * @param {ProgressListener} emit
- * @param {(() => void) | undefined} tick
- * @returns {Promise<WasmChain>}
- */
-async function drive(walk, fetcher, fetchSignal, aborted, signal, emit, tick) {
-  /** @type {{hash: string, promise: Promise<import('./sources.js').Fetched>} | undefined} */
-  let inflight;
-  /** STM checks handed out, oldest first. @type {{id: number, index: number}[]} */
-  const checks = [];
-  const { certs, report } = progressReporter(walk, emit, tick);
-  /**
-   * @template T
-   * @param {Promise<T>} p
-   */
-  const race = (p) => Promise.race([p, aborted]);
-
-  for (;;) {
-    throwIfAborted(signal);
-    const step = walk.step();
-    if (step.kind === 'done') {
-      if (step.error) throw step.error;
-      report();
-      return /** @type {WasmChain} */ (step.result);
-    }
-    if (step.kind === 'fetch' && inflight?.hash !== step.hash) {
-      inflight = { hash: step.hash, promise: fetchOne(fetcher, step.hash, fetchSignal) };
-    }
-    if (checks.length > 0) {
-      // Let the fetch just started go out (and abort events arrive) before the thread blocks
-      // on a check.
-      await race(yieldToEventLoop());
-      throwIfAborted(signal);
-      const check = /** @type {{id: number, index: number}} */ (checks.shift());
-      walk.runCheck(check.id);
-      report();
-      continue;
-    }
-    if (!inflight) {
-      throw new Error('mithril-lite: the walk awaits a check the driver does not hold');
-    }
-    const { hash, promise } = inflight;
-    const got = await race(promise);
-    inflight = undefined;
-    throwIfAborted(signal);
-    if (!got.ok) {
-      walk.fetchFailed(hash, got.detail);
-      continue;
-    }
-    const fedBefore = walk.certificatesFed();
-    const id = walk.feed(hash, got.body);
-    const progress = walk.progress();
-    const epoch = progress.certificatesFetched > fedBefore ? progress.currentEpoch : undefined;
-    const index = certs.length;
-    certs.push({ hash, epoch });
-    emit({ type: 'certificate-fetched', hash, index, epoch, bytes: got.body.byteLength, progress });
-    if (id !== undefined) checks.push({ id, index });
-  }
-}
-
-/**
- * The walk loop with the checks run elsewhere (a worker pool or a host's executor). Fetching
- * goes on while jobs run, as long as fewer than `runner.maxInFlight` checks are outstanding;
- * outcomes are recorded in whatever order they arrive (the walk orders the verdict). A job
- * whose executor fails is retried once inline; if that fails too, the walk fails with
- * `internal_error`.
- *
- * The executor gets at most `runner.concurrency` jobs at a time; the others wait here, and
- * with `runner.assist` this thread runs a waiting one itself whenever it would otherwise only
- * wait. When the executor has room for several jobs and nothing else is out, a check's point
- * decoding (most of its cost) is split over it (`splitCheck` / `joinCheck`): the warm path,
- * one new certificate to check, then uses every worker.
- * @param {WasmWalk} walk
- * @param {CertificateFetcher} fetcher
- * @param {AbortSignal} workSignal aborted with the caller's signal and when the walk ends
- * @param {Promise<never>} aborted
- * @param {AbortSignal | undefined} signal
- * @param {ProgressListener} emit
- * @param {JobRunner} runner
- * @param {(() => void) | undefined} tick
- * @returns {Promise<WasmChain>}
- */
-async function drivePooled(walk, fetcher, workSignal, aborted, signal, emit, runner, tick) {
-  /**
-   * @typedef {{kind: 'fetched', got: import('./sources.js').Fetched}} Fetched
-   * @typedef {{kind: 'checked', id: number, job: Uint8Array, outcome?: unknown, error?: unknown, joined?: boolean}} Checked
-   */
-  /** @type {{hash: string, promise: Promise<Fetched>} | undefined} */
-  let inflight;
-  /** Jobs out, by check id. @type {Map<number, {index: number, promise: Promise<Checked>}>} */
-  const jobs = new Map();
-  /** Checks fed and not yet given to the executor, oldest first. @type {{id: number, index: number}[]} */
-  const waiting = [];
-  const { certs, report } = progressReporter(walk, emit, tick);
-  /**
-   * Run check `id` split: its point decoding in parts over the executor, then the rest.
-   * @param {number} id
-   * @param {number} index
-   */
-  const dispatchSplit = (id, index) => {
-    const parts = walk.splitCheck(id, runner.concurrency);
-    // A small certificate comes back whole: nothing to spread.
-    if (parts.length < 2) {
-      dispatch(id, index);
-      return;
-    }
-    const job = walk.checkJob(id);
-    runner.counts.jobs += parts.length + 1;
-    runner.counts.split++;
-    const run = async () => {
-      const outcomes = await Promise.all(
-        parts.map((part) => Promise.resolve(runner.executor.run(part, { signal: workSignal }))),
-      );
-      const bytes = outcomes.map(outcomeBytes);
-      if (bytes.some((b) => b === undefined)) throw new Error('the executor resolved to no bytes');
-      // Completes the check itself when a part failed (the first bad point is the verdict).
-      const rest = walk.joinCheck(id, /** @type {Uint8Array[]} */ (bytes));
-      if (rest === undefined) return /** @type {Checked} */ ({ kind: 'checked', id, job, joined: true });
-      const outcome = await runner.executor.run(rest, { signal: workSignal });
-      return /** @type {Checked} */ ({ kind: 'checked', id, job, outcome });
-    };
-    const promise = run().catch(
-      (error) => /** @type {Checked} */ ({ kind: 'checked', id, job, error: error ?? 'rejected' }),
-    );
-    jobs.set(id, { index, promise });
-  };
-  /**
-   * Give check `id` to the executor now, or keep it waiting while the executor is full.
-   * @param {number} id
-   * @param {number} index
-   */
-  const offer = (id, index) => {
-    if (runner.assist && jobs.size >= runner.concurrency) {
-      // Kept here for this thread to take when it would otherwise wait.
-      waiting.push({ id, index });
-    } else if (runner.concurrency > 1 && jobs.size === 0 && waiting.length === 0) {
-      dispatchSplit(id, index);
-    } else {
-      dispatch(id, index);
-    }
-  };
-  /**
-   * @param {number} id
-   * @param {number} index
-   */
-  const dispatch = (id, index) => {
-    const job = walk.checkJob(id);
-    /** @type {Promise<Uint8Array | ArrayBuffer>} */
-    let running;
-    try {
-      running = Promise.resolve(runner.executor.run(job, { signal: workSignal }));
-    } catch (e) {
-      running = Promise.reject(e);
-    }
-    runner.counts.jobs++;
-    const promise = running.then(
-      (outcome) => /** @type {Checked} */ ({ kind: 'checked', id, job, outcome }),
-      (error) => /** @type {Checked} */ ({ kind: 'checked', id, job, error: error ?? 'rejected' }),
-    );
-    jobs.set(id, { index, promise });
-  };
-  /** @param {Checked} done */
-  const complete = (done) => {
-    jobs.delete(done.id);
-    const next = waiting.shift();
-    if (next) dispatch(next.id, next.index);
-    if (done.joined) {
-      report();
-      return;
-    }
-    let outcome = outcomeBytes(done.outcome);
-    if (!outcome) {
-      const failure =
-        done.error !== undefined ? describe(done.error) : 'the executor resolved to no bytes';
-      runner.counts.inlineRetries++;
-      try {
-        outcome = runner.inline(done.job);
-      } catch (e) {
-        const detail = `the check's executor failed (${failure}) and so did its inline retry (${describe(e)})`;
-        try {
-          walk.failCheck(done.id, detail);
-        } catch {
-          throw internalError(detail);
-        }
-      }
-    }
-    if (outcome) walk.completeCheck(done.id, outcome);
-    report();
-  };
-
-  for (;;) {
-    throwIfAborted(signal);
-    const step = walk.step();
-    if (step.kind === 'done') {
-      if (step.error) throw step.error;
-      report();
-      return /** @type {WasmChain} */ (step.result);
-    }
-    if (
-      step.kind === 'fetch' &&
-      inflight?.hash !== step.hash &&
-      jobs.size + waiting.length < runner.maxInFlight
-    ) {
-      const promise = fetchOne(fetcher, step.hash, workSignal).then(
-        (got) => /** @type {Fetched} */ ({ kind: 'fetched', got }),
-      );
-      promise.catch(() => {}); // an AbortError nobody races for any more
-      inflight = { hash: step.hash, promise };
-    }
-    if (runner.assist && waiting.length > 0) {
-      // This thread would only wait: it runs the oldest waiting check itself (the fetch
-      // started above goes on meanwhile).
-      const { id, index } = /** @type {{id: number, index: number}} */ (waiting.shift());
-      runner.counts.jobs++;
-      runner.counts.mainThread++;
-      walk.completeCheck(id, runner.inline(walk.checkJob(id)));
-      report();
-      // Let timers (an abort), fetches and workers' answers in before the next check.
-      await macrotask();
-      continue;
-    }
-    /** @type {Promise<Fetched | Checked>[]} */
-    const waits = [...jobs.values()].map((j) => j.promise);
-    if (inflight) waits.push(inflight.promise);
-    if (waits.length === 0) {
-      throw new Error('mithril-lite: the walk awaits a check the driver does not hold');
-    }
-    const event = await Promise.race([...waits, aborted]);
-    throwIfAborted(signal);
-    if (event.kind === 'checked') {
-      complete(event);
-      continue;
-    }
-    const hash = /** @type {{hash: string}} */ (inflight).hash;
-    inflight = undefined;
-    const got = event.got;
-    if (!got.ok) {
-      walk.fetchFailed(hash, got.detail);
-      continue;
-    }
-    const fedBefore = walk.certificatesFed();
-    const id = walk.feed(hash, got.body);
-    const progress = walk.progress();
-    const epoch = progress.certificatesFetched > fedBefore ? progress.currentEpoch : undefined;
-    const index = certs.length;
-    certs.push({ hash, epoch });
-    emit({ type: 'certificate-fetched', hash, index, epoch, bytes: got.body.byteLength, progress });
-    // Feeding can settle a batch of pairing equations, and with it earlier certificates.
-    report();
-    if (id !== undefined) offer(id, index);
-  }
-}
-
-/**
- * The `certificate-verified` events of one walk, in chain order, as the core counts them
- * (`Walk.progress().certificatesChecked`: every check of the certificate passed but, at most,
- * its pairing equation, which waits for its batch: progress, not a verdict). `certs` holds the
- * hash and epoch of each certificate fed, by index, for the events.
- * @param {WasmWalk} walk
- * @param {ProgressListener} emit
- * @param {(() => void) | undefined} tick called at each report: saves the walk's progress when due
- */
-function progressReporter(walk, emit, tick) {
-  /** @type {{hash: string, epoch: number | undefined}[]} */
-  const certs = [];
-  let reported = 0;
-  const report = () => {
-    tick?.();
-    const progress = walk.progress();
-    const verified = Math.min(progress.certificatesChecked, certs.length);
-    while (reported < verified) {
-      const c = certs[reported];
-      emit({ type: 'certificate-verified', hash: c.hash, index: reported, epoch: c.epoch, progress });
-      reported++;
-    }
-  };
-  return { certs, report };
-}
-
-/** A turn of the event loop (setImmediate where it exists: no 4 ms clamp). */
-function macrotask() {
-  return new Promise((resolve) =>
-    typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0),
-  );
-}
-
-/**
- * An executor's answer as bytes, or undefined if it is not bytes.
- * @param {unknown} value
- */
-function outcomeBytes(value) {
-  if (value instanceof Uint8Array) return value;
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  return undefined;
-}
-
-/**
- * How many jobs an executor runs at once: its `concurrency` if it says, else 2.
- * @param {CheckExecutor | undefined} executor
- */
-function executorConcurrency(executor) {
-  const n = executor?.concurrency;
-  return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : 2;
-}
-
-/**
- * Start one fetch. The promise rejects only with an AbortError, and never goes unhandled.
- * @param {CertificateFetcher} fetcher
- * @param {string} hash
- * @param {AbortSignal} signal
- */
-function fetchOne(fetcher, hash, signal) {
-  const promise = fetcher(hash, signal).catch((e) => {
-    if (signal.aborted) throw abortError(signal.reason);
-    return /** @type {import('./sources.js').Fetched} */ ({ ok: false, detail: describe(e) });
-  });
-  promise.catch(() => {});
-  return promise;
-}
-
-/** Resolve after the host's event loop had a turn (macrotask). */
-function yieldToEventLoop() {
-  const g = /** @type {{setImmediate?: (f: () => void) => unknown}} */ (globalThis);
-  if (typeof g.setImmediate === 'function') {
-    const setImmediate = g.setImmediate;
-    return new Promise((resolve) => setImmediate(() => resolve(undefined)));
-  }
-  if (typeof MessageChannel === 'function') {
-    return new Promise((resolve) => {
-      const { port1, port2 } = new MessageChannel();
-      port1.onmessage = () => {
-        port1.close();
-        resolve(undefined);
-      };
-      port2.postMessage(null);
-    });
-  }
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-/**
- * The first hash of the aggregator's certificate list, read by the core (`listHashes`).
- * @param {string} base
- * @param {FetchFunction} fetchImpl
- * @param {AbortSignal | undefined} signal
- * @param {WasmBinding} wasm
- */
-async function latestHash(base, fetchImpl, signal, wasm) {
-  const maxBytes = wasm.defaultLimits().maxListBytes;
-  throwIfAborted(signal);
-  const url = `${base}/certificates`;
-  const aborted = abortPromise(signal);
-  /** @type {Uint8Array} */
-  let bytes;
-  try {
-    /** @type {import('./sources.js').FetchResponse} */
-    let response;
-    try {
-      /** @type {{signal?: AbortSignal, headers: Record<string, string>}} */
-      const init = { headers: { accept: 'application/json' } };
-      if (signal) init.signal = signal;
-      response = await Promise.race([fetchImpl(url, init), aborted.promise]);
-    } catch (e) {
-      throwIfAborted(signal);
-      throw aggregatorError(
-        'certificate_list_unavailable',
-        `network error fetching ${url}: ${describe(e)}`,
-        { url, error: e },
-      );
-    }
-    if (!response.ok) {
-      throw aggregatorError(
-        'certificate_list_unavailable',
-        `HTTP ${response.status} from ${url}`,
-        { url, status: response.status },
-      );
-    }
-    try {
-      bytes = await Promise.race([readBody(response, maxBytes + 1), aborted.promise]);
-    } catch (e) {
-      throwIfAborted(signal);
-      throw aggregatorError('certificate_list_unavailable', `error reading ${url}: ${describe(e)}`, {
-        url,
-        error: e,
-      });
-    }
-  } finally {
-    aborted.dispose();
-  }
-  throwIfAborted(signal);
-  if (bytes.byteLength > maxBytes) {
-    throw aggregatorError('certificate_list_malformed', `${url}: larger than ${maxBytes} bytes`, {
-      url,
-    });
-  }
-  const hashes = wasm.listHashes(bytes);
-  if (!hashes) {
-    throw aggregatorError(
-      'certificate_list_malformed',
-      `${url}: not a JSON array of certificates with a "hash"`,
-      { url },
-    );
-  }
-  if (hashes.length === 0) {
-    throw aggregatorError('certificate_list_empty', `${url}: the aggregator lists no certificate`, {
-      url,
-    });
-  }
-  if (!HASH.test(hashes[0])) {
-    throw aggregatorError('certificate_list_malformed', `${url}: the first hash is not 64 hex digits`, {
-      url,
-    });
-  }
-  return hashes[0];
-}
-
-/**
- * @param {unknown} opts
- * @returns {{onProgress: ProgressListener | undefined, signal: AbortSignal | undefined}}
- */
-function callOptions(opts) {
-  if (opts === undefined || opts === null) return { onProgress: undefined, signal: undefined };
-  if (typeof opts !== 'object') throw usageError('invalid_options', 'options must be an object');
-  const { onProgress, signal } = /** @type {{onProgress?: unknown, signal?: unknown}} */ (opts);
-  if (onProgress !== undefined && typeof onProgress !== 'function') {
-    throw usageError('invalid_options', 'onProgress must be a function');
-  }
-  if (
-    signal !== undefined &&
-    (typeof signal !== 'object' ||
-      signal === null ||
-      typeof (/** @type {{aborted?: unknown}} */ (signal).aborted) !== 'boolean' ||
-      typeof (/** @type {{addEventListener?: unknown}} */ (signal).addEventListener) !==
-        'function')
-  ) {
-    throw usageError('invalid_options', 'signal must be an AbortSignal');
-  }
-  return {
-    onProgress: /** @type {ProgressListener | undefined} */ (onProgress),
-    signal: /** @type {AbortSignal | undefined} */ (signal),
-  };
-}
-
-/**
- * `options.version` of a transactions proof: 1, 2, or undefined (detected from the body; v2
- * when fetching).
- * @param {unknown} opts
- * @returns {1 | 2 | undefined}
- */
-function proofVersion(opts) {
-  const version = /** @type {{version?: unknown} | undefined} */ (opts)?.version;
-  if (version === undefined || version === null) return undefined;
-  if (version !== 1 && version !== 2) {
-    throw usageError('invalid_options', 'options.version must be 1 or 2');
-  }
-  return version;
-}
-
-/**
- * The hashes of a fetch request: a non-empty array of strings.
- * @param {unknown} value
- * @param {string} name
- * @returns {string[]}
- */
-function requestHashes(value, name) {
-  const hashes = hashList(value, name);
-  if (!hashes || hashes.length === 0) {
-    throw usageError('invalid_argument', `${name} must be a non-empty array of hash strings`);
-  }
-  return hashes;
-}
-
-/**
- * The `hash` of an artifact request, URL-encoded.
- * @param {Record<string, unknown>} request
- */
-function requestHash(request) {
-  if (typeof request.hash !== 'string' || request.hash.length === 0) {
-    throw usageError('invalid_argument', 'the artifact request needs a `hash` string');
-  }
-  return encodeURIComponent(request.hash);
-}
-
-/**
- * @param {unknown} value
- * @param {string} name
- * @returns {number | undefined}
- */
-function positiveInteger(value, name) {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw usageError('invalid_options', `options.${name} must be a positive integer`);
-  }
-  return value;
-}
-
-/**
- * The verified chain as the public result.
- * @param {WasmChain} chain
- * @param {boolean} trustStored
- */
-function result(chain, trustStored) {
-  const c = chain.certificate;
-  return {
-    hash: c.hash,
-    previousHash: c.previousHash,
-    epoch: c.epoch,
-    signedEntityType: c.signedEntityType,
-    signedEntityTypeName: c.signedEntityTypeName,
-    // Own data properties only (Object.fromEntries defines them), whatever the part names.
-    protocolMessage: Object.fromEntries(c.protocolMessage),
-    protocolMessageParts: c.protocolMessage,
-    signedMessage: c.signedMessage,
-    aggregateVerificationKey: c.aggregateVerificationKey,
-    parameters: c.parameters,
-    isGenesis: c.isGenesis,
-    certificatesChecked: chain.certificatesChecked,
-    anchor: { kind: chain.anchorKind, hash: chain.anchorHash },
-    links: chain.links,
-    trustStored,
   };
 }
