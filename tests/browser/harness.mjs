@@ -1,5 +1,6 @@
 // Shared helpers of the browser tests: the demo server as a child process, Debian's Chromium
-// through playwright-core, paths and the devnet facts the tests assert.
+// through playwright-core, paths and the devnet facts the tests assert, a served page with
+// both (openServedPage) and the package loaded into a page (loadPackage).
 
 import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
@@ -185,3 +186,61 @@ export async function screenshot(page, name) {
   return path.relative(process.cwd(), file);
 }
 
+
+/**
+ * The setup of a test file that drives one page: www/server.mjs, Chromium and a watched page
+ * (problems collected in `problems`) opened on the server's root. `close()` ends them all.
+ * @param {string[]} problems
+ */
+export async function openServedPage(problems) {
+  const server = await startServer();
+  /** @type {Awaited<ReturnType<typeof launchBrowser>> | undefined} */
+  let browser;
+  try {
+    browser = await launchBrowser();
+    const page = await watchedPage(browser, problems);
+    await page.goto(server.url);
+    const opened = browser;
+    return {
+      server,
+      browser: opened,
+      page,
+      async close() {
+        await opened.close();
+        await server.stop();
+      },
+    };
+  } catch (e) {
+    // Nothing left running when the setup fails half-way.
+    await browser?.close();
+    await server.stop();
+    throw e;
+  }
+}
+
+/**
+ * Load the package's browser entry into `page` (again after a reload), as the tests that
+ * import it themselves use it: `window.lib` (the entry, initialized), `window.genesisKey` (the
+ * devnet's), `window.newest` (the newest devnet certificate) and `window.source(name)` (a
+ * CertificateSource over the server's aggregator `name`, logging the hashes asked in
+ * `requested`).
+ * @param {import('playwright-core').Page} page
+ */
+export async function loadPackage(page) {
+  await page.evaluate(async (newest) => {
+    const w = /** @type {any} */ (window);
+    w.newest = newest;
+    w.lib = await import('/node_modules/mithril-lite/src/web.js');
+    await w.lib.init();
+    w.genesisKey = (await (await fetch('/devnet/genesis.vkey')).text()).trim();
+    w.source = (/** @type {string} */ name) => ({
+      requested: /** @type {string[]} */ ([]),
+      async getCertificate(/** @type {string} */ hash, /** @type {{signal: AbortSignal}} */ init) {
+        this.requested.push(hash);
+        const r = await fetch(`/${name}/certificate/${hash}`, { signal: init.signal });
+        if (!r.ok) throw new Error(`HTTP ${r.status}`);
+        return r.text();
+      },
+    });
+  }, DEVNET.newest);
+}

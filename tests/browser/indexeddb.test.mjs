@@ -5,12 +5,10 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEVNET, launchBrowser, startServer, watchedPage } from './harness.mjs';
+import { DEVNET, loadPackage, openServedPage } from './harness.mjs';
 
-/** @type {Awaited<ReturnType<typeof startServer>>} */
-let server;
-/** @type {Awaited<ReturnType<typeof launchBrowser>>} */
-let browser;
+/** @type {Awaited<ReturnType<typeof openServedPage>>} */
+let session;
 /** @type {import('playwright-core').Page} */
 let page;
 /** Uncaught errors and console errors of the page. @type {string[]} */
@@ -20,26 +18,14 @@ const problems = [];
 const bytesOf = (/** @type {number} */ n) => 41 + 40 * n + 32;
 
 /**
- * Load the package into the page (again after a reload) and define the helpers the tests use:
- * `source(name)` (an aggregator of the server, logging the hashes asked) and `raw(...)`
- * (IndexedDB without the store: to look at or corrupt what it keeps).
+ * Load the package into the page (again after a reload: `loadPackage`, whose `source(name)`
+ * logs the hashes asked) and define `raw(...)` (IndexedDB without the store: to look at or
+ * corrupt what it keeps).
  */
 async function setUpPage() {
-  await page.evaluate(async (newest) => {
+  await loadPackage(page);
+  await page.evaluate(() => {
     const w = /** @type {any} */ (window);
-    w.newest = newest;
-    w.lib = await import('/node_modules/mithril-lite/src/web.js');
-    await w.lib.init();
-    w.genesisKey = (await (await fetch('/devnet/genesis.vkey')).text()).trim();
-    w.source = (/** @type {string} */ name) => ({
-      requested: /** @type {string[]} */ ([]),
-      async getCertificate(/** @type {string} */ hash, /** @type {{signal: AbortSignal}} */ init) {
-        this.requested.push(hash);
-        const r = await fetch(`/${name}/certificate/${hash}`, { signal: init.signal });
-        if (!r.ok) throw new Error(`HTTP ${r.status}`);
-        return r.text();
-      },
-    });
     /**
      * One request on an existing object store, in its own connection (closed after).
      * @param {string} db @param {string} store @param {'get' | 'put'} op
@@ -70,21 +56,18 @@ async function setUpPage() {
           };
         };
       });
-  }, DEVNET.newest);
+  });
 }
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  page = await watchedPage(browser, problems);
+  session = await openServedPage(problems);
+  page = session.page;
   // Any page of the server: the tests import the package themselves.
-  await page.goto(server.url);
   await setUpPage();
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
+  await session?.close();
 });
 
 /**

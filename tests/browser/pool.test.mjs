@@ -5,45 +5,24 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEVNET, launchBrowser, startServer, watchedPage } from './harness.mjs';
+import { DEVNET, loadPackage, openServedPage } from './harness.mjs';
 
-/** @type {Awaited<ReturnType<typeof startServer>>} */
-let server;
-/** @type {Awaited<ReturnType<typeof launchBrowser>>} */
-let browser;
+/** @type {Awaited<ReturnType<typeof openServedPage>>} */
+let session;
 /** @type {import('playwright-core').Page} */
 let page;
 /** @type {string[]} */
 const problems = [];
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  page = await watchedPage(browser, problems);
+  session = await openServedPage(problems);
+  page = session.page;
   // Any page of the server: the tests import the package themselves.
-  await page.goto(`${server.url}`);
-  await page.evaluate(async (newest) => {
-    const w = /** @type {any} */ (window);
-    w.newest = newest;
-    w.lib = await import('/node_modules/mithril-lite/src/web.js');
-    await w.lib.init();
-    w.genesisKey = (await (await fetch('/devnet/genesis.vkey')).text()).trim();
-    /** A CertificateSource over the server's aggregator, with a log of the hashes asked. */
-    w.source = (/** @type {string} */ name) => ({
-      requested: /** @type {string[]} */ ([]),
-      async getCertificate(/** @type {string} */ hash, /** @type {{signal: AbortSignal}} */ init) {
-        this.requested.push(hash);
-        const r = await fetch(`/${name}/certificate/${hash}`, { signal: init.signal });
-        if (!r.ok) throw new Error(`HTTP ${r.status}`);
-        return r.text();
-      },
-    });
-  }, DEVNET.newest);
+  await loadPackage(page);
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
+  await session?.close();
 });
 
 test('the devnet chain verifies on Web Workers as it does inline', async (t) => {

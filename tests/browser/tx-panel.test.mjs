@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, launchBrowser, screenshot, startServer, watchedPage } from './harness.mjs';
+import { ROOT, openServedPage, screenshot } from './harness.mjs';
 
 const FIXTURES = path.join(ROOT, 'tests', 'fixtures', 'devnet');
 /** @param {string} file */
@@ -32,26 +32,21 @@ function chainLength(hash) {
   return n;
 }
 
-/** @type {Awaited<ReturnType<typeof startServer>>} */
-let server;
-/** @type {Awaited<ReturnType<typeof launchBrowser>>} */
-let browser;
+/** @type {Awaited<ReturnType<typeof openServedPage>>} */
+let session;
 /** @type {import('playwright-core').Page} */
 let page;
 /** Uncaught errors and console errors of the page. @type {string[]} */
 const problems = [];
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  page = await watchedPage(browser, problems);
-  await page.goto(server.url);
+  session = await openServedPage(problems);
+  page = session.page;
   await page.waitForSelector('body[data-wasm="ready"]', { timeout: 30_000 });
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
+  await session?.close();
 });
 
 /** @param {string} selector */
@@ -131,8 +126,8 @@ test('the tampered proof option: every proof refused with item_not_certified', a
   const [hash] = listed;
   // The forged aggregator's proof differs from the genuine one in one digit.
   const route = `proof/v2/cardano-transaction?transaction_hashes=${hash}`;
-  const good = await (await fetch(`${server.url}aggregator/${route}`)).text();
-  const bad = await (await fetch(`${server.url}forged-proof-aggregator/${route}`)).text();
+  const good = await (await fetch(`${session.server.url}aggregator/${route}`)).text();
+  const bad = await (await fetch(`${session.server.url}forged-proof-aggregator/${route}`)).text();
   assert.equal(good.length, bad.length);
   assert.equal([...good].filter((c, i) => c !== bad[i]).length, 1);
 
