@@ -401,6 +401,9 @@ export interface RegisteredSigner {
 
 /** A Mithril stake distribution whose signers form the AVK its certificate signed. */
 export interface MithrilStakeDistributionResult {
+  /** The artifact's hash, as the aggregator names it (what is certified is the epoch and the
+   * signers; a request by hash is refused with `artifact_not_requested` if it differs). */
+  hash: string;
   epoch: number;
   certificateHash: string;
   /** JSON-hex of the AVK (= the certificate's signed `next_aggregate_verification_key`). */
@@ -411,6 +414,9 @@ export interface MithrilStakeDistributionResult {
 
 /** A Cardano stake distribution whose Merkle root its certificate signed. */
 export interface CardanoStakeDistributionResult {
+  /** The artifact's hash, as the aggregator names it (what is certified is the epoch and the
+   * Merkle root; a request by hash is refused with `artifact_not_requested` if it differs). */
+  hash: string;
   epoch: number;
   certificateHash: string;
   merkleRoot: string;
@@ -617,21 +623,24 @@ export declare class CertificateVerifier {
   ): Promise<BlockProofResult>;
   /** Verify a Mithril stake distribution artifact (body, or `{ hash }` to fetch
    * `/artifact/mithril-stake-distribution/{hash}`): the AVK rebuilt from its signers is the
-   * one its certificate signed. */
+   * one its certificate signed. A fetched artifact other than the one asked for is refused
+   * (`artifact_not_requested`). */
   verifyMithrilStakeDistribution(
     artifact: ProofBody | { hash: string },
     source?: ProofSource,
     options?: VerifyOptions,
   ): Promise<MithrilStakeDistributionResult>;
   /** Verify a Cardano stake distribution artifact (body, or `{ hash }` / `{ epoch }` to fetch
-   * it): its recomputed Merkle root is the signed one. */
+   * it): its recomputed Merkle root is the signed one. A fetched artifact of another hash or
+   * epoch than asked is refused (`artifact_not_requested`). */
   verifyCardanoStakeDistribution(
     artifact: ProofBody | { hash: string } | { epoch: number },
     source?: ProofSource,
     options?: VerifyOptions,
   ): Promise<CardanoStakeDistributionResult>;
   /** Verify a Cardano database artifact (body, or `{ hash }` to fetch it) and, with
-   * `options.digests`, the immutable files' digests against the signed root. */
+   * `options.digests`, the immutable files' digests against the signed root. A fetched
+   * artifact other than the one asked for is refused (`artifact_not_requested`). */
   verifyCardanoDatabase(
     artifact: ProofBody | { hash: string },
     source?: ProofSource,

@@ -50,9 +50,9 @@
  *   verifyTransactionsProofV1(body: Uint8Array, requested?: string[]): ProofVerdict<import('../index.js').TransactionProofV1Result>,
  *   verifyTransactionsProofV2(body: Uint8Array, requested?: string[]): ProofVerdict<import('../index.js').TransactionProofV2Result>,
  *   verifyBlocksProof(body: Uint8Array, requested?: string[]): ProofVerdict<import('../index.js').BlockProofResult>,
- *   verifyMithrilStakeDistribution(body: Uint8Array): ProofVerdict<import('../index.js').MithrilStakeDistributionResult>,
- *   verifyCardanoStakeDistribution(body: Uint8Array): ProofVerdict<import('../index.js').CardanoStakeDistributionResult>,
- *   verifyCardanoDatabase(body: Uint8Array, digests?: Uint8Array): ProofVerdict<import('../index.js').CardanoDatabaseResult>,
+ *   verifyMithrilStakeDistribution(body: Uint8Array, askedHash?: string): ProofVerdict<import('../index.js').MithrilStakeDistributionResult>,
+ *   verifyCardanoStakeDistribution(body: Uint8Array, askedHash?: string, askedEpoch?: number): ProofVerdict<import('../index.js').CardanoStakeDistributionResult>,
+ *   verifyCardanoDatabase(body: Uint8Array, digests?: Uint8Array, askedHash?: string): ProofVerdict<import('../index.js').CardanoDatabaseResult>,
  *   free(): void,
  * }} WasmCertificate
  * @typedef {{certificateHash: string, transactionsVersion: 1 | 2}} ProofEnvelope

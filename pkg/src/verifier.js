@@ -761,11 +761,16 @@ export function createApi(binding, threads) {
      * @param {VerifyCallOptions} [opts]
      */
     async verifyMithrilStakeDistribution(artifact, source, opts = {}) {
+      /** @type {string | undefined} the hash a request asked for (the core checks the answer) */
+      let asked;
       return this.#verifyProof(artifact, source, opts, {
         what: 'mithril stake distribution',
         unavailable: 'artifact_unavailable',
-        route: (r) => `/artifact/mithril-stake-distribution/${requestHash(r)}`,
-        check: (certificate, body) => certificate.verifyMithrilStakeDistribution(body),
+        route: (r) => {
+          asked = requestHash(r);
+          return `/artifact/mithril-stake-distribution/${asked}`;
+        },
+        check: (certificate, body) => certificate.verifyMithrilStakeDistribution(body, asked),
       });
     }
 
@@ -776,19 +781,27 @@ export function createApi(binding, threads) {
      * @param {VerifyCallOptions} [opts]
      */
     async verifyCardanoStakeDistribution(artifact, source, opts = {}) {
+      // What a request asked for: the core checks the aggregator answered that artifact.
+      /** @type {string | undefined} */
+      let askedHash;
+      /** @type {number | undefined} */
+      let askedEpoch;
       return this.#verifyProof(artifact, source, opts, {
         what: 'cardano stake distribution',
         unavailable: 'artifact_unavailable',
         route: (r) => {
           if (r.epoch === undefined) {
-            return `/artifact/cardano-stake-distribution/${requestHash(r)}`;
+            askedHash = requestHash(r);
+            return `/artifact/cardano-stake-distribution/${askedHash}`;
           }
           if (typeof r.epoch !== 'number' || !Number.isSafeInteger(r.epoch) || r.epoch < 0) {
             throw usageError('invalid_argument', 'artifact.epoch must be a non-negative integer');
           }
+          askedEpoch = r.epoch;
           return `/artifact/cardano-stake-distribution/epoch/${r.epoch}`;
         },
-        check: (certificate, body) => certificate.verifyCardanoStakeDistribution(body),
+        check: (certificate, body) =>
+          certificate.verifyCardanoStakeDistribution(body, askedHash, askedEpoch),
       });
     }
 
@@ -805,11 +818,16 @@ export function createApi(binding, threads) {
       if (given !== undefined && given !== null && !digests) {
         throw usageError('invalid_options', 'options.digests must be the digests list (text or bytes)');
       }
+      /** @type {string | undefined} the hash a request asked for (the core checks the answer) */
+      let asked;
       return this.#verifyProof(artifact, source, opts, {
         what: 'cardano database',
         unavailable: 'artifact_unavailable',
-        route: (r) => `/artifact/cardano-database/${requestHash(r)}`,
-        check: (certificate, body) => certificate.verifyCardanoDatabase(body, digests),
+        route: (r) => {
+          asked = requestHash(r);
+          return `/artifact/cardano-database/${asked}`;
+        },
+        check: (certificate, body) => certificate.verifyCardanoDatabase(body, digests, asked),
       });
     }
   }

@@ -154,14 +154,14 @@ describe('result shapes (serde views in src/wasm, serialized by serde-wasm-bindg
     const [[, msd]] = msds;
     const m = await verifier().verifyMithrilStakeDistribution(msd, source());
     assert.deepEqual(shape(m), [
-      'epoch:number', 'certificateHash:string', 'aggregateVerificationKey:string', 'signers:array',
+      'hash:string', 'epoch:number', 'certificateHash:string', 'aggregateVerificationKey:string', 'signers:array',
       'certificate:object',
     ]);
     assert.deepEqual(shape(m.signers[0]), ['partyId:string', 'verificationKey:string', 'stake:bigint']);
     const [[, csd]] = csds;
     const c = await verifier().verifyCardanoStakeDistribution(csd, source());
     assert.deepEqual(shape(c), [
-      'epoch:number', 'certificateHash:string', 'merkleRoot:string', 'stakeDistribution:Map', 'certificate:object',
+      'hash:string', 'epoch:number', 'certificateHash:string', 'merkleRoot:string', 'stakeDistribution:Map', 'certificate:object',
     ]);
     // In the artifact's order (sorted by pool id).
     const pools = [...c.stakeDistribution.keys()];
@@ -399,6 +399,39 @@ describe('fetched from an aggregator', () => {
       `/aggregator/artifact/cardano-stake-distribution/epoch/${epoch}`,
       `/aggregator/artifact/cardano-database/${dbHash}`,
     ]);
+  });
+
+  test('an artifact other than the one asked for: artifact_not_requested, after it verified', async () => {
+    // Valid, certified artifacts, served for another hash or epoch than theirs.
+    const [[msdA], [, msdB]] = [...msds];
+    const [[csdA, csdBodyA], [, csdBodyB]] = [...csds];
+    const [[dbA], [, dbB]] = [...databases];
+    const epochA = valueAt(csdBodyA, ['epoch']);
+    const swapped = await serveAggregator(devnet.certificates, devnet.listText, (path) =>
+      ({
+        [`/artifact/mithril-stake-distribution/${msdA}`]: msdB,
+        [`/artifact/cardano-stake-distribution/${csdA}`]: csdBodyB,
+        [`/artifact/cardano-stake-distribution/epoch/${epochA}`]: csdBodyB,
+        [`/artifact/cardano-database/${dbA}`]: dbB,
+      })[path],
+    );
+    try {
+      const v = new CertificateVerifier(devnet.genesisKey);
+      const refused = verdict('artifact_not_requested');
+      await assert.rejects(v.verifyMithrilStakeDistribution({ hash: msdA }, swapped.url), refused);
+      await assert.rejects(v.verifyCardanoStakeDistribution({ hash: csdA }, swapped.url), refused);
+      await assert.rejects(
+        v.verifyCardanoStakeDistribution({ epoch: Number(epochA) }, swapped.url),
+        refused,
+      );
+      await assert.rejects(v.verifyCardanoDatabase({ hash: dbA }, swapped.url), refused);
+      // The same bodies given directly ask for nothing: they verify.
+      assert.equal((await v.verifyMithrilStakeDistribution(msdB, swapped.url)).hash, [...msds.keys()][1]);
+      await v.verifyCardanoStakeDistribution(csdBodyB, swapped.url);
+      await v.verifyCardanoDatabase(dbB, swapped.url);
+    } finally {
+      await swapped.close();
+    }
   });
 
   test('a proof the aggregator does not serve: AggregatorError proof_unavailable', async () => {
