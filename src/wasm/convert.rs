@@ -203,7 +203,7 @@ impl From<&Parameters> for ParametersView {
     }
 }
 
-/// The verified certificate, as `WasmChain.certificate` in pkg/src/driver.js.
+/// The verified certificate, as `WasmChain.certificate` in pkg/src/types.js.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct CertificateView<'a> {
@@ -262,7 +262,7 @@ impl<'a> From<&'a ChainLink> for LinkView<'a> {
     }
 }
 
-/// The verified chain, as `WasmChain` in pkg/src/driver.js.
+/// The verified chain, as `WasmChain` in pkg/src/types.js.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ChainView<'a> {

@@ -1,5 +1,5 @@
 //! Proof and artifact bodies for the light-wallet subcommands: from an aggregator's routes
-//! (the routes the npm package's `proofs.js` / `driver.js` use) or from a directory laid out
+//! (the routes the npm package's `proofs.js` / `verifier.js` use) or from a directory laid out
 //! like `tests/fixtures/devnet` (`ctx-proofs-v2.json` and the like: id -> exact body).
 //!
 //! Bodies stay bytes: the core reads them (block numbers and stakes exceed 2^53). This module
