@@ -616,6 +616,20 @@ mithril_lite_code mithril_lite_proof_result_block_number_offset(const mithril_li
 mithril_lite_code mithril_lite_proof_result_epoch(const mithril_lite_proof_result *result,
                                                   uint64_t *epoch_out);
 
+// Check that an artifact result is the artifact the app asked the aggregator for (the core's
+// `proofs::check_requested`): `hash` (null: not asked by hash) against the artifact's own
+// hash, case-blind, then `*epoch` (null: not asked by epoch) against its epoch.
+// `MITHRIL_LITE_CODE_ARTIFACT_NOT_REQUESTED` when the aggregator answered another one (valid
+// and certified, but not an answer to the question); `MITHRIL_LITE_CODE_INVALID_ARGUMENT` for
+// a transaction or block proof result (they list what is not certified instead).
+//
+// # Safety
+// `result` is a live result; `hash` is null or a NUL-terminated string; `epoch` is null or
+// readable.
+mithril_lite_code mithril_lite_proof_result_check_requested(const mithril_lite_proof_result *result,
+                                                            const char *hash,
+                                                            const uint64_t *epoch);
+
 // What a proof or artifact body names before it is verified (the core's
 // `proofs::read_envelope`): the certificate whose chain the app walks first, written to `buf`
 // (buffer rules as `mithril_lite_last_error_message`: `*len_out`, if not null, gets the length

@@ -30,6 +30,8 @@ pub(crate) struct ProofResult {
     latest_block_number: Option<u64>,
     block_number_offset: Option<u64>,
     epoch: Option<u64>,
+    /// The artifact's own hash (artifacts only).
+    artifact_hash: Option<String>,
 }
 
 impl Opaque for mithril_lite_proof_result {
@@ -61,10 +63,11 @@ impl ProofResult {
             latest_block_number: Some(items.latest_block_number),
             block_number_offset: items.block_number_offset,
             epoch: None,
+            artifact_hash: None,
         }
     }
 
-    fn artifact(epoch: u64, json: Value) -> Self {
+    fn artifact(epoch: u64, hash: &str, json: Value) -> Self {
         ProofResult {
             json: json.to_string(),
             certified: Vec::new(),
@@ -72,6 +75,7 @@ impl ProofResult {
             latest_block_number: None,
             block_number_offset: None,
             epoch: Some(epoch),
+            artifact_hash: Some(hash.to_string()),
         }
     }
 }
@@ -298,8 +302,10 @@ pub unsafe extern "C" fn mithril_lite_verify_mithril_stake_distribution(
                 .collect();
             Ok(ProofResult::artifact(
                 d.epoch,
+                &d.hash,
                 json!({
                     "kind": "mithril_stake_distribution",
+                    "hash": d.hash,
                     "epoch": d.epoch,
                     "certificate_hash": d.certificate_hash,
                     "signers": signers,
@@ -329,8 +335,10 @@ pub unsafe extern "C" fn mithril_lite_verify_cardano_stake_distribution(
             let d = proofs::verify_cardano_stake_distribution(body, cert)?;
             Ok(ProofResult::artifact(
                 d.epoch,
+                &d.hash,
                 json!({
                     "kind": "cardano_stake_distribution",
+                    "hash": d.hash,
                     "epoch": d.epoch,
                     "certificate_hash": d.certificate_hash,
                     "merkle_root": d.merkle_root,
@@ -382,6 +390,7 @@ pub unsafe extern "C" fn mithril_lite_verify_cardano_database(
             };
             Ok(ProofResult::artifact(
                 d.epoch,
+                &d.hash,
                 json!({
                     "kind": "cardano_database",
                     "hash": d.hash,
@@ -581,6 +590,41 @@ pub unsafe extern "C" fn mithril_lite_proof_result_epoch(
     epoch_out: *mut u64,
 ) -> mithril_lite_code {
     unsafe { optional_u64(result, epoch_out, "epoch", |r| r.epoch) }
+}
+
+/// Check that an artifact result is the artifact the app asked the aggregator for (the core's
+/// `proofs::check_requested`): `hash` (null: not asked by hash) against the artifact's own
+/// hash, case-blind, then `*epoch` (null: not asked by epoch) against its epoch.
+/// `MITHRIL_LITE_CODE_ARTIFACT_NOT_REQUESTED` when the aggregator answered another one (valid
+/// and certified, but not an answer to the question); `MITHRIL_LITE_CODE_INVALID_ARGUMENT` for
+/// a transaction or block proof result (they list what is not certified instead).
+///
+/// # Safety
+/// `result` is a live result; `hash` is null or a NUL-terminated string; `epoch` is null or
+/// readable.
+#[no_mangle]
+pub unsafe extern "C" fn mithril_lite_proof_result_check_requested(
+    result: *const mithril_lite_proof_result,
+    hash: *const c_char,
+    epoch: *const u64,
+) -> mithril_lite_code {
+    guard(|| unsafe {
+        let r = handle_ref(result)?;
+        let (Some(artifact_hash), Some(artifact_epoch)) = (&r.artifact_hash, r.epoch) else {
+            return Err(invalid_argument(
+                "a transaction or block proof result answers no artifact request",
+            ));
+        };
+        let asked_hash = if hash.is_null() {
+            None
+        } else {
+            Some(c_str(hash, "hash")?)
+        };
+        // SAFETY: null or readable, by the caller's promise.
+        let asked_epoch = if epoch.is_null() { None } else { Some(*epoch) };
+        proofs::check_requested(asked_hash, artifact_hash, asked_epoch, artifact_epoch)?;
+        Ok(mithril_lite_code::Ok)
+    })
 }
 
 /// What a proof or artifact body names before it is verified (the core's

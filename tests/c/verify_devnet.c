@@ -604,10 +604,29 @@ static void check_result(enum kind kind, const mithril_lite_proof_result *r, con
                kind == TX_V1 ? MITHRIL_LITE_CODE_NOT_AVAILABLE : MITHRIL_LITE_CODE_OK,
                "block_number_offset");
         expect(mithril_lite_proof_result_epoch(r, &value), MITHRIL_LITE_CODE_NOT_AVAILABLE, "epoch");
+        expect(mithril_lite_proof_result_check_requested(r, id, NULL), MITHRIL_LITE_CODE_INVALID_ARGUMENT,
+               "check_requested on an item proof");
     } else {
         expect(mithril_lite_proof_result_epoch(r, &value), MITHRIL_LITE_CODE_OK, "epoch");
         expect(mithril_lite_proof_result_latest_block_number(r, &value),
                MITHRIL_LITE_CODE_NOT_AVAILABLE, "latest_block_number of an artifact");
+        /* The artifact asked for: by its own hash (any case), by its epoch, or by nothing. */
+        char upper[128];
+        snprintf(upper, sizeof upper, "%s", id);
+        for (char *c = upper; *c; c++)
+            if (*c >= 'a' && *c <= 'f') *c = (char)(*c - 'a' + 'A');
+        expect(mithril_lite_proof_result_check_requested(r, id, &value), MITHRIL_LITE_CODE_OK,
+               "check_requested: its hash and epoch");
+        expect(mithril_lite_proof_result_check_requested(r, upper, NULL), MITHRIL_LITE_CODE_OK,
+               "check_requested: its hash in upper case");
+        expect(mithril_lite_proof_result_check_requested(r, NULL, NULL), MITHRIL_LITE_CODE_OK,
+               "check_requested: nothing asked");
+        uint64_t other_epoch = value + 1;
+        expect(mithril_lite_proof_result_check_requested(r, NULL, &other_epoch),
+               MITHRIL_LITE_CODE_ARTIFACT_NOT_REQUESTED, "check_requested: another epoch");
+        upper[0] = upper[0] == '0' ? '1' : '0';
+        expect(mithril_lite_proof_result_check_requested(r, upper, NULL),
+               MITHRIL_LITE_CODE_ARTIFACT_NOT_REQUESTED, "check_requested: another hash");
     }
     size_t json_len = 0;
     expect(mithril_lite_proof_result_json(r, NULL, 0, &json_len), MITHRIL_LITE_CODE_BUFFER_TOO_SMALL,
