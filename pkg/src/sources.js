@@ -3,7 +3,7 @@
 //   (hash, signal) => Promise<{ok: true, body: Uint8Array} | {ok: false, detail: string}>
 // It rejects only when `signal` aborted. Certificate bodies stay bytes: never JSON.parse'd here.
 
-import { usageError } from './errors.js';
+import { abortPromise, aggregatorError, throwIfAborted, usageError } from './errors.js';
 
 /**
  * @typedef {{ok: true, body: Uint8Array} | {ok: false, detail: string}} Fetched
@@ -202,4 +202,50 @@ export function describe(e) {
     return cause instanceof Error ? `${e.message} (${cause.message})` : e.message;
   }
   return String(e);
+}
+
+/**
+ * GET an aggregator route's body (at most `maxBytes` + 1 bytes, `maxBytes` being the core's
+ * bound: one over is enough for its limit check). Failures are AggregatorErrors with `code`;
+ * an abort rejects with an AbortError.
+ * @param {string} url
+ * @param {number} maxBytes
+ * @param {FetchFunction} fetchImpl
+ * @param {AbortSignal | undefined} signal
+ * @param {'proof_unavailable' | 'artifact_unavailable' | 'certificate_list_unavailable'} code
+ * @returns {Promise<Uint8Array>}
+ */
+export async function fetchBody(url, maxBytes, fetchImpl, signal, code) {
+  throwIfAborted(signal);
+  const aborted = abortPromise(signal);
+  try {
+    /** @type {FetchResponse} */
+    let response;
+    try {
+      /** @type {{signal?: AbortSignal, headers: Record<string, string>}} */
+      const init = { headers: { accept: 'application/json' } };
+      if (signal) init.signal = signal;
+      response = await Promise.race([fetchImpl(url, init), aborted.promise]);
+    } catch (e) {
+      throwIfAborted(signal);
+      throw aggregatorError(code, `network error fetching ${url}: ${describe(e)}`, {
+        url,
+        error: e,
+      });
+    }
+    if (!response.ok) {
+      throw aggregatorError(code, `HTTP ${response.status} from ${url}`, {
+        url,
+        status: response.status,
+      });
+    }
+    try {
+      return await Promise.race([readBody(response, maxBytes + 1), aborted.promise]);
+    } catch (e) {
+      throwIfAborted(signal);
+      throw aggregatorError(code, `error reading ${url}: ${describe(e)}`, { url, error: e });
+    }
+  } finally {
+    aborted.dispose();
+  }
 }

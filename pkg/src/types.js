@@ -72,7 +72,7 @@
  *   decodeGenesisKey(text: string): string,
  *   defaultLimits(): Limits,
  *   readProofEnvelope(body: Uint8Array, what: string): {certificateHash: string, transactionsVersion: 1 | 2},
- *   listHashes(body: Uint8Array): string[] | undefined,
+ *   newestListedHash(body: Uint8Array): string,
  *   readCheckpoints(bytes: Uint8Array, genesisKey: string): Checkpoint[],
  *   mergeCheckpoints(stored: Uint8Array | undefined, fresh: Uint8Array, max: number): Uint8Array,
  *   runCheckJob(job: Uint8Array): Uint8Array,

@@ -4,9 +4,9 @@
 // it holds no verification logic: the wasm Walk decides every verdict.
 
 import { abortPromise, throwIfAborted, usageError } from './errors.js';
-import { bodyBytes, fetchBody, hashList, listQuery } from './proofs.js';
+import { bodyBytes, hashList, listQuery } from './proofs.js';
 import { WorkerPool } from './pool.js';
-import { aggregatorBase, resolveFetch, toFetcher, describe } from './sources.js';
+import { aggregatorBase, describe, fetchBody, resolveFetch, toFetcher } from './sources.js';
 import { MemoryTrustStore, isTrustStore, storedValue, trustKey } from './trust.js';
 import { lookUpNetwork, networkOptions } from './networks.js';
 import { drive, drivePooled, executorConcurrency } from './drive.js';

@@ -17,7 +17,7 @@ pub mod signed_entity;
 pub use check::run_check_job;
 pub use check::{decode_check_outcome, CheckOutcome, JoinedPoints, MultiSignatureCheck};
 pub use genesis::GenesisVerificationKey;
-pub use list::{list_hashes, MAX_LIST_BYTES};
+pub use list::{list_hashes, newest_hash, ListFault, MAX_LIST_BYTES};
 pub use metadata::{Metadata, ProtocolParameters};
 pub use model::{Certificate, CertificateSignature};
 pub use protocol_message::{PartKey, ProtocolMessage};

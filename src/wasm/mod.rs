@@ -18,7 +18,7 @@ mod walk;
 
 pub use convert::error_codes;
 pub use key_cache::KeyCacheHandle;
-pub use list::list_hashes;
+pub use list::newest_listed_hash;
 pub use networks::{network, networks};
 pub use proofs::{read_proof_envelope, VerifiedCertificateHandle};
 pub use trust::{merge_checkpoints, read_checkpoints};

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use mithril_lite::certificate;
 use mithril_lite::proofs::MAX_BODY_BYTES;
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -72,24 +73,10 @@ fn read_file(path: &Path) -> Result<String, String> {
     Ok(text)
 }
 
-/// The newest artifact's hash: the first `hash` of a list (aggregators list newest first).
+/// The newest artifact's hash: the first `hash` of a list (aggregators list newest first),
+/// read by the core (`certificate::newest_hash`).
 pub fn newest_hash(list: &[u8], what: &str) -> Result<String, String> {
-    #[derive(serde::Deserialize)]
-    struct Item {
-        hash: String,
-    }
-    let items: Vec<Item> =
-        serde_json::from_slice(list).map_err(|e| format!("{what}: unexpected list: {e}"))?;
-    let hash = items
-        .into_iter()
-        .next()
-        .map(|i| i.hash)
-        .ok_or_else(|| format!("{what}: the list is empty"))?;
-    if hash.is_empty() || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-        // It goes into a URL path next.
-        return Err(format!("{what}: {hash:?} is not a hash"));
-    }
-    Ok(hash)
+    certificate::newest_hash(list).map_err(|fault| format!("{what}: {fault}"))
 }
 
 /// The newest hash of a directory's list file.

@@ -7,6 +7,7 @@ use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+use mithril_lite::certificate::{newest_hash, MAX_LIST_BYTES};
 use serde::de::{Deserializer as _, IgnoredAny, MapAccess, Visitor};
 
 /// Why a certificate could not be had.
@@ -166,9 +167,6 @@ impl<'de> Visitor<'de> for SpanVisitor<'_> {
     }
 }
 
-/// Largest `/certificates` listing read (it has no signatures, so it stays small).
-const LISTING_LIMIT: u64 = 16 * 1024 * 1024;
-
 /// A live aggregator over HTTP(S).
 pub struct HttpSource {
     base: String,
@@ -216,23 +214,15 @@ impl HttpSource {
         Ok(body)
     }
 
-    /// Hash of the newest certificate (`GET /certificates` lists newest first).
+    /// Hash of the newest certificate (`GET /certificates` lists newest first), read by the
+    /// core (`certificate::newest_hash`: size bound, format, a hash).
     pub fn latest_hash(&self) -> Result<String, String> {
         let body = self
-            .get("/certificates", LISTING_LIMIT)
+            .get("/certificates", MAX_LIST_BYTES as u64)
             .map_err(|e| match e {
                 FetchError::NotFound(m) | FetchError::Io(m) => m,
             })?;
-        #[derive(serde::Deserialize)]
-        struct Item {
-            hash: String,
-        }
-        let list: Vec<Item> = serde_json::from_slice(&body)
-            .map_err(|e| format!("GET {}/certificates: unexpected body: {e}", self.base))?;
-        list.into_iter()
-            .next()
-            .map(|i| i.hash)
-            .ok_or_else(|| "the aggregator lists no certificate".to_string())
+        newest_hash(&body).map_err(|fault| format!("GET {}/certificates: {fault}", self.base))
     }
 }
 
