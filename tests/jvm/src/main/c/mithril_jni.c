@@ -699,6 +699,22 @@ JNIEXPORT jlong JNICALL Java_io_mithril_lite_Mithril_proofResultEpoch(JNIEnv *en
     return result_u64(env, h, mithril_lite_proof_result_epoch);
 }
 
+/* `hash` null: not asked by hash; `has_epoch` false: not asked by epoch. */
+JNIEXPORT void JNICALL Java_io_mithril_lite_Mithril_proofResultCheckRequested(JNIEnv *env, jclass c, jlong h,
+                                                                             jstring hash,
+                                                                             jboolean has_epoch,
+                                                                             jlong epoch) {
+    (void)c;
+    const char *chars = get_chars(env, hash);
+    if ((*env)->ExceptionCheck(env)) return;
+    if (hash && !chars) return;
+    uint64_t asked_epoch = (uint64_t)epoch;
+    mithril_lite_code rc = mithril_lite_proof_result_check_requested(
+        HANDLE(const mithril_lite_proof_result, h), chars, has_epoch ? &asked_epoch : NULL);
+    release_chars(env, hash, chars);
+    ok(env, rc);
+}
+
 /* ---- networks, limits, progress, what a proof names --------------------------------------- */
 
 /* A Java String[] of the four strings of a network entry. */

@@ -188,6 +188,14 @@ public final class Mithril {
     /** The artifact's epoch (stake distributions, Cardano databases). */
     public static native long proofResultEpoch(long result) throws MithrilException;
 
+    /**
+     * Check that an artifact result is the artifact asked for: by {@code hash} (null: not asked
+     * by hash) and by {@code epoch} when {@code hasEpoch}. Throws with code 410
+     * (artifact_not_requested) when the aggregator answered another one.
+     */
+    public static native void proofResultCheckRequested(long result, String hash, boolean hasEpoch, long epoch)
+            throws MithrilException;
+
     // Networks, limits, progress, what a proof names.
 
     /**

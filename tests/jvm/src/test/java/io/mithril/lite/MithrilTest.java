@@ -452,7 +452,16 @@ public final class MithrilTest {
                                 Mithril.proofResultBlockNumberOffset(result);
                             }
                         } else {
-                            Mithril.proofResultEpoch(result);
+                            long epoch = Mithril.proofResultEpoch(result);
+                            final long r = result;
+                            // The artifact asked for: its own hash and epoch pass, others do not.
+                            Mithril.proofResultCheckRequested(result, id, true, epoch);
+                            Mithril.proofResultCheckRequested(result, null, false, 0);
+                            String other = (id.charAt(0) == '0' ? "1" : "0") + id.substring(1);
+                            expectQuiet(410, kind.file + " " + id + ": another hash",
+                                    () -> Mithril.proofResultCheckRequested(r, other, false, 0));
+                            expectQuiet(410, kind.file + " " + id + ": another epoch",
+                                    () -> Mithril.proofResultCheckRequested(r, null, true, epoch + 1));
                         }
                         check(Mithril.proofResultJson(result).startsWith("{\"kind\":")
                                         || Mithril.proofResultJson(result).contains("\"kind\":"),
