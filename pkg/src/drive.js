@@ -31,7 +31,7 @@ export async function drive(walk, fetcher, fetchSignal, aborted, signal, emit, t
   let inflight;
   /** STM checks handed out, oldest first. @type {{id: number, index: number}[]} */
   const checks = [];
-  const { certs, report } = progressReporter(walk, emit, tick);
+  const { report, feedFetched } = progressReporter(walk, emit, tick);
   /**
    * @template T
    * @param {Promise<T>} p
@@ -66,18 +66,8 @@ export async function drive(walk, fetcher, fetchSignal, aborted, signal, emit, t
     const got = await race(promise);
     inflight = undefined;
     throwIfAborted(signal);
-    if (!got.ok) {
-      walk.fetchFailed(hash, got.detail);
-      continue;
-    }
-    const fedBefore = walk.certificatesFed();
-    const id = walk.feed(hash, got.body);
-    const progress = walk.progress();
-    const epoch = progress.certificatesFetched > fedBefore ? progress.currentEpoch : undefined;
-    const index = certs.length;
-    certs.push({ hash, epoch });
-    emit({ type: 'certificate-fetched', hash, index, epoch, bytes: got.body.byteLength, progress });
-    if (id !== undefined) checks.push({ id, index });
+    const fed = feedFetched(hash, got);
+    if (fed) checks.push(fed);
   }
 }
 
@@ -114,7 +104,7 @@ export async function drivePooled(walk, fetcher, workSignal, aborted, signal, em
   const jobs = new Map();
   /** Checks fed and not yet given to the executor, oldest first. @type {{id: number, index: number}[]} */
   const waiting = [];
-  const { certs, report } = progressReporter(walk, emit, tick);
+  const { report, feedFetched } = progressReporter(walk, emit, tick);
   /**
    * Run check `id` split: its point decoding in parts over the executor, then the rest.
    * @param {number} id
@@ -257,28 +247,18 @@ export async function drivePooled(walk, fetcher, workSignal, aborted, signal, em
     const hash = /** @type {{hash: string}} */ (inflight).hash;
     inflight = undefined;
     const got = event.got;
-    if (!got.ok) {
-      walk.fetchFailed(hash, got.detail);
-      continue;
-    }
-    const fedBefore = walk.certificatesFed();
-    const id = walk.feed(hash, got.body);
-    const progress = walk.progress();
-    const epoch = progress.certificatesFetched > fedBefore ? progress.currentEpoch : undefined;
-    const index = certs.length;
-    certs.push({ hash, epoch });
-    emit({ type: 'certificate-fetched', hash, index, epoch, bytes: got.body.byteLength, progress });
+    const fed = feedFetched(hash, got);
     // Feeding can settle a batch of pairing equations, and with it earlier certificates.
-    report();
-    if (id !== undefined) offer(id, index);
+    if (got.ok) report();
+    if (fed) offer(fed.id, fed.index);
   }
 }
 
 /**
  * The `certificate-verified` events of one walk, in chain order, as the core counts them
  * (`Walk.progress().certificatesChecked`: every check of the certificate passed but, at most,
- * its pairing equation, which waits for its batch: progress, not a verdict). `certs` holds the
- * hash and epoch of each certificate fed, by index, for the events.
+ * its pairing equation, which waits for its batch: progress, not a verdict). It keeps the hash
+ * and epoch of each certificate fed, by index, for the events; `feedFetched` feeds them.
  * @param {WasmWalk} walk
  * @param {ProgressListener} emit
  * @param {(() => void) | undefined} tick called at each report: saves the walk's progress when due
@@ -297,7 +277,28 @@ function progressReporter(walk, emit, tick) {
       reported++;
     }
   };
-  return { certs, report };
+  /**
+   * Give the walk what fetching `hash` got: a failure (the walk's verdict then), or the body,
+   * fed and reported. Returns the STM check it handed out, with the certificate's index.
+   * @param {string} hash
+   * @param {import('./sources.js').Fetched} got
+   * @returns {{id: number, index: number} | undefined}
+   */
+  const feedFetched = (hash, got) => {
+    if (!got.ok) {
+      walk.fetchFailed(hash, got.detail);
+      return undefined;
+    }
+    const fedBefore = walk.certificatesFed();
+    const id = walk.feed(hash, got.body);
+    const progress = walk.progress();
+    const epoch = progress.certificatesFetched > fedBefore ? progress.currentEpoch : undefined;
+    const index = certs.length;
+    certs.push({ hash, epoch });
+    emit({ type: 'certificate-fetched', hash, index, epoch, bytes: got.body.byteLength, progress });
+    return id === undefined ? undefined : { id, index };
+  };
+  return { report, feedFetched };
 }
 
 /** A turn of the event loop (setImmediate where it exists: no 4 ms clamp). */
